@@ -1,0 +1,87 @@
+//! Byzantine strategies: each wraps an honest node and rewrites what it outputs.
+//!
+//! The honest handlers still run (so a Byzantine node keeps an honest node's bookkeeping and the
+//! inspector can show it); a strategy then replaces, drops or adds outputs. Strategies belong to
+//! the engine, not the node, so they may draw from the engine's seeded adversary stream.
+//! Authenticated channels bound what they can do: the engine stamps each message with its real
+//! sender, so no strategy can speak for another node.
+
+use crate::config::Strategy;
+use crate::message::{Digest, Message, NodeId};
+use crate::node::{Dest, Input, Output};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+/// What a strategy may know and use while rewriting one handler's outputs.
+pub struct AdversaryCtx<'a> {
+    pub node: NodeId,
+    pub nodes: u32,
+    pub rng: &'a mut ChaCha8Rng,
+}
+
+/// A Byzantine behaviour.
+pub trait Adversary {
+    /// Rewrites `out`, the honest outputs of `input` at `ctx.node`.
+    fn corrupt(&mut self, ctx: &mut AdversaryCtx<'_>, input: &Input<'_>, out: &mut Vec<Output>);
+}
+
+/// The adversary a Byzantine node runs under `strategy`.
+pub fn adversary_for(strategy: Strategy) -> Box<dyn Adversary> {
+    match strategy {
+        Strategy::Tutorial => Box::new(TutorialAdversary),
+        Strategy::Silent => Box::new(Silent),
+    }
+}
+
+/// Crashed from the start: every output is swallowed.
+pub struct Silent;
+
+impl Adversary for Silent {
+    fn corrupt(&mut self, _: &mut AdversaryCtx<'_>, _: &Input<'_>, out: &mut Vec<Output>) {
+        out.clear();
+    }
+}
+
+/// The tutorial's Byzantine node (`Node.propose`, `handle_preprepare` and the early returns of
+/// `handle_prepare` / `handle_commit` when `self.byzantine`).
+///
+/// - As primary it sends each node, one after the other, a PRE-PREPARE whose digest is the SHA-256
+///   of `"{payload}::to={dst}::salt={random 0..=10^9}"`: every node sees a different digest.
+/// - On a PRE-PREPARE it does nothing with probability 1/2; otherwise it broadcasts PREPARE with
+///   the real digest or, with probability 1/2, SHA-256 of `"{hex digest}::fake"`.
+/// - It never sends COMMIT and never commits.
+pub struct TutorialAdversary;
+
+/// The tutorial's salt: `random.randint(0, 10**9)`.
+const SALT_MAX: u32 = 1_000_000_000;
+
+impl Adversary for TutorialAdversary {
+    fn corrupt(&mut self, ctx: &mut AdversaryCtx<'_>, input: &Input<'_>, out: &mut Vec<Output>) {
+        out.clear();
+        match *input {
+            Input::Propose { seq, payload } => {
+                let payload = String::from_utf8_lossy(payload);
+                let sends = (0..ctx.nodes)
+                    .map(|dst| {
+                        let salt = ctx.rng.gen_range(0..=SALT_MAX);
+                        let digest = Digest::of(format!("{payload}::to={dst}::salt={salt}").as_bytes());
+                        (dst, Message::PrePrepare { view: 0, seq, digest })
+                    })
+                    .collect();
+                out.push(Output::SendInTurn(sends));
+            }
+            Input::Deliver { msg: &Message::PrePrepare { view, seq, digest }, .. } => {
+                if ctx.rng.gen_bool(0.5) {
+                    return;
+                }
+                let digest = if ctx.rng.gen_bool(0.5) {
+                    digest
+                } else {
+                    Digest::of(format!("{}::fake", digest.to_hex()).as_bytes())
+                };
+                out.push(Output::Send { to: Dest::All, msg: Message::Prepare { view, seq, digest } });
+            }
+            Input::Deliver { .. } | Input::Timer { .. } => {}
+        }
+    }
+}

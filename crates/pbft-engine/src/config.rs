@@ -1,0 +1,455 @@
+//! The scenario: one struct whose field names are the CLI flags and the URL parameters.
+//!
+//! `Config::set("min-delay-ms", "5")` is the single parser for a named parameter, used by the CLI
+//! and the browser's URL alike; `Config::validate` is the single place a scenario is checked.
+
+use crate::error::ConfigError;
+use crate::message::NodeId;
+
+/// Largest cluster the engine accepts (bit-set vote counters and the benchmarks go this far).
+pub const MAX_NODES: u32 = 512;
+/// Longest one-way delay a scenario may ask for: one hour.
+pub const MAX_DELAY_MS: f64 = 3_600_000.0;
+/// Longest run timeout: one day of virtual time.
+pub const MAX_TIMEOUT_MS: f64 = 86_400_000.0;
+/// Most client requests in one run.
+pub const MAX_REQUESTS: u32 = 100_000;
+
+/// Which protocol the nodes run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Protocol {
+    /// The asyncio tutorial's simplified PBFT, modelled faithfully (see `protocol::tutorial`).
+    #[default]
+    Tutorial,
+}
+
+impl Protocol {
+    pub const NAMES: &'static [&'static str] = &["tutorial"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Tutorial => "tutorial",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Protocol, ConfigError> {
+        match s {
+            "tutorial" => Ok(Protocol::Tutorial),
+            _ => Err(ConfigError::UnknownProtocol { given: s.to_string() }),
+        }
+    }
+}
+
+/// How Byzantine nodes behave (see `adversary`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Strategy {
+    /// The tutorial's behaviour: a primary equivocates per node, a replica drops or fakes PREPAREs
+    /// and never sends COMMIT.
+    #[default]
+    Tutorial,
+    /// Crashed from the start: sends nothing.
+    Silent,
+}
+
+impl Strategy {
+    pub const NAMES: &'static [&'static str] = &["tutorial", "silent"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Strategy::Tutorial => "tutorial",
+            Strategy::Silent => "silent",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Strategy, ConfigError> {
+        match s {
+            "tutorial" => Ok(Strategy::Tutorial),
+            "silent" => Ok(Strategy::Silent),
+            _ => Err(ConfigError::UnknownStrategy { given: s.to_string() }),
+        }
+    }
+}
+
+/// Whether a handler takes virtual time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Processing {
+    /// Handlers take no virtual time; every delivery is handled at once.
+    Concurrent,
+    /// One message at a time; a handler that sends stays busy until each of its messages has been
+    /// delivered or dropped (what the tutorial's `await broadcast(...)` does).
+    Sequential,
+}
+
+impl Processing {
+    pub fn name(self) -> &'static str {
+        match self {
+            Processing::Concurrent => "concurrent",
+            Processing::Sequential => "sequential",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Processing, ConfigError> {
+        match s {
+            "concurrent" => Ok(Processing::Concurrent),
+            "sequential" => Ok(Processing::Sequential),
+            _ => Err(ConfigError::UnknownProcessing { given: s.to_string() }),
+        }
+    }
+}
+
+/// Cut `nodes` off from every other node from `from_ms` until `until_ms` (virtual time).
+/// A message sent across the cut while it holds is dropped with reason `partition`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Partition {
+    pub nodes: Vec<NodeId>,
+    pub from_ms: f64,
+    pub until_ms: f64,
+}
+
+/// One scenario. Field names match the CLI flags and URL parameters (`_` written `-`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub protocol: Protocol,
+    pub nodes: u32,
+    /// How many nodes are Byzantine, placed uniformly at random unless `byzantine_nodes` is set.
+    pub byzantine: u32,
+    /// Explicit Byzantine node ids; overrides random placement.
+    pub byzantine_nodes: Option<Vec<NodeId>>,
+    pub strategy: Strategy,
+    pub trials: u32,
+    pub min_delay_ms: f64,
+    pub max_delay_ms: f64,
+    /// Probability that a message is lost.
+    pub drop: f64,
+    /// Probability that a message is held back an extra uniform 0–20 ms (the tutorial's reorder).
+    pub reorder: f64,
+    /// Probability that a message is delivered twice (each copy with its own delay).
+    pub duplicate: f64,
+    /// A run fails if not every honest node has committed by then.
+    pub timeout_ms: f64,
+    pub processing: Processing,
+    pub requests: u32,
+    pub partitions: Vec<Partition>,
+    pub seed: u64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config::for_protocol(Protocol::Tutorial)
+    }
+}
+
+/// The parameter names `Config::set` understands, in the order a form shows them.
+pub const PARAMETERS: &[&str] = &[
+    "protocol",
+    "nodes",
+    "byzantine",
+    "byzantine-nodes",
+    "strategy",
+    "trials",
+    "min-delay-ms",
+    "max-delay-ms",
+    "drop",
+    "reorder",
+    "duplicate",
+    "timeout-ms",
+    "processing",
+    "requests",
+    "partition",
+    "seed",
+];
+
+impl Config {
+    /// The defaults of a protocol. For `tutorial` they are the tutorial's `main()`: n = 10, delays
+    /// 5–35 ms, reorder 0.05, timeout 2 s, 6 trials, seed 11, sequential processing.
+    pub fn for_protocol(protocol: Protocol) -> Config {
+        match protocol {
+            Protocol::Tutorial => Config {
+                protocol,
+                nodes: 10,
+                byzantine: 0,
+                byzantine_nodes: None,
+                strategy: Strategy::Tutorial,
+                trials: 6,
+                min_delay_ms: 5.0,
+                max_delay_ms: 35.0,
+                drop: 0.0,
+                reorder: 0.05,
+                duplicate: 0.0,
+                timeout_ms: 2000.0,
+                processing: Processing::Sequential,
+                requests: 1,
+                partitions: Vec::new(),
+                seed: 11,
+            },
+        }
+    }
+
+    /// f = floor((n − 1) / 3): the most Byzantine nodes PBFT tolerates.
+    pub fn f(&self) -> u32 {
+        self.nodes.saturating_sub(1) / 3
+    }
+
+    /// Quorum 2f + 1.
+    pub fn quorum(&self) -> u32 {
+        2 * self.f() + 1
+    }
+
+    /// The number of Byzantine nodes a run will have.
+    pub fn byzantine_count(&self) -> u32 {
+        match &self.byzantine_nodes {
+            Some(ids) => ids.len() as u32,
+            None => self.byzantine,
+        }
+    }
+
+    /// Sets one parameter from text, by its shared name. On error nothing changes.
+    pub fn set(&mut self, name: &str, value: &str) -> Result<(), ConfigError> {
+        let value = value.trim();
+        match name {
+            "protocol" => self.protocol = Protocol::parse(value)?,
+            "nodes" => self.nodes = parse_count("nodes", value)?,
+            "byzantine" => self.byzantine = parse_count("byzantine", value)?,
+            "byzantine-nodes" => self.byzantine_nodes = parse_byzantine_nodes(value)?,
+            "strategy" => self.strategy = Strategy::parse(value)?,
+            "trials" => self.trials = parse_count("trials", value)?,
+            "min-delay-ms" => self.min_delay_ms = parse_number("min-delay-ms", value)?,
+            "max-delay-ms" => self.max_delay_ms = parse_number("max-delay-ms", value)?,
+            "drop" => self.drop = parse_number("drop", value)?,
+            "reorder" => self.reorder = parse_number("reorder", value)?,
+            "duplicate" => self.duplicate = parse_number("duplicate", value)?,
+            "timeout-ms" => self.timeout_ms = parse_number("timeout-ms", value)?,
+            "processing" => self.processing = Processing::parse(value)?,
+            "requests" => self.requests = parse_count("requests", value)?,
+            "partition" => self.partitions = parse_partitions(value)?,
+            "seed" => self.seed = parse_u64("seed", value)?,
+            _ => return Err(ConfigError::UnknownParameter { given: name.to_string() }),
+        }
+        Ok(())
+    }
+
+    /// The parameters that differ from the protocol's defaults, as (name, value) text pairs that
+    /// `set` reads back: the body of a shareable URL or a CLI command line.
+    pub fn to_params(&self) -> Vec<(&'static str, String)> {
+        let base = Config::for_protocol(self.protocol);
+        let mut out = vec![("protocol", self.protocol.name().to_string())];
+        let mut push = |name: &'static str, differs: bool, value: String| {
+            if differs {
+                out.push((name, value));
+            }
+        };
+        push("nodes", self.nodes != base.nodes, self.nodes.to_string());
+        push("byzantine", self.byzantine != base.byzantine, self.byzantine.to_string());
+        if let Some(ids) = &self.byzantine_nodes {
+            push("byzantine-nodes", true, join(ids));
+        }
+        push("strategy", self.strategy != base.strategy, self.strategy.name().into());
+        push("trials", self.trials != base.trials, self.trials.to_string());
+        push("min-delay-ms", self.min_delay_ms != base.min_delay_ms, fmt_num(self.min_delay_ms));
+        push("max-delay-ms", self.max_delay_ms != base.max_delay_ms, fmt_num(self.max_delay_ms));
+        push("drop", self.drop != base.drop, fmt_num(self.drop));
+        push("reorder", self.reorder != base.reorder, fmt_num(self.reorder));
+        push("duplicate", self.duplicate != base.duplicate, fmt_num(self.duplicate));
+        push("timeout-ms", self.timeout_ms != base.timeout_ms, fmt_num(self.timeout_ms));
+        push("processing", self.processing != base.processing, self.processing.name().into());
+        push("requests", self.requests != base.requests, self.requests.to_string());
+        push("partition", !self.partitions.is_empty(), format_partitions(&self.partitions));
+        push("seed", self.seed != base.seed, self.seed.to_string());
+        out
+    }
+
+    /// Checks every value; the first problem found is returned.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.nodes < 1 || self.nodes > MAX_NODES {
+            return Err(ConfigError::NodesOutOfRange { nodes: self.nodes as u64, max: MAX_NODES });
+        }
+        if self.byzantine > self.nodes {
+            return Err(ConfigError::ByzantineExceedsNodes {
+                byzantine: self.byzantine as u64,
+                nodes: self.nodes,
+            });
+        }
+        if let Some(ids) = &self.byzantine_nodes {
+            check_node_ids(ids, self.nodes)?;
+        }
+        if self.trials == 0 {
+            return Err(ConfigError::ZeroTrials);
+        }
+        check_delay("min-delay-ms", self.min_delay_ms)?;
+        check_delay("max-delay-ms", self.max_delay_ms)?;
+        if self.min_delay_ms > self.max_delay_ms {
+            return Err(ConfigError::DelayOrder {
+                min_delay_ms: self.min_delay_ms,
+                max_delay_ms: self.max_delay_ms,
+            });
+        }
+        check_probability("drop", self.drop)?;
+        check_probability("reorder", self.reorder)?;
+        check_probability("duplicate", self.duplicate)?;
+        check_timeout("timeout-ms", self.timeout_ms)?;
+        if self.requests < 1 || self.requests > MAX_REQUESTS {
+            return Err(ConfigError::RequestsOutOfRange {
+                requests: self.requests as u64,
+                max: MAX_REQUESTS,
+            });
+        }
+        for p in &self.partitions {
+            check_partition(p, self.nodes)?;
+        }
+        Ok(())
+    }
+}
+
+fn check_node_ids(ids: &[NodeId], nodes: u32) -> Result<(), ConfigError> {
+    let mut seen = vec![false; nodes as usize];
+    for &id in ids {
+        if id >= nodes {
+            return Err(ConfigError::ByzantineNodeOutOfRange { id: id as u64, nodes });
+        }
+        if std::mem::replace(&mut seen[id as usize], true) {
+            return Err(ConfigError::ByzantineNodeRepeated { id });
+        }
+    }
+    Ok(())
+}
+
+fn check_delay(field: &'static str, value: f64) -> Result<(), ConfigError> {
+    if !(0.0..=MAX_DELAY_MS).contains(&value) {
+        return Err(ConfigError::DelayOutOfRange { field, value, max: MAX_DELAY_MS });
+    }
+    Ok(())
+}
+
+fn check_probability(field: &'static str, value: f64) -> Result<(), ConfigError> {
+    if !(0.0..=1.0).contains(&value) {
+        return Err(ConfigError::ProbabilityOutOfRange { field, value });
+    }
+    Ok(())
+}
+
+fn check_timeout(field: &'static str, value: f64) -> Result<(), ConfigError> {
+    // Below one microsecond the timeout would round to zero virtual time.
+    if !(value >= 0.001 && value <= MAX_TIMEOUT_MS) {
+        return Err(ConfigError::TimeoutOutOfRange { field, value, max: MAX_TIMEOUT_MS });
+    }
+    Ok(())
+}
+
+fn check_partition(p: &Partition, nodes: u32) -> Result<(), ConfigError> {
+    let given = format_partitions(std::slice::from_ref(p));
+    if let Some(&id) = p.nodes.iter().find(|&&id| id >= nodes) {
+        return Err(ConfigError::PartitionNodeOutOfRange { id, nodes });
+    }
+    if !(p.from_ms >= 0.0 && p.until_ms <= MAX_TIMEOUT_MS && p.from_ms < p.until_ms) {
+        return Err(ConfigError::BadPartition { given, why: "it must start before it ends" });
+    }
+    Ok(())
+}
+
+/// Milliseconds to integer virtual microseconds (values are validated, so this cannot overflow).
+pub(crate) fn ms_to_us(ms: f64) -> u64 {
+    (ms * 1000.0).round() as u64
+}
+
+fn parse_number(field: &'static str, value: &str) -> Result<f64, ConfigError> {
+    match value.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(ConfigError::NotANumber { field, given: value.to_string() }),
+    }
+}
+
+fn parse_u64(field: &'static str, value: &str) -> Result<u64, ConfigError> {
+    value
+        .parse::<u64>()
+        .map_err(|_| ConfigError::NotANumber { field, given: value.to_string() })
+}
+
+/// A count that must fit the engine's u32 fields; out-of-range counts get the field's own message.
+fn parse_count(field: &'static str, value: &str) -> Result<u32, ConfigError> {
+    let v = parse_u64(field, value)?;
+    u32::try_from(v).map_err(|_| match field {
+        "nodes" => ConfigError::NodesOutOfRange { nodes: v, max: MAX_NODES },
+        "requests" => ConfigError::RequestsOutOfRange { requests: v, max: MAX_REQUESTS },
+        _ => ConfigError::NotANumber { field, given: value.to_string() },
+    })
+}
+
+fn parse_byzantine_nodes(value: &str) -> Result<Option<Vec<NodeId>>, ConfigError> {
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let ids = parse_id_list("byzantine-nodes", value)?;
+    Ok(Some(ids))
+}
+
+fn parse_id_list(field: &'static str, value: &str) -> Result<Vec<NodeId>, ConfigError> {
+    value
+        .split(',')
+        .map(|s| s.trim())
+        .map(|s| {
+            s.parse::<u32>()
+                .map_err(|_| ConfigError::NotANumber { field, given: s.to_string() })
+        })
+        .collect()
+}
+
+/// Parses a Byzantine sweep: a count `3`, a range `0..=9` or `0..10`, or a list `0,2,4`.
+pub fn parse_byzantine_counts(value: &str) -> Result<Vec<u32>, ConfigError> {
+    let bad = || ConfigError::BadByzantineRange { given: value.to_string() };
+    let value = value.trim();
+    let num = |s: &str| s.trim().parse::<u32>().map_err(|_| bad());
+    let counts: Vec<u32> = if let Some((a, b)) = value.split_once("..=") {
+        let (a, b) = (num(a)?, num(b)?);
+        if a > b {
+            return Err(bad());
+        }
+        (a..=b).collect()
+    } else if let Some((a, b)) = value.split_once("..") {
+        let (a, b) = (num(a)?, num(b)?);
+        if a >= b {
+            return Err(bad());
+        }
+        (a..b).collect()
+    } else {
+        value.split(',').map(num).collect::<Result<_, _>>()?
+    };
+    if counts.is_empty() {
+        return Err(bad());
+    }
+    Ok(counts)
+}
+
+/// Parses `0,1@100-500;3@0-50`: each group of nodes cut off from `from` to `until` ms.
+pub fn parse_partitions(value: &str) -> Result<Vec<Partition>, ConfigError> {
+    let mut out = Vec::new();
+    for part in value.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        let bad = |why| ConfigError::BadPartition { given: part.to_string(), why };
+        let (ids, window) = part.split_once('@').ok_or_else(|| bad("it has no '@'"))?;
+        let nodes = parse_id_list("partition", ids).map_err(|_| bad("node ids must be numbers"))?;
+        let (from, until) = window.split_once('-').ok_or_else(|| bad("the window needs a '-'"))?;
+        let ms = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+        let (from_ms, until_ms) = match (ms(from), ms(until)) {
+            (Some(a), Some(b)) => (a, b),
+            _ => return Err(bad("times must be numbers of milliseconds")),
+        };
+        out.push(Partition { nodes, from_ms, until_ms });
+    }
+    Ok(out)
+}
+
+fn format_partitions(parts: &[Partition]) -> String {
+    parts
+        .iter()
+        .map(|p| format!("{}@{}-{}", join(&p.nodes), fmt_num(p.from_ms), fmt_num(p.until_ms)))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+fn join(ids: &[NodeId]) -> String {
+    ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+}
+
+/// Shortest text that reads back to the same f64 (Rust's `Display` guarantees the round trip).
+fn fmt_num(v: f64) -> String {
+    format!("{v}")
+}

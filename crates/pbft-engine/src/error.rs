@@ -1,0 +1,139 @@
+//! Typed configuration errors, each with a sentence a person understands.
+//!
+//! Every check lives in [`crate::Config::validate`] and the parsers beside it, so the CLI, the URL
+//! parser and the browser's form all report the same words for the same mistake.
+
+use std::fmt;
+
+/// Why a configuration cannot be run. `field()` names the parameter at fault, using the shared
+/// vocabulary (CLI flag without `--`, URL parameter), so a form can show the message beside it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConfigError {
+    NodesOutOfRange { nodes: u64, max: u32 },
+    ByzantineExceedsNodes { byzantine: u64, nodes: u32 },
+    ByzantineNodeOutOfRange { id: u64, nodes: u32 },
+    ByzantineNodeRepeated { id: u32 },
+    ByzantineCountMismatch { count: u32, listed: usize },
+    DelayOrder { min_delay_ms: f64, max_delay_ms: f64 },
+    DelayOutOfRange { field: &'static str, value: f64, max: f64 },
+    ProbabilityOutOfRange { field: &'static str, value: f64 },
+    TimeoutOutOfRange { field: &'static str, value: f64, max: f64 },
+    ZeroTrials,
+    RequestsOutOfRange { requests: u64, max: u32 },
+    UnknownProtocol { given: String },
+    UnknownStrategy { given: String },
+    UnknownProcessing { given: String },
+    UnknownParameter { given: String },
+    NotANumber { field: &'static str, given: String },
+    BadByzantineRange { given: String },
+    BadPartition { given: String, why: &'static str },
+    PartitionNodeOutOfRange { id: u32, nodes: u32 },
+}
+
+impl ConfigError {
+    /// The parameter at fault, in the shared vocabulary (`nodes`, `min-delay-ms`, ...).
+    pub fn field(&self) -> &'static str {
+        use ConfigError::*;
+        match self {
+            NodesOutOfRange { .. } => "nodes",
+            ByzantineExceedsNodes { .. } | BadByzantineRange { .. } => "byzantine",
+            ByzantineNodeOutOfRange { .. }
+            | ByzantineNodeRepeated { .. }
+            | ByzantineCountMismatch { .. } => "byzantine-nodes",
+            DelayOrder { .. } => "min-delay-ms",
+            DelayOutOfRange { field, .. }
+            | ProbabilityOutOfRange { field, .. }
+            | TimeoutOutOfRange { field, .. }
+            | NotANumber { field, .. } => field,
+            ZeroTrials => "trials",
+            RequestsOutOfRange { .. } => "requests",
+            UnknownProtocol { .. } => "protocol",
+            UnknownStrategy { .. } => "strategy",
+            UnknownProcessing { .. } => "processing",
+            UnknownParameter { .. } => "parameter",
+            BadPartition { .. } | PartitionNodeOutOfRange { .. } => "partition",
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ConfigError::*;
+        match self {
+            NodesOutOfRange { nodes, max } => write!(
+                f,
+                "nodes must be between 1 and {max}; {nodes} was given"
+            ),
+            ByzantineExceedsNodes { byzantine, nodes } => write!(
+                f,
+                "byzantine ({byzantine}) cannot exceed the number of nodes ({nodes})"
+            ),
+            ByzantineNodeOutOfRange { id, nodes } => write!(
+                f,
+                "byzantine node {id} does not exist: node ids run from 0 to {}",
+                nodes.saturating_sub(1)
+            ),
+            ByzantineNodeRepeated { id } => {
+                write!(f, "byzantine node {id} is listed more than once")
+            }
+            ByzantineCountMismatch { count, listed } => write!(
+                f,
+                "byzantine says {count} nodes but byzantine-nodes lists {listed}; give one or make them agree"
+            ),
+            DelayOrder { min_delay_ms, max_delay_ms } => write!(
+                f,
+                "min-delay-ms ({min_delay_ms}) must not be greater than max-delay-ms ({max_delay_ms})"
+            ),
+            DelayOutOfRange { field, value, max } => write!(
+                f,
+                "{field} must be a number of milliseconds from 0 to {max}; {value} was given"
+            ),
+            ProbabilityOutOfRange { field, value } => write!(
+                f,
+                "{field} is a probability and must be between 0 and 1; {value} was given"
+            ),
+            TimeoutOutOfRange { field, value, max } => write!(
+                f,
+                "{field} must be more than 0 and at most {max} milliseconds; {value} was given"
+            ),
+            ZeroTrials => write!(f, "trials must be at least 1"),
+            RequestsOutOfRange { requests, max } => write!(
+                f,
+                "requests must be between 1 and {max}; {requests} was given"
+            ),
+            UnknownProtocol { given } => write!(
+                f,
+                "unknown protocol '{given}'; choose one of: {}",
+                crate::Protocol::NAMES.join(", ")
+            ),
+            UnknownStrategy { given } => write!(
+                f,
+                "unknown strategy '{given}'; choose one of: {}",
+                crate::Strategy::NAMES.join(", ")
+            ),
+            UnknownProcessing { given } => write!(
+                f,
+                "unknown processing model '{given}'; choose concurrent or sequential"
+            ),
+            UnknownParameter { given } => write!(f, "unknown parameter '{given}'"),
+            NotANumber { field, given } => {
+                write!(f, "{field} must be a number; '{given}' is not one")
+            }
+            BadByzantineRange { given } => write!(
+                f,
+                "byzantine must be a count (3), a range (0..=9 or 0..10) or a list (0,2,4); '{given}' is none of these"
+            ),
+            BadPartition { given, why } => write!(
+                f,
+                "partition '{given}' is not valid: {why} (write nodes@from_ms-until_ms, e.g. 0,1@100-500; separate several with ';')"
+            ),
+            PartitionNodeOutOfRange { id, nodes } => write!(
+                f,
+                "partition names node {id}, but node ids run from 0 to {}",
+                nodes.saturating_sub(1)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}

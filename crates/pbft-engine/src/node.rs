@@ -1,0 +1,105 @@
+//! The sans-IO interface between a node's protocol logic and the engine.
+//!
+//! A node is a state machine: the engine hands it one [`Input`] at a time and it appends
+//! [`Output`]s. It owns no clock, no RNG and no sockets, so the same handlers run in the
+//! simulator, in tests that assert their exact outputs, and in the browser.
+
+use crate::message::{Digest, Message, NodeId};
+
+/// Identifies a timer within one node; setting a timer with the same id replaces it.
+pub type TimerId = u64;
+
+/// What happens to a node.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input<'a> {
+    /// The driver asks the primary to propose `payload` for sequence number `seq` (the tutorial's
+    /// `await nodes[primary].propose(...)`, called outside the node's message loop).
+    Propose { seq: u64, payload: &'a [u8] },
+    /// A message arrived; `from` is its authenticated sender.
+    Deliver { from: NodeId, msg: &'a Message },
+    /// A timer set earlier fired.
+    Timer { id: TimerId },
+}
+
+/// Where a send goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dest {
+    /// One node (possibly the sender itself, through the network).
+    Node(NodeId),
+    /// Every node including the sender, each copy through the network (the tutorial's broadcast).
+    All,
+    /// Every node except the sender.
+    Others,
+}
+
+/// What a node asks the engine to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Output {
+    /// Send `msg` to `to`; every copy is an independent network transmission.
+    Send { to: Dest, msg: Message },
+    /// Send these one after the other, each leaving when the previous one has been delivered or
+    /// dropped (a loop of `await send(...)`).
+    SendInTurn(Vec<(NodeId, Message)>),
+    /// Fire `Input::Timer { id }` after `after_us` of virtual time, replacing a pending timer `id`.
+    SetTimer { id: TimerId, after_us: u64 },
+    /// Forget timer `id` if it is pending.
+    CancelTimer { id: TimerId },
+    /// The node committed `digest` at sequence number `seq`.
+    Commit { seq: u64, digest: Digest },
+}
+
+/// A node's protocol logic.
+pub trait Replica {
+    /// Handles one input, appending what the node does to `out`.
+    fn handle(&mut self, input: Input<'_>, out: &mut Vec<Output>);
+    /// What the node knows, for the browser's inspector.
+    fn snapshot(&self) -> NodeSnapshot;
+}
+
+/// How far a node got with one sequence number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SlotStatus {
+    Idle,
+    PrePrepared,
+    Prepared,
+    Committed,
+}
+
+impl SlotStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            SlotStatus::Idle => "idle",
+            SlotStatus::PrePrepared => "pre-prepared",
+            SlotStatus::Prepared => "prepared",
+            SlotStatus::Committed => "committed",
+        }
+    }
+}
+
+/// Votes received for one digest: who voted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Votes {
+    pub digest: Digest,
+    pub voters: Vec<NodeId>,
+}
+
+/// A node's view of one sequence number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlotSnapshot {
+    pub seq: u64,
+    pub status: SlotStatus,
+    pub pre_prepare: Option<Digest>,
+    pub prepares: Vec<Votes>,
+    pub commits: Vec<Votes>,
+    pub committed: Option<Digest>,
+}
+
+/// What the inspector shows for one node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeSnapshot {
+    pub view: u64,
+    pub primary: NodeId,
+    /// Votes needed for a prepare and a commit quorum, counting the node's own.
+    pub quorum: u32,
+    pub slots: Vec<SlotSnapshot>,
+}

@@ -1,0 +1,3 @@
+//! Protocols: one module per protocol, each a set of sans-IO handlers behind [`crate::Replica`].
+
+pub mod tutorial;

@@ -1,0 +1,138 @@
+//! The event trace of a run: what the browser animates and `pbft-sim run --trace` prints.
+//!
+//! Each event renders to one JSON line by hand (the engine has no serde dependency), and a whole
+//! trace hashes with FNV-1a over those lines: a golden hash checked natively and in wasm proves
+//! that the same config and seed give the same run on both.
+
+use crate::message::{Digest, NodeId, Phase};
+use std::fmt::Write as _;
+
+/// Why a message never arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DropReason {
+    /// Lost at random (`drop` probability).
+    Loss,
+    /// Sent across a scheduled partition.
+    Partition,
+}
+
+impl DropReason {
+    pub fn name(self) -> &'static str {
+        match self {
+            DropReason::Loss => "loss",
+            DropReason::Partition => "partition",
+        }
+    }
+}
+
+/// Why a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndReason {
+    /// Every honest node committed every request.
+    Committed,
+    /// The timeout passed first.
+    Timeout,
+    /// Nothing was left to happen before the timeout (no message in flight, no timer pending).
+    Quiescent,
+}
+
+impl EndReason {
+    pub fn name(self) -> &'static str {
+        match self {
+            EndReason::Committed => "committed",
+            EndReason::Timeout => "timeout",
+            EndReason::Quiescent => "quiescent",
+        }
+    }
+}
+
+/// One thing that happened, at `time_us` of virtual time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceEvent {
+    pub time_us: u64,
+    pub kind: TraceKind,
+}
+
+/// The kinds of trace events.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TraceKind {
+    /// The driver asked `node` to propose sequence number `seq`.
+    Propose { node: NodeId, seq: u64 },
+    /// Message `id` left `from` for `to` and will arrive at `deliver_us`. `duplicate` marks the
+    /// network's second copy of a message.
+    Send { id: u64, from: NodeId, to: NodeId, phase: Phase, seq: u64, digest: Digest, deliver_us: u64, duplicate: bool },
+    /// Message `id` from `from` to `to` was lost when sent.
+    Drop { id: u64, from: NodeId, to: NodeId, phase: Phase, seq: u64, reason: DropReason },
+    /// Message `id`, sent at `sent_us`, arrived at `to`.
+    Deliver { id: u64, from: NodeId, to: NodeId, phase: Phase, sent_us: u64 },
+    /// A timer of `node` fired.
+    Timer { node: NodeId, timer: u64 },
+    /// An honest or Byzantine `node` committed `digest` at `seq`.
+    Commit { node: NodeId, seq: u64, digest: Digest },
+    /// The run ended.
+    End { reason: EndReason, success: bool },
+}
+
+impl TraceKind {
+    /// Stable lower-case name, used in JSON and in the browser's log filter.
+    pub fn name(&self) -> &'static str {
+        match self {
+            TraceKind::Propose { .. } => "propose",
+            TraceKind::Send { .. } => "send",
+            TraceKind::Drop { .. } => "drop",
+            TraceKind::Deliver { .. } => "deliver",
+            TraceKind::Timer { .. } => "timer",
+            TraceKind::Commit { .. } => "commit",
+            TraceKind::End { .. } => "end",
+        }
+    }
+}
+
+impl TraceEvent {
+    /// One JSON object, no trailing newline.
+    pub fn to_json(&self) -> String {
+        let mut s = format!("{{\"time_us\":{},\"kind\":\"{}\"", self.time_us, self.kind.name());
+        // Writing to a String cannot fail.
+        let _ = match &self.kind {
+            TraceKind::Propose { node, seq } => write!(s, ",\"node\":{node},\"seq\":{seq}"),
+            TraceKind::Send { id, from, to, phase, seq, digest, deliver_us, duplicate } => write!(
+                s,
+                ",\"id\":{id},\"from\":{from},\"to\":{to},\"phase\":\"{}\",\"seq\":{seq},\"digest\":\"{}\",\"deliver_us\":{deliver_us},\"duplicate\":{duplicate}",
+                phase.name(),
+                digest.short()
+            ),
+            TraceKind::Drop { id, from, to, phase, seq, reason } => write!(
+                s,
+                ",\"id\":{id},\"from\":{from},\"to\":{to},\"phase\":\"{}\",\"seq\":{seq},\"reason\":\"{}\"",
+                phase.name(),
+                reason.name()
+            ),
+            TraceKind::Deliver { id, from, to, phase, sent_us } => write!(
+                s,
+                ",\"id\":{id},\"from\":{from},\"to\":{to},\"phase\":\"{}\",\"sent_us\":{sent_us}",
+                phase.name()
+            ),
+            TraceKind::Timer { node, timer } => write!(s, ",\"node\":{node},\"timer\":{timer}"),
+            TraceKind::Commit { node, seq, digest } => {
+                write!(s, ",\"node\":{node},\"seq\":{seq},\"digest\":\"{}\"", digest.short())
+            }
+            TraceKind::End { reason, success } => {
+                write!(s, ",\"reason\":\"{}\",\"success\":{success}", reason.name())
+            }
+        };
+        s.push('}');
+        s
+    }
+}
+
+/// FNV-1a 64 over the JSON lines of a trace, each followed by `\n`.
+pub fn trace_hash(events: &[TraceEvent]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for e in events {
+        for b in e.to_json().bytes().chain(std::iter::once(b'\n')) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
