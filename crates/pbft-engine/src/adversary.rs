@@ -64,13 +64,24 @@ impl Adversary for TutorialAdversary {
                 let sends = (0..ctx.nodes)
                     .map(|dst| {
                         let salt = ctx.rng.gen_range(0..=SALT_MAX);
-                        let digest = Digest::of(format!("{payload}::to={dst}::salt={salt}").as_bytes());
-                        (dst, Message::PrePrepare { view: 0, seq, digest })
+                        let digest =
+                            Digest::of(format!("{payload}::to={dst}::salt={salt}").as_bytes());
+                        (
+                            dst,
+                            Message::PrePrepare {
+                                view: 0,
+                                seq,
+                                digest,
+                            },
+                        )
                     })
                     .collect();
                 out.push(Output::SendInTurn(sends));
             }
-            Input::Deliver { msg: &Message::PrePrepare { view, seq, digest }, .. } => {
+            Input::Deliver {
+                msg: &Message::PrePrepare { view, seq, digest },
+                ..
+            } => {
                 if ctx.rng.gen_bool(0.5) {
                     return;
                 }
@@ -79,7 +90,10 @@ impl Adversary for TutorialAdversary {
                 } else {
                     Digest::of(format!("{}::fake", digest.to_hex()).as_bytes())
                 };
-                out.push(Output::Send { to: Dest::All, msg: Message::Prepare { view, seq, digest } });
+                out.push(Output::Send {
+                    to: Dest::All,
+                    msg: Message::Prepare { view, seq, digest },
+                });
             }
             Input::Deliver { .. } | Input::Timer { .. } => {}
         }

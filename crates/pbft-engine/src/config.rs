@@ -35,7 +35,9 @@ impl Protocol {
     pub fn parse(s: &str) -> Result<Protocol, ConfigError> {
         match s {
             "tutorial" => Ok(Protocol::Tutorial),
-            _ => Err(ConfigError::UnknownProtocol { given: s.to_string() }),
+            _ => Err(ConfigError::UnknownProtocol {
+                given: s.to_string(),
+            }),
         }
     }
 }
@@ -65,7 +67,9 @@ impl Strategy {
         match s {
             "tutorial" => Ok(Strategy::Tutorial),
             "silent" => Ok(Strategy::Silent),
-            _ => Err(ConfigError::UnknownStrategy { given: s.to_string() }),
+            _ => Err(ConfigError::UnknownStrategy {
+                given: s.to_string(),
+            }),
         }
     }
 }
@@ -92,7 +96,9 @@ impl Processing {
         match s {
             "concurrent" => Ok(Processing::Concurrent),
             "sequential" => Ok(Processing::Sequential),
-            _ => Err(ConfigError::UnknownProcessing { given: s.to_string() }),
+            _ => Err(ConfigError::UnknownProcessing {
+                given: s.to_string(),
+            }),
         }
     }
 }
@@ -223,7 +229,11 @@ impl Config {
             "requests" => self.requests = parse_count("requests", value)?,
             "partition" => self.partitions = parse_partitions(value)?,
             "seed" => self.seed = parse_u64("seed", value)?,
-            _ => return Err(ConfigError::UnknownParameter { given: name.to_string() }),
+            _ => {
+                return Err(ConfigError::UnknownParameter {
+                    given: name.to_string(),
+                })
+            }
         }
         Ok(())
     }
@@ -239,21 +249,65 @@ impl Config {
             }
         };
         push("nodes", self.nodes != base.nodes, self.nodes.to_string());
-        push("byzantine", self.byzantine != base.byzantine, self.byzantine.to_string());
+        push(
+            "byzantine",
+            self.byzantine != base.byzantine,
+            self.byzantine.to_string(),
+        );
         if let Some(ids) = &self.byzantine_nodes {
             push("byzantine-nodes", true, join(ids));
         }
-        push("strategy", self.strategy != base.strategy, self.strategy.name().into());
-        push("trials", self.trials != base.trials, self.trials.to_string());
-        push("min-delay-ms", self.min_delay_ms != base.min_delay_ms, fmt_num(self.min_delay_ms));
-        push("max-delay-ms", self.max_delay_ms != base.max_delay_ms, fmt_num(self.max_delay_ms));
+        push(
+            "strategy",
+            self.strategy != base.strategy,
+            self.strategy.name().into(),
+        );
+        push(
+            "trials",
+            self.trials != base.trials,
+            self.trials.to_string(),
+        );
+        push(
+            "min-delay-ms",
+            self.min_delay_ms != base.min_delay_ms,
+            fmt_num(self.min_delay_ms),
+        );
+        push(
+            "max-delay-ms",
+            self.max_delay_ms != base.max_delay_ms,
+            fmt_num(self.max_delay_ms),
+        );
         push("drop", self.drop != base.drop, fmt_num(self.drop));
-        push("reorder", self.reorder != base.reorder, fmt_num(self.reorder));
-        push("duplicate", self.duplicate != base.duplicate, fmt_num(self.duplicate));
-        push("timeout-ms", self.timeout_ms != base.timeout_ms, fmt_num(self.timeout_ms));
-        push("processing", self.processing != base.processing, self.processing.name().into());
-        push("requests", self.requests != base.requests, self.requests.to_string());
-        push("partition", !self.partitions.is_empty(), format_partitions(&self.partitions));
+        push(
+            "reorder",
+            self.reorder != base.reorder,
+            fmt_num(self.reorder),
+        );
+        push(
+            "duplicate",
+            self.duplicate != base.duplicate,
+            fmt_num(self.duplicate),
+        );
+        push(
+            "timeout-ms",
+            self.timeout_ms != base.timeout_ms,
+            fmt_num(self.timeout_ms),
+        );
+        push(
+            "processing",
+            self.processing != base.processing,
+            self.processing.name().into(),
+        );
+        push(
+            "requests",
+            self.requests != base.requests,
+            self.requests.to_string(),
+        );
+        push(
+            "partition",
+            !self.partitions.is_empty(),
+            format_partitions(&self.partitions),
+        );
         push("seed", self.seed != base.seed, self.seed.to_string());
         out
     }
@@ -261,7 +315,10 @@ impl Config {
     /// Checks every value; the first problem found is returned.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.nodes < 1 || self.nodes > MAX_NODES {
-            return Err(ConfigError::NodesOutOfRange { nodes: self.nodes as u64, max: MAX_NODES });
+            return Err(ConfigError::NodesOutOfRange {
+                nodes: self.nodes as u64,
+                max: MAX_NODES,
+            });
         }
         if self.byzantine > self.nodes {
             return Err(ConfigError::ByzantineExceedsNodes {
@@ -304,7 +361,10 @@ fn check_node_ids(ids: &[NodeId], nodes: u32) -> Result<(), ConfigError> {
     let mut seen = vec![false; nodes as usize];
     for &id in ids {
         if id >= nodes {
-            return Err(ConfigError::ByzantineNodeOutOfRange { id: id as u64, nodes });
+            return Err(ConfigError::ByzantineNodeOutOfRange {
+                id: id as u64,
+                nodes,
+            });
         }
         if std::mem::replace(&mut seen[id as usize], true) {
             return Err(ConfigError::ByzantineNodeRepeated { id });
@@ -315,7 +375,11 @@ fn check_node_ids(ids: &[NodeId], nodes: u32) -> Result<(), ConfigError> {
 
 fn check_delay(field: &'static str, value: f64) -> Result<(), ConfigError> {
     if !(0.0..=MAX_DELAY_MS).contains(&value) {
-        return Err(ConfigError::DelayOutOfRange { field, value, max: MAX_DELAY_MS });
+        return Err(ConfigError::DelayOutOfRange {
+            field,
+            value,
+            max: MAX_DELAY_MS,
+        });
     }
     Ok(())
 }
@@ -330,7 +394,11 @@ fn check_probability(field: &'static str, value: f64) -> Result<(), ConfigError>
 fn check_timeout(field: &'static str, value: f64) -> Result<(), ConfigError> {
     // Below one microsecond the timeout would round to zero virtual time.
     if !(value >= 0.001 && value <= MAX_TIMEOUT_MS) {
-        return Err(ConfigError::TimeoutOutOfRange { field, value, max: MAX_TIMEOUT_MS });
+        return Err(ConfigError::TimeoutOutOfRange {
+            field,
+            value,
+            max: MAX_TIMEOUT_MS,
+        });
     }
     Ok(())
 }
@@ -341,7 +409,10 @@ fn check_partition(p: &Partition, nodes: u32) -> Result<(), ConfigError> {
         return Err(ConfigError::PartitionNodeOutOfRange { id, nodes });
     }
     if !(p.from_ms >= 0.0 && p.until_ms <= MAX_TIMEOUT_MS && p.from_ms < p.until_ms) {
-        return Err(ConfigError::BadPartition { given, why: "it must start before it ends" });
+        return Err(ConfigError::BadPartition {
+            given,
+            why: "it must start before it ends",
+        });
     }
     Ok(())
 }
@@ -354,23 +425,36 @@ pub(crate) fn ms_to_us(ms: f64) -> u64 {
 fn parse_number(field: &'static str, value: &str) -> Result<f64, ConfigError> {
     match value.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
-        _ => Err(ConfigError::NotANumber { field, given: value.to_string() }),
+        _ => Err(ConfigError::NotANumber {
+            field,
+            given: value.to_string(),
+        }),
     }
 }
 
 fn parse_u64(field: &'static str, value: &str) -> Result<u64, ConfigError> {
-    value
-        .parse::<u64>()
-        .map_err(|_| ConfigError::NotANumber { field, given: value.to_string() })
+    value.parse::<u64>().map_err(|_| ConfigError::NotANumber {
+        field,
+        given: value.to_string(),
+    })
 }
 
 /// A count that must fit the engine's u32 fields; out-of-range counts get the field's own message.
 fn parse_count(field: &'static str, value: &str) -> Result<u32, ConfigError> {
     let v = parse_u64(field, value)?;
     u32::try_from(v).map_err(|_| match field {
-        "nodes" => ConfigError::NodesOutOfRange { nodes: v, max: MAX_NODES },
-        "requests" => ConfigError::RequestsOutOfRange { requests: v, max: MAX_REQUESTS },
-        _ => ConfigError::NotANumber { field, given: value.to_string() },
+        "nodes" => ConfigError::NodesOutOfRange {
+            nodes: v,
+            max: MAX_NODES,
+        },
+        "requests" => ConfigError::RequestsOutOfRange {
+            requests: v,
+            max: MAX_REQUESTS,
+        },
+        _ => ConfigError::NotANumber {
+            field,
+            given: value.to_string(),
+        },
     })
 }
 
@@ -387,15 +471,19 @@ fn parse_id_list(field: &'static str, value: &str) -> Result<Vec<NodeId>, Config
         .split(',')
         .map(|s| s.trim())
         .map(|s| {
-            s.parse::<u32>()
-                .map_err(|_| ConfigError::NotANumber { field, given: s.to_string() })
+            s.parse::<u32>().map_err(|_| ConfigError::NotANumber {
+                field,
+                given: s.to_string(),
+            })
         })
         .collect()
 }
 
 /// Parses a Byzantine sweep: a count `3`, a range `0..=9` or `0..10`, or a list `0,2,4`.
 pub fn parse_byzantine_counts(value: &str) -> Result<Vec<u32>, ConfigError> {
-    let bad = || ConfigError::BadByzantineRange { given: value.to_string() };
+    let bad = || ConfigError::BadByzantineRange {
+        given: value.to_string(),
+    };
     let value = value.trim();
     let num = |s: &str| s.trim().parse::<u32>().map_err(|_| bad());
     let counts: Vec<u32> = if let Some((a, b)) = value.split_once("..=") {
@@ -423,16 +511,25 @@ pub fn parse_byzantine_counts(value: &str) -> Result<Vec<u32>, ConfigError> {
 pub fn parse_partitions(value: &str) -> Result<Vec<Partition>, ConfigError> {
     let mut out = Vec::new();
     for part in value.split(';').map(str::trim).filter(|s| !s.is_empty()) {
-        let bad = |why| ConfigError::BadPartition { given: part.to_string(), why };
+        let bad = |why| ConfigError::BadPartition {
+            given: part.to_string(),
+            why,
+        };
         let (ids, window) = part.split_once('@').ok_or_else(|| bad("it has no '@'"))?;
         let nodes = parse_id_list("partition", ids).map_err(|_| bad("node ids must be numbers"))?;
-        let (from, until) = window.split_once('-').ok_or_else(|| bad("the window needs a '-'"))?;
+        let (from, until) = window
+            .split_once('-')
+            .ok_or_else(|| bad("the window needs a '-'"))?;
         let ms = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
         let (from_ms, until_ms) = match (ms(from), ms(until)) {
             (Some(a), Some(b)) => (a, b),
             _ => return Err(bad("times must be numbers of milliseconds")),
         };
-        out.push(Partition { nodes, from_ms, until_ms });
+        out.push(Partition {
+            nodes,
+            from_ms,
+            until_ms,
+        });
     }
     Ok(out)
 }
@@ -440,13 +537,23 @@ pub fn parse_partitions(value: &str) -> Result<Vec<Partition>, ConfigError> {
 fn format_partitions(parts: &[Partition]) -> String {
     parts
         .iter()
-        .map(|p| format!("{}@{}-{}", join(&p.nodes), fmt_num(p.from_ms), fmt_num(p.until_ms)))
+        .map(|p| {
+            format!(
+                "{}@{}-{}",
+                join(&p.nodes),
+                fmt_num(p.from_ms),
+                fmt_num(p.until_ms)
+            )
+        })
         .collect::<Vec<_>>()
         .join(";")
 }
 
 fn join(ids: &[NodeId]) -> String {
-    ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+    ids.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Shortest text that reads back to the same f64 (Rust's `Display` guarantees the round trip).

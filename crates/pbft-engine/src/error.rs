@@ -9,25 +9,75 @@ use std::fmt;
 /// vocabulary (CLI flag without `--`, URL parameter), so a form can show the message beside it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConfigError {
-    NodesOutOfRange { nodes: u64, max: u32 },
-    ByzantineExceedsNodes { byzantine: u64, nodes: u32 },
-    ByzantineNodeOutOfRange { id: u64, nodes: u32 },
-    ByzantineNodeRepeated { id: u32 },
-    ByzantineCountMismatch { count: u32, listed: usize },
-    DelayOrder { min_delay_ms: f64, max_delay_ms: f64 },
-    DelayOutOfRange { field: &'static str, value: f64, max: f64 },
-    ProbabilityOutOfRange { field: &'static str, value: f64 },
-    TimeoutOutOfRange { field: &'static str, value: f64, max: f64 },
+    NodesOutOfRange {
+        nodes: u64,
+        max: u32,
+    },
+    ByzantineExceedsNodes {
+        byzantine: u64,
+        nodes: u32,
+    },
+    ByzantineNodeOutOfRange {
+        id: u64,
+        nodes: u32,
+    },
+    ByzantineNodeRepeated {
+        id: u32,
+    },
+    ByzantineCountMismatch {
+        count: u32,
+        listed: usize,
+    },
+    DelayOrder {
+        min_delay_ms: f64,
+        max_delay_ms: f64,
+    },
+    DelayOutOfRange {
+        field: &'static str,
+        value: f64,
+        max: f64,
+    },
+    ProbabilityOutOfRange {
+        field: &'static str,
+        value: f64,
+    },
+    TimeoutOutOfRange {
+        field: &'static str,
+        value: f64,
+        max: f64,
+    },
     ZeroTrials,
-    RequestsOutOfRange { requests: u64, max: u32 },
-    UnknownProtocol { given: String },
-    UnknownStrategy { given: String },
-    UnknownProcessing { given: String },
-    UnknownParameter { given: String },
-    NotANumber { field: &'static str, given: String },
-    BadByzantineRange { given: String },
-    BadPartition { given: String, why: &'static str },
-    PartitionNodeOutOfRange { id: u32, nodes: u32 },
+    RequestsOutOfRange {
+        requests: u64,
+        max: u32,
+    },
+    UnknownProtocol {
+        given: String,
+    },
+    UnknownStrategy {
+        given: String,
+    },
+    UnknownProcessing {
+        given: String,
+    },
+    UnknownParameter {
+        given: String,
+    },
+    NotANumber {
+        field: &'static str,
+        given: String,
+    },
+    BadByzantineRange {
+        given: String,
+    },
+    BadPartition {
+        given: String,
+        why: &'static str,
+    },
+    PartitionNodeOutOfRange {
+        id: u32,
+        nodes: u32,
+    },
 }
 
 impl ConfigError {

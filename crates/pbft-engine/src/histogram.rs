@@ -118,10 +118,18 @@ mod tests {
 
     #[test]
     fn merge_equals_recording_everything() {
-        let (mut a, mut b, mut all) = (Histogram::default(), Histogram::default(), Histogram::default());
+        let (mut a, mut b, mut all) = (
+            Histogram::default(),
+            Histogram::default(),
+            Histogram::default(),
+        );
         for v in 0..1000u64 {
             let x = v * 7919 % 300_000;
-            if v % 3 == 0 { a.record(x) } else { b.record(x) }
+            if v % 3 == 0 {
+                a.record(x)
+            } else {
+                b.record(x)
+            }
             all.record(x);
         }
         a.merge(&b);

@@ -33,7 +33,10 @@ pub mod sweep;
 pub mod trace;
 mod voters;
 
-pub use config::{parse_byzantine_counts, Config, Partition, Processing, Protocol, Strategy, MAX_NODES, PARAMETERS};
+pub use config::{
+    parse_byzantine_counts, Config, Partition, Processing, Protocol, Strategy, MAX_NODES,
+    PARAMETERS,
+};
 pub use error::ConfigError;
 pub use message::{Digest, Message, NodeId, Phase};
 pub use metrics::RunOutcome;

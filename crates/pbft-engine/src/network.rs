@@ -20,7 +20,10 @@ pub enum Fate {
     /// Lost when sent.
     Dropped(DropReason),
     /// Delivered after `delay_us`, and a second copy after `duplicate_us` if duplicated.
-    Delivered { delay_us: u64, duplicate_us: Option<u64> },
+    Delivered {
+        delay_us: u64,
+        duplicate_us: Option<u64>,
+    },
 }
 
 struct Cut {
@@ -51,7 +54,11 @@ impl Network {
                 for &id in &p.nodes {
                     inside[id as usize] = true;
                 }
-                Cut { inside, from_us: ms_to_us(p.from_ms), until_us: ms_to_us(p.until_ms) }
+                Cut {
+                    inside,
+                    from_us: ms_to_us(p.from_ms),
+                    until_us: ms_to_us(p.until_ms),
+                }
             })
             .collect();
         Network {
@@ -68,7 +75,8 @@ impl Network {
     /// Whether a scheduled partition separates `a` and `b` at `now_us`.
     pub fn partitioned(&self, a: NodeId, b: NodeId, now_us: u64) -> bool {
         self.cuts.iter().any(|c| {
-            (c.from_us..c.until_us).contains(&now_us) && c.inside[a as usize] != c.inside[b as usize]
+            (c.from_us..c.until_us).contains(&now_us)
+                && c.inside[a as usize] != c.inside[b as usize]
         })
     }
 
@@ -81,8 +89,15 @@ impl Network {
             return Fate::Dropped(DropReason::Loss);
         }
         let delay_us = self.delay();
-        let duplicate_us = if coin(&mut self.rng, self.duplicate) { Some(self.delay()) } else { None };
-        Fate::Delivered { delay_us, duplicate_us }
+        let duplicate_us = if coin(&mut self.rng, self.duplicate) {
+            Some(self.delay())
+        } else {
+            None
+        };
+        Fate::Delivered {
+            delay_us,
+            duplicate_us,
+        }
     }
 
     fn delay(&mut self) -> u64 {
@@ -114,17 +129,33 @@ mod tests {
 
     #[test]
     fn constant_delay_is_exact() {
-        let mut c = Config { min_delay_ms: 10.0, max_delay_ms: 10.0, reorder: 0.0, ..Config::default() };
+        let mut c = Config {
+            min_delay_ms: 10.0,
+            max_delay_ms: 10.0,
+            reorder: 0.0,
+            ..Config::default()
+        };
         c.validate().unwrap();
         let mut n = net(&c);
         for _ in 0..100 {
-            assert_eq!(n.transmit(0, 1, 0), Fate::Delivered { delay_us: 10_000, duplicate_us: None });
+            assert_eq!(
+                n.transmit(0, 1, 0),
+                Fate::Delivered {
+                    delay_us: 10_000,
+                    duplicate_us: None
+                }
+            );
         }
     }
 
     #[test]
     fn delays_stay_in_bounds_with_reorder() {
-        let c = Config { min_delay_ms: 5.0, max_delay_ms: 35.0, reorder: 1.0, ..Config::default() };
+        let c = Config {
+            min_delay_ms: 5.0,
+            max_delay_ms: 35.0,
+            reorder: 1.0,
+            ..Config::default()
+        };
         let mut n = net(&c);
         for _ in 0..1000 {
             match n.transmit(0, 1, 0) {
@@ -139,7 +170,10 @@ mod tests {
         let mut c = Config::default();
         c.set("partition", "0,1@100-200").unwrap();
         let mut n = net(&c);
-        assert_eq!(n.transmit(0, 5, 150_000), Fate::Dropped(DropReason::Partition));
+        assert_eq!(
+            n.transmit(0, 5, 150_000),
+            Fate::Dropped(DropReason::Partition)
+        );
         assert!(matches!(n.transmit(0, 1, 150_000), Fate::Delivered { .. }));
         assert!(matches!(n.transmit(0, 5, 200_000), Fate::Delivered { .. }));
         assert!(matches!(n.transmit(0, 5, 99_999), Fate::Delivered { .. }));
@@ -147,7 +181,10 @@ mod tests {
 
     #[test]
     fn drop_one_loses_everything() {
-        let c = Config { drop: 1.0, ..Config::default() };
+        let c = Config {
+            drop: 1.0,
+            ..Config::default()
+        };
         let mut n = net(&c);
         assert_eq!(n.transmit(2, 3, 0), Fate::Dropped(DropReason::Loss));
     }

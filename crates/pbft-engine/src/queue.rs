@@ -6,28 +6,23 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-struct Scheduled<E> {
+/// A heap entry: small (24 bytes) so sifting is cheap; the event itself waits in a slab.
+#[derive(PartialEq, Eq)]
+struct Scheduled {
     time_us: u64,
     order: u64,
-    event: E,
+    slot: u32,
 }
 
-impl<E> PartialEq for Scheduled<E> {
-    fn eq(&self, other: &Self) -> bool {
-        (self.time_us, self.order) == (other.time_us, other.order)
-    }
-}
-
-impl<E> Eq for Scheduled<E> {}
-
-impl<E> PartialOrd for Scheduled<E> {
+impl PartialOrd for Scheduled {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl<E> Ord for Scheduled<E> {
-    /// Reversed, so the max-heap pops the earliest (time, order) first.
+impl Ord for Scheduled {
+    /// Reversed, so the max-heap pops the earliest (time, order) first. `order` is unique, so
+    /// `slot` never decides.
     fn cmp(&self, other: &Self) -> Ordering {
         (other.time_us, other.order).cmp(&(self.time_us, self.order))
     }
@@ -35,13 +30,15 @@ impl<E> Ord for Scheduled<E> {
 
 /// A min-queue of events by (time, insertion order).
 pub struct EventQueue<E> {
-    heap: BinaryHeap<Scheduled<E>>,
+    heap: BinaryHeap<Scheduled>,
+    slab: Vec<Option<E>>,
+    free: Vec<u32>,
     inserted: u64,
 }
 
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
-        EventQueue { heap: BinaryHeap::new(), inserted: 0 }
+        EventQueue { heap: BinaryHeap::new(), slab: Vec::new(), free: Vec::new(), inserted: 0 }
     }
 }
 
@@ -54,12 +51,25 @@ impl<E> EventQueue<E> {
     pub fn push(&mut self, time_us: u64, event: E) {
         let order = self.inserted;
         self.inserted += 1;
-        self.heap.push(Scheduled { time_us, order, event });
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slab[slot as usize] = Some(event);
+                slot
+            }
+            None => {
+                self.slab.push(Some(event));
+                (self.slab.len() - 1) as u32
+            }
+        };
+        self.heap.push(Scheduled { time_us, order, slot });
     }
 
     /// Removes and returns the earliest event.
     pub fn pop(&mut self) -> Option<(u64, E)> {
-        self.heap.pop().map(|s| (s.time_us, s.event))
+        let s = self.heap.pop()?;
+        self.free.push(s.slot);
+        let event = self.slab[s.slot as usize].take().expect("a scheduled slot holds its event");
+        Some((s.time_us, event))
     }
 
     /// The time of the earliest event.

@@ -37,13 +37,31 @@ fn payload(seq: u64) -> String {
 }
 
 enum Event {
-    Propose { seq: u64 },
-    Deliver { id: u64, from: NodeId, to: NodeId, msg: Message, sent_us: u64 },
-    Timer { node: NodeId, id: TimerId, generation: u64 },
+    Propose {
+        seq: u64,
+    },
+    Deliver {
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+        msg: Message,
+        sent_us: u64,
+    },
+    Timer {
+        node: NodeId,
+        id: TimerId,
+        generation: u64,
+    },
     /// A sequential node's handler has finished: it takes the next inbox item.
-    NodeFree { node: NodeId },
+    NodeFree {
+        node: NodeId,
+    },
     /// The next send of a send-in-turn chain.
-    SendInTurn { from: NodeId, sends: Vec<(NodeId, Message)>, next: usize },
+    SendInTurn {
+        from: NodeId,
+        sends: Vec<(NodeId, Message)>,
+        next: usize,
+    },
     Timeout,
 }
 
@@ -168,7 +186,9 @@ impl Simulation {
                 sink.extend_from_slice(events);
             }
         }
-        self.now_us = self.now_us.max(time_us.min(self.outcome.as_ref().map_or(u64::MAX, |o| o.end_us)));
+        self.now_us = self
+            .now_us
+            .max(time_us.min(self.outcome.as_ref().map_or(u64::MAX, |o| o.end_us)));
     }
 
     /// Current virtual time.
@@ -206,14 +226,36 @@ impl Simulation {
                 let payload = payload(seq);
                 // Called by the driver, outside the primary's message loop: it never makes the
                 // primary busy (the tutorial awaits `propose` from `run_single_consensus`).
-                self.handle(PRIMARY, Input::Propose { seq, payload: payload.as_bytes() });
+                self.handle(
+                    PRIMARY,
+                    Input::Propose {
+                        seq,
+                        payload: payload.as_bytes(),
+                    },
+                );
             }
-            Event::Deliver { id, from, to, msg, sent_us } => {
+            Event::Deliver {
+                id,
+                from,
+                to,
+                msg,
+                sent_us,
+            } => {
                 self.delivered += 1;
-                self.emit(TraceKind::Deliver { id, from, to, phase: msg.phase(), sent_us });
+                self.emit(TraceKind::Deliver {
+                    id,
+                    from,
+                    to,
+                    phase: msg.phase(),
+                    sent_us,
+                });
                 self.arrive(to, Pending::Message { from, msg });
             }
-            Event::Timer { node, id, generation } => {
+            Event::Timer {
+                node,
+                id,
+                generation,
+            } => {
                 if self.nodes[node as usize].timers.get(&id) == Some(&generation) {
                     self.nodes[node as usize].timers.remove(&id);
                     self.emit(TraceKind::Timer { node, timer: id });
@@ -244,7 +286,9 @@ impl Simulation {
     /// Handles one inbox item; returns whether the node is now busy.
     fn process(&mut self, node: NodeId, item: Pending) -> bool {
         let busy_until = match &item {
-            Pending::Message { from, msg } => self.handle(node, Input::Deliver { from: *from, msg }),
+            Pending::Message { from, msg } => {
+                self.handle(node, Input::Deliver { from: *from, msg })
+            }
             Pending::Timer { id } => self.handle(node, Input::Timer { id: *id }),
         };
         let busy = self.processing == Processing::Sequential && busy_until > self.now_us;
@@ -263,7 +307,11 @@ impl Simulation {
         let state = &mut self.nodes[node as usize];
         state.replica.handle(input.clone(), &mut out);
         if let Some(adversary) = state.adversary.as_mut() {
-            let mut ctx = AdversaryCtx { node, nodes, rng: &mut self.adversary_rng };
+            let mut ctx = AdversaryCtx {
+                node,
+                nodes,
+                rng: &mut self.adversary_rng,
+            };
             adversary.corrupt(&mut ctx, &input, &mut out);
         }
         let mut lands_us = self.now_us;
@@ -287,7 +335,14 @@ impl Simulation {
                 let generation = self.next_timer_generation;
                 self.next_timer_generation += 1;
                 self.nodes[node as usize].timers.insert(id, generation);
-                self.queue.push(self.now_us + after_us, Event::Timer { node, id, generation });
+                self.queue.push(
+                    self.now_us + after_us,
+                    Event::Timer {
+                        node,
+                        id,
+                        generation,
+                    },
+                );
                 self.now_us
             }
             Output::CancelTimer { id } => {
@@ -305,7 +360,9 @@ impl Simulation {
     fn send(&mut self, from: NodeId, to: Dest, msg: &Message) -> u64 {
         let n = self.nodes.len() as NodeId;
         let mut lands_us = self.now_us;
-        let mut one = |sim: &mut Simulation, dst| lands_us = lands_us.max(sim.transmit(from, dst, msg.clone()));
+        let mut one = |sim: &mut Simulation, dst| {
+            lands_us = lands_us.max(sim.transmit(from, dst, msg.clone()))
+        };
         match to {
             Dest::Node(dst) if dst < n => one(self, dst),
             Dest::Node(_) => debug_assert!(false, "send to a node that does not exist"),
@@ -318,7 +375,14 @@ impl Simulation {
     fn send_in_turn(&mut self, from: NodeId, sends: Vec<(NodeId, Message)>, next: usize) {
         if let Some((dst, msg)) = sends.get(next).cloned() {
             let lands_us = self.transmit(from, dst, msg);
-            self.queue.push(lands_us, Event::SendInTurn { from, sends, next: next + 1 });
+            self.queue.push(
+                lands_us,
+                Event::SendInTurn {
+                    from,
+                    sends,
+                    next: next + 1,
+                },
+            );
         }
     }
 
@@ -331,10 +395,20 @@ impl Simulation {
         match self.network.transmit(from, to, self.now_us) {
             Fate::Dropped(reason) => {
                 self.dropped += 1;
-                self.emit(TraceKind::Drop { id, from, to, phase, seq: msg.seq(), reason });
+                self.emit(TraceKind::Drop {
+                    id,
+                    from,
+                    to,
+                    phase,
+                    seq: msg.seq(),
+                    reason,
+                });
                 self.now_us
             }
-            Fate::Delivered { delay_us, duplicate_us } => {
+            Fate::Delivered {
+                delay_us,
+                duplicate_us,
+            } => {
                 let mut lands_us = self.now_us + delay_us;
                 if let Some(dup_us) = duplicate_us {
                     let dup_id = self.next_msg_id;
@@ -348,18 +422,47 @@ impl Simulation {
         }
     }
 
-    fn schedule_delivery(&mut self, id: u64, from: NodeId, to: NodeId, msg: Message, delay_us: u64, duplicate: bool) {
+    fn schedule_delivery(
+        &mut self,
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+        msg: Message,
+        delay_us: u64,
+        duplicate: bool,
+    ) {
         let deliver_us = self.now_us + delay_us;
         if self.tracing {
             let (phase, seq, digest) = (msg.phase(), msg.seq(), msg.digest());
-            self.emit(TraceKind::Send { id, from, to, phase, seq, digest, deliver_us, duplicate });
+            self.emit(TraceKind::Send {
+                id,
+                from,
+                to,
+                phase,
+                seq,
+                digest,
+                deliver_us,
+                duplicate,
+            });
         }
-        self.queue.push(deliver_us, Event::Deliver { id, from, to, msg, sent_us: self.now_us });
+        self.queue.push(
+            deliver_us,
+            Event::Deliver {
+                id,
+                from,
+                to,
+                msg,
+                sent_us: self.now_us,
+            },
+        );
     }
 
     fn emit(&mut self, kind: TraceKind) {
         if self.tracing {
-            self.step_events.push(TraceEvent { time_us: self.now_us, kind });
+            self.step_events.push(TraceEvent {
+                time_us: self.now_us,
+                kind,
+            });
         }
     }
 
@@ -369,7 +472,11 @@ impl Simulation {
             success,
             agreement: success && !self.ledger.disagreement,
             safety_violation: self.ledger.safety_violation,
-            latency_us: if success { self.ledger.last_commit_us } else { None },
+            latency_us: if success {
+                self.ledger.last_commit_us
+            } else {
+                None
+            },
             messages_by_phase: self.messages_by_phase,
             messages: self.messages_by_phase.iter().sum(),
             delivered: self.delivered,

@@ -57,7 +57,11 @@ impl PointStats {
         self.messages += other.messages;
         self.delivered += other.delivered;
         self.dropped += other.dropped;
-        for (total, n) in self.messages_by_phase.iter_mut().zip(other.messages_by_phase) {
+        for (total, n) in self
+            .messages_by_phase
+            .iter_mut()
+            .zip(other.messages_by_phase)
+        {
             *total += n;
         }
     }
@@ -69,7 +73,10 @@ impl PointStats {
         let latency_ms_mean = (self.successes > 0)
             .then(|| self.latency_us_sum as f64 / self.successes as f64 / 1000.0);
         let mut messages_by_phase_mean = [0.0; Phase::ALL.len()];
-        for (mean, total) in messages_by_phase_mean.iter_mut().zip(self.messages_by_phase) {
+        for (mean, total) in messages_by_phase_mean
+            .iter_mut()
+            .zip(self.messages_by_phase)
+        {
             *mean = total as f64 / runs;
         }
         SweepPoint {
@@ -125,7 +132,10 @@ pub fn run_trials(
     byzantine: u32,
     trials: std::ops::Range<u32>,
 ) -> Result<PointStats, ConfigError> {
-    let config = Config { byzantine, ..config.clone() };
+    let config = Config {
+        byzantine,
+        ..config.clone()
+    };
     config.validate()?;
     let mut stats = PointStats::default();
     for trial in trials {
@@ -168,10 +178,18 @@ impl Sweep {
     pub fn new(config: &Config, counts: &[u32]) -> Result<Sweep, ConfigError> {
         config.validate()?;
         for &m in counts {
-            Config { byzantine: m, byzantine_nodes: None, ..config.clone() }.validate()?;
+            Config {
+                byzantine: m,
+                byzantine_nodes: None,
+                ..config.clone()
+            }
+            .validate()?;
         }
         Ok(Sweep {
-            config: Config { byzantine_nodes: None, ..config.clone() },
+            config: Config {
+                byzantine_nodes: None,
+                ..config.clone()
+            },
             counts: counts.to_vec(),
             point: 0,
             trial: 0,
@@ -195,8 +213,14 @@ impl Sweep {
         let mut budget = max_runs;
         while budget > 0 && self.point < self.counts.len() {
             let m = self.counts[self.point];
-            let config = Config { byzantine: m, ..self.config.clone() };
-            let end = self.config.trials.min(self.trial.saturating_add(budget.min(u64::from(u32::MAX)) as u32));
+            let config = Config {
+                byzantine: m,
+                ..self.config.clone()
+            };
+            let end = self.config.trials.min(
+                self.trial
+                    .saturating_add(budget.min(u64::from(u32::MAX)) as u32),
+            );
             for trial in self.trial..end {
                 // The sweep's configs were all validated in `new`.
                 if let Ok(run) = run_once(&config, trial) {

@@ -60,15 +60,41 @@ pub enum TraceKind {
     Propose { node: NodeId, seq: u64 },
     /// Message `id` left `from` for `to` and will arrive at `deliver_us`. `duplicate` marks the
     /// network's second copy of a message.
-    Send { id: u64, from: NodeId, to: NodeId, phase: Phase, seq: u64, digest: Digest, deliver_us: u64, duplicate: bool },
+    Send {
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+        phase: Phase,
+        seq: u64,
+        digest: Digest,
+        deliver_us: u64,
+        duplicate: bool,
+    },
     /// Message `id` from `from` to `to` was lost when sent.
-    Drop { id: u64, from: NodeId, to: NodeId, phase: Phase, seq: u64, reason: DropReason },
+    Drop {
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+        phase: Phase,
+        seq: u64,
+        reason: DropReason,
+    },
     /// Message `id`, sent at `sent_us`, arrived at `to`.
-    Deliver { id: u64, from: NodeId, to: NodeId, phase: Phase, sent_us: u64 },
+    Deliver {
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+        phase: Phase,
+        sent_us: u64,
+    },
     /// A timer of `node` fired.
     Timer { node: NodeId, timer: u64 },
     /// An honest or Byzantine `node` committed `digest` at `seq`.
-    Commit { node: NodeId, seq: u64, digest: Digest },
+    Commit {
+        node: NodeId,
+        seq: u64,
+        digest: Digest,
+    },
     /// The run ended.
     End { reason: EndReason, success: bool },
 }
@@ -91,7 +117,11 @@ impl TraceKind {
 impl TraceEvent {
     /// One JSON object, no trailing newline.
     pub fn to_json(&self) -> String {
-        let mut s = format!("{{\"time_us\":{},\"kind\":\"{}\"", self.time_us, self.kind.name());
+        let mut s = format!(
+            "{{\"time_us\":{},\"kind\":\"{}\"",
+            self.time_us,
+            self.kind.name()
+        );
         // Writing to a String cannot fail.
         let _ = match &self.kind {
             TraceKind::Propose { node, seq } => write!(s, ",\"node\":{node},\"seq\":{seq}"),

@@ -1,12 +1,23 @@
 //! A set of distinct voters as a bit set: counting a quorum must ignore a node voting twice.
+//!
+//! Fixed at [`MAX_NODES`] bits so a vote counter never allocates (a run creates many).
 
+use crate::config::MAX_NODES;
 use crate::message::NodeId;
 
-/// Distinct node ids, with their count kept so a quorum check is O(1).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+const WORDS: usize = MAX_NODES as usize / 64;
+
+/// Distinct node ids below [`MAX_NODES`], with their count kept so a quorum check is O(1).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VoterSet {
-    words: Vec<u64>,
+    words: [u64; WORDS],
     len: u32,
+}
+
+impl Default for VoterSet {
+    fn default() -> VoterSet {
+        VoterSet { words: [0; WORDS], len: 0 }
+    }
 }
 
 impl VoterSet {
@@ -14,12 +25,9 @@ impl VoterSet {
         VoterSet::default()
     }
 
-    /// Adds `id`; returns whether it was new.
+    /// Adds `id` (below [`MAX_NODES`]; validation guarantees it); returns whether it was new.
     pub fn insert(&mut self, id: NodeId) -> bool {
         let (word, bit) = ((id / 64) as usize, id % 64);
-        if self.words.len() <= word {
-            self.words.resize(word + 1, 0);
-        }
         let mask = 1u64 << bit;
         let new = self.words[word] & mask == 0;
         if new {
@@ -31,7 +39,9 @@ impl VoterSet {
 
     pub fn contains(&self, id: NodeId) -> bool {
         let word = (id / 64) as usize;
-        self.words.get(word).is_some_and(|w| w & (1u64 << (id % 64)) != 0)
+        self.words
+            .get(word)
+            .is_some_and(|w| w & (1u64 << (id % 64)) != 0)
     }
 
     pub fn len(&self) -> u32 {
@@ -67,8 +77,9 @@ mod tests {
         assert!(s.insert(3));
         assert!(!s.insert(3));
         assert!(s.insert(200));
-        assert_eq!(s.len(), 2);
+        assert!(s.insert(511));
+        assert_eq!(s.len(), 3);
         assert!(s.contains(200) && !s.contains(4));
-        assert_eq!(s.to_vec(), vec![3, 200]);
+        assert_eq!(s.to_vec(), vec![3, 200, 511]);
     }
 }

@@ -67,7 +67,14 @@ impl TutorialNode {
         // The tutorial raises ValueError when a non-primary proposes; the engine never asks.
         debug_assert_eq!(self.id, PRIMARY, "only the primary proposes");
         let digest = Digest::of(payload);
-        out.push(Output::Send { to: Dest::All, msg: Message::PrePrepare { view: VIEW, seq, digest } });
+        out.push(Output::Send {
+            to: Dest::All,
+            msg: Message::PrePrepare {
+                view: VIEW,
+                seq,
+                digest,
+            },
+        });
     }
 
     fn on_preprepare(&mut self, view: u64, seq: u64, digest: Digest, out: &mut Vec<Output>) {
@@ -75,10 +82,20 @@ impl TutorialNode {
             return;
         }
         self.preprepare_seen.insert(seq, digest);
-        out.push(Output::Send { to: Dest::All, msg: Message::Prepare { view, seq, digest } });
+        out.push(Output::Send {
+            to: Dest::All,
+            msg: Message::Prepare { view, seq, digest },
+        });
     }
 
-    fn on_prepare(&mut self, from: NodeId, view: u64, seq: u64, digest: Digest, out: &mut Vec<Output>) {
+    fn on_prepare(
+        &mut self,
+        from: NodeId,
+        view: u64,
+        seq: u64,
+        digest: Digest,
+        out: &mut Vec<Output>,
+    ) {
         let voters = self.prepare_votes.entry((seq, digest)).or_default();
         voters.insert(from);
         let count = voters.len();
@@ -86,7 +103,10 @@ impl TutorialNode {
             return;
         }
         if count >= self.quorum() {
-            out.push(Output::Send { to: Dest::All, msg: Message::Commit { view, seq, digest } });
+            out.push(Output::Send {
+                to: Dest::All,
+                msg: Message::Commit { view, seq, digest },
+            });
         }
     }
 
@@ -106,7 +126,10 @@ impl TutorialNode {
     fn slot(&self, seq: u64) -> SlotSnapshot {
         let votes = |map: &BTreeMap<(u64, Digest), VoterSet>| {
             map.range((seq, Digest([0; 32]))..=(seq, Digest([0xff; 32])))
-                .map(|(&(_, digest), v)| Votes { digest, voters: v.to_vec() })
+                .map(|(&(_, digest), v)| Votes {
+                    digest,
+                    voters: v.to_vec(),
+                })
                 .collect::<Vec<_>>()
         };
         let pre_prepare = self.preprepare_seen.get(&seq).copied();
@@ -114,7 +137,9 @@ impl TutorialNode {
         let commits = votes(&self.commit_votes);
         let committed = self.committed(seq);
         let matching = |vs: &[Votes]| {
-            vs.iter().find(|v| Some(v.digest) == pre_prepare).map_or(0, |v| v.voters.len() as u32)
+            vs.iter()
+                .find(|v| Some(v.digest) == pre_prepare)
+                .map_or(0, |v| v.voters.len() as u32)
         };
         let status = if committed.is_some() {
             SlotStatus::Committed
@@ -125,7 +150,14 @@ impl TutorialNode {
         } else {
             SlotStatus::Idle
         };
-        SlotSnapshot { seq, status, pre_prepare, prepares, commits, committed }
+        SlotSnapshot {
+            seq,
+            status,
+            pre_prepare,
+            prepares,
+            commits,
+            committed,
+        }
     }
 }
 
@@ -134,8 +166,12 @@ impl Replica for TutorialNode {
         match input {
             Input::Propose { seq, payload } => self.propose(seq, payload, out),
             Input::Deliver { from, msg } => match *msg {
-                Message::PrePrepare { view, seq, digest } => self.on_preprepare(view, seq, digest, out),
-                Message::Prepare { view, seq, digest } => self.on_prepare(from, view, seq, digest, out),
+                Message::PrePrepare { view, seq, digest } => {
+                    self.on_preprepare(view, seq, digest, out)
+                }
+                Message::Prepare { view, seq, digest } => {
+                    self.on_prepare(from, view, seq, digest, out)
+                }
                 Message::Commit { seq, digest, .. } => self.on_commit(from, seq, digest, out),
             },
             // The tutorial sets no timers; the run's timeout belongs to the driver.
