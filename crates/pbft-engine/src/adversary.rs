@@ -88,7 +88,7 @@ impl Adversary for TutorialAdversary {
                 let digest = if ctx.rng.gen_bool(0.5) {
                     digest
                 } else {
-                    Digest::of(format!("{}::fake", digest.to_hex()).as_bytes())
+                    Digest::of_parts(&[&digest.hex_bytes(), b"::fake"])
                 };
                 out.push(Output::Send {
                     to: Dest::All,

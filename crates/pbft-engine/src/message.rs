@@ -20,9 +20,30 @@ impl Digest {
         Digest(Sha256::digest(payload).into())
     }
 
+    /// SHA-256 of the concatenation of `parts`, without building the concatenation.
+    pub fn of_parts(parts: &[&[u8]]) -> Digest {
+        let mut h = Sha256::new();
+        for p in parts {
+            h.update(p);
+        }
+        Digest(h.finalize().into())
+    }
+
+    /// Lower-case hex as bytes, as Python's `hexdigest()` spells it. By table, not `format!` per
+    /// byte: the tutorial's adversary hashes hex digests in a hot loop.
+    pub fn hex_bytes(&self) -> [u8; 64] {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 64];
+        for (i, b) in self.0.iter().enumerate() {
+            out[2 * i] = HEX[usize::from(b >> 4)];
+            out[2 * i + 1] = HEX[usize::from(b & 0xf)];
+        }
+        out
+    }
+
     /// Lower-case hex, as Python's `hexdigest()` prints it.
     pub fn to_hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
+        self.hex_bytes().iter().map(|&b| b as char).collect()
     }
 
     /// The first 8 hex digits: enough to tell digests apart on screen.

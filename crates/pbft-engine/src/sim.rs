@@ -114,12 +114,13 @@ impl Simulation {
             .map(|id| NodeState {
                 replica: new_replica(config.protocol, id, config.nodes),
                 adversary: (!honest[id as usize]).then(|| adversary_for(config.strategy)),
-                inbox: VecDeque::new(),
+                inbox: VecDeque::with_capacity(config.nodes.min(64) as usize),
                 busy: false,
                 timers: BTreeMap::new(),
             })
             .collect();
-        let mut queue = EventQueue::new();
+        // Room for one broadcast round in flight, so short runs never reallocate the queue.
+        let mut queue = EventQueue::with_capacity((config.nodes as usize).pow(2).min(4096) + 16);
         queue.push(ms_to_us(config.timeout_ms), Event::Timeout);
         for seq in 1..=u64::from(config.requests) {
             queue.push(0, Event::Propose { seq });

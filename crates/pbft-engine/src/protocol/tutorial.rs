@@ -30,15 +30,45 @@ pub const VIEW: u64 = 0;
 /// The tutorial's fixed primary.
 pub const PRIMARY: NodeId = 0;
 
+/// Votes for one digest at one sequence number.
+#[derive(Clone, Debug)]
+struct Tally {
+    digest: Digest,
+    voters: VoterSet,
+}
+
+/// Everything a node knows about one sequence number. Kept per slot, with the few digests seen
+/// in a small list, because a run allocates and frees these thousands of times per second.
+#[derive(Clone, Debug, Default)]
+struct Slot {
+    preprepare_seen: Option<Digest>,
+    prepare_votes: Vec<Tally>,
+    commit_votes: Vec<Tally>,
+    committed: Option<Digest>,
+}
+
+/// Adds `from` to the voters of `digest` and returns how many distinct nodes voted for it.
+fn vote(tallies: &mut Vec<Tally>, digest: Digest, from: NodeId) -> u32 {
+    let i = match tallies.iter().position(|t| t.digest == digest) {
+        Some(i) => i,
+        None => {
+            tallies.push(Tally {
+                digest,
+                voters: VoterSet::new(),
+            });
+            tallies.len() - 1
+        }
+    };
+    tallies[i].voters.insert(from);
+    tallies[i].voters.len()
+}
+
 /// One node of the tutorial's protocol.
 #[derive(Clone, Debug)]
 pub struct TutorialNode {
     id: NodeId,
     f: u32,
-    preprepare_seen: BTreeMap<u64, Digest>,
-    prepare_votes: BTreeMap<(u64, Digest), VoterSet>,
-    commit_votes: BTreeMap<(u64, Digest), VoterSet>,
-    committed: BTreeMap<u64, Digest>,
+    slots: BTreeMap<u64, Slot>,
 }
 
 impl TutorialNode {
@@ -47,10 +77,7 @@ impl TutorialNode {
         TutorialNode {
             id,
             f: nodes.saturating_sub(1) / 3,
-            preprepare_seen: BTreeMap::new(),
-            prepare_votes: BTreeMap::new(),
-            commit_votes: BTreeMap::new(),
-            committed: BTreeMap::new(),
+            slots: BTreeMap::new(),
         }
     }
 
@@ -60,7 +87,7 @@ impl TutorialNode {
 
     /// The digest this node committed at `seq`, if any.
     pub fn committed(&self, seq: u64) -> Option<Digest> {
-        self.committed.get(&seq).copied()
+        self.slots.get(&seq).and_then(|s| s.committed)
     }
 
     fn propose(&mut self, seq: u64, payload: &[u8], out: &mut Vec<Output>) {
@@ -78,10 +105,11 @@ impl TutorialNode {
     }
 
     fn on_preprepare(&mut self, view: u64, seq: u64, digest: Digest, out: &mut Vec<Output>) {
-        if self.preprepare_seen.contains_key(&seq) {
+        let slot = self.slots.entry(seq).or_default();
+        if slot.preprepare_seen.is_some() {
             return;
         }
-        self.preprepare_seen.insert(seq, digest);
+        slot.preprepare_seen = Some(digest);
         out.push(Output::Send {
             to: Dest::All,
             msg: Message::Prepare { view, seq, digest },
@@ -96,13 +124,13 @@ impl TutorialNode {
         digest: Digest,
         out: &mut Vec<Output>,
     ) {
-        let voters = self.prepare_votes.entry((seq, digest)).or_default();
-        voters.insert(from);
-        let count = voters.len();
-        if self.preprepare_seen.get(&seq) != Some(&digest) {
+        let quorum = self.quorum();
+        let slot = self.slots.entry(seq).or_default();
+        let count = vote(&mut slot.prepare_votes, digest, from);
+        if slot.preprepare_seen != Some(digest) {
             return;
         }
-        if count >= self.quorum() {
+        if count >= quorum {
             out.push(Output::Send {
                 to: Dest::All,
                 msg: Message::Commit { view, seq, digest },
@@ -111,39 +139,38 @@ impl TutorialNode {
     }
 
     fn on_commit(&mut self, from: NodeId, seq: u64, digest: Digest, out: &mut Vec<Output>) {
-        let voters = self.commit_votes.entry((seq, digest)).or_default();
-        voters.insert(from);
-        let count = voters.len();
-        if self.preprepare_seen.get(&seq) != Some(&digest) || self.committed.contains_key(&seq) {
+        let quorum = self.quorum();
+        let slot = self.slots.entry(seq).or_default();
+        let count = vote(&mut slot.commit_votes, digest, from);
+        if slot.preprepare_seen != Some(digest) || slot.committed.is_some() {
             return;
         }
-        if count >= self.quorum() {
-            self.committed.insert(seq, digest);
+        if count >= quorum {
+            slot.committed = Some(digest);
             out.push(Output::Commit { seq, digest });
         }
     }
 
-    fn slot(&self, seq: u64) -> SlotSnapshot {
-        let votes = |map: &BTreeMap<(u64, Digest), VoterSet>| {
-            map.range((seq, Digest([0; 32]))..=(seq, Digest([0xff; 32])))
-                .map(|(&(_, digest), v)| Votes {
-                    digest,
-                    voters: v.to_vec(),
+    fn slot_snapshot(&self, seq: u64, slot: &Slot) -> SlotSnapshot {
+        let votes = |tallies: &[Tally]| {
+            let mut v: Vec<Votes> = tallies
+                .iter()
+                .map(|t| Votes {
+                    digest: t.digest,
+                    voters: t.voters.to_vec(),
                 })
-                .collect::<Vec<_>>()
+                .collect();
+            v.sort_by_key(|v| v.digest);
+            v
         };
-        let pre_prepare = self.preprepare_seen.get(&seq).copied();
-        let prepares = votes(&self.prepare_votes);
-        let commits = votes(&self.commit_votes);
-        let committed = self.committed(seq);
-        let matching = |vs: &[Votes]| {
-            vs.iter()
-                .find(|v| Some(v.digest) == pre_prepare)
-                .map_or(0, |v| v.voters.len() as u32)
-        };
-        let status = if committed.is_some() {
+        let pre_prepare = slot.preprepare_seen;
+        let prepared = slot
+            .prepare_votes
+            .iter()
+            .any(|t| Some(t.digest) == pre_prepare && t.voters.len() >= self.quorum());
+        let status = if slot.committed.is_some() {
             SlotStatus::Committed
-        } else if pre_prepare.is_some() && matching(&prepares) >= self.quorum() {
+        } else if prepared {
             SlotStatus::Prepared
         } else if pre_prepare.is_some() {
             SlotStatus::PrePrepared
@@ -154,9 +181,9 @@ impl TutorialNode {
             seq,
             status,
             pre_prepare,
-            prepares,
-            commits,
-            committed,
+            prepares: votes(&slot.prepare_votes),
+            commits: votes(&slot.commit_votes),
+            committed: slot.committed,
         }
     }
 }
@@ -180,16 +207,15 @@ impl Replica for TutorialNode {
     }
 
     fn snapshot(&self) -> NodeSnapshot {
-        let mut seqs: Vec<u64> = self.preprepare_seen.keys().copied().collect();
-        seqs.extend(self.prepare_votes.keys().map(|k| k.0));
-        seqs.extend(self.commit_votes.keys().map(|k| k.0));
-        seqs.sort_unstable();
-        seqs.dedup();
         NodeSnapshot {
             view: VIEW,
             primary: PRIMARY,
             quorum: self.quorum(),
-            slots: seqs.into_iter().map(|s| self.slot(s)).collect(),
+            slots: self
+                .slots
+                .iter()
+                .map(|(&seq, slot)| self.slot_snapshot(seq, slot))
+                .collect(),
         }
     }
 }
