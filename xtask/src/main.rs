@@ -1,1 +1,174 @@
-fn main() {}
+//! `cargo xtask`: the project's two set-up commands, in plain Rust with std only (so it compiles
+//! in seconds on a fresh machine).
+//!
+//! - `cargo xtask serve [trunk args…]`: install whatever is missing, then `trunk serve`.
+//! - `cargo xtask test [--no-setup]`: install whatever is missing, then run every check in order
+//!   (format, clippy, native tests, wasm tests in Node.js and Chromium, release build, end-to-end
+//!   tests), stopping at the first failure.
+//! - `cargo xtask setup`: only the idempotent set-up.
+//!
+//! Set-up is idempotent: each step checks first and installs only what is missing, so with
+//! everything present it takes about a second. Versions come from the repository (Cargo.lock,
+//! Trunk.toml, package.json), never from what happens to be installed.
+
+mod setup;
+mod test;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  serve [ARGS…]      set up, then `trunk serve ARGS…` (for example `--port 8081 --open`)
+  test [--no-setup]  set up, then run every test, stopping at the first failure
+  setup              install whatever is missing (wasm target, wasm-bindgen-cli, trunk,
+                     wasm-opt, Chromium + chromedriver) and nothing else";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(command) = args.first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::FAILURE;
+    };
+    let ctx = Ctx::new();
+    let rest = &args[1..];
+    let result = match command.as_str() {
+        "setup" => setup::run(&ctx),
+        "serve" => setup::run(&ctx).and_then(|()| serve(&ctx, rest)),
+        "test" => {
+            let no_setup = rest.iter().any(|a| a == "--no-setup");
+            if let Some(bad) = rest.iter().find(|a| *a != "--no-setup") {
+                Err(format!("unknown option `{bad}` for `test`\n{USAGE}"))
+            } else {
+                return test::run(&ctx, no_setup);
+            }
+        }
+        "help" | "-h" | "--help" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `trunk serve` from the repository root, with the tools set-up found on PATH.
+fn serve(ctx: &Ctx, args: &[String]) -> Result<(), String> {
+    let mut cmd = Command::new("trunk");
+    cmd.arg("serve").args(args).current_dir(&ctx.root);
+    ctx.run("trunk serve", &mut cmd)
+}
+
+/// Where things are, and the environment every child process gets.
+pub struct Ctx {
+    /// The workspace root (the parent of `xtask/`).
+    pub root: PathBuf,
+    /// The cargo that runs us (`$CARGO`), so children use the same toolchain.
+    pub cargo: String,
+}
+
+impl Ctx {
+    fn new() -> Ctx {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("xtask lives one level below the workspace root")
+            .to_path_buf();
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+        // Tools installed by set-up must be found by us, by trunk and by cargo's test runner:
+        // the repository's npm binaries (wasm-opt) first, then cargo's install directory.
+        let cargo_bin = std::env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+            .map(|home| home.join("bin"));
+        let mut paths = vec![root.join("node_modules").join(".bin")];
+        paths.extend(cargo_bin);
+        paths.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
+        let path = std::env::join_paths(paths).expect("PATH entries contain no separator");
+        // Single-threaded here, before any child process starts.
+        std::env::set_var("PATH", path);
+        // trunk would otherwise ask the registry for newer versions of itself on every start.
+        std::env::set_var("TRUNK_SKIP_VERSION_CHECK", "true");
+        Ctx { root, cargo }
+    }
+
+    /// A `cargo` command in the repository root.
+    pub fn cargo(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(&self.cargo);
+        cmd.args(args).current_dir(&self.root);
+        cmd
+    }
+
+    /// Runs `cmd` with inherited stdio, echoing it first; an error names `what` and the status.
+    pub fn run(&self, what: &str, cmd: &mut Command) -> Result<(), String> {
+        println!("xtask: $ {}", show(cmd));
+        let status = cmd
+            .status()
+            .map_err(|e| format!("{what}: could not start `{}`: {e}", show(cmd)))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("{what}: `{}` failed ({status})", show(cmd)))
+        }
+    }
+}
+
+/// The first line of `program args…`'s stdout (or stderr), if it runs and succeeds.
+pub fn output_line(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let text = if out.stdout.is_empty() {
+        out.stderr
+    } else {
+        out.stdout
+    };
+    String::from_utf8_lossy(&text)
+        .lines()
+        .next()
+        .map(|l| l.trim().to_string())
+}
+
+/// A command as a person would type it (environment overrides first).
+pub fn show(cmd: &Command) -> String {
+    let mut parts: Vec<String> = cmd
+        .get_envs()
+        .filter_map(|(k, v)| {
+            let (k, v) = (k.to_string_lossy(), v?.to_string_lossy());
+            (k != "PATH").then(|| format!("{k}={v}"))
+        })
+        .collect();
+    // `$CARGO` is a full toolchain path; its file name is what a person types.
+    let program = Path::new(cmd.get_program());
+    parts.push(
+        program
+            .file_name()
+            .unwrap_or(program.as_os_str())
+            .to_string_lossy()
+            .into_owned(),
+    );
+    parts.extend(cmd.get_args().map(|a| {
+        let a = a.to_string_lossy();
+        if a.contains(' ') || a.contains('*') {
+            format!("'{a}'")
+        } else {
+            a.into_owned()
+        }
+    }));
+    parts.join(" ")
+}
+
+/// Seconds since `start`, for step timings.
+pub fn secs(start: Instant) -> String {
+    format!("{:.1}s", start.elapsed().as_secs_f64())
+}
