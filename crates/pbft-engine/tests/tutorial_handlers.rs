@@ -275,7 +275,16 @@ fn a_single_node_cluster_commits_alone() {
 
 #[test]
 fn quorum_is_two_f_plus_one() {
-    for (n, q) in [(1, 1), (3, 1), (4, 3), (6, 3), (7, 5), (10, 7), (13, 9), (100, 67)] {
+    for (n, q) in [
+        (1, 1),
+        (3, 1),
+        (4, 3),
+        (6, 3),
+        (7, 5),
+        (10, 7),
+        (13, 9),
+        (100, 67),
+    ] {
         assert_eq!(TutorialNode::new(0, n).snapshot().quorum, q, "n = {n}");
     }
 }
@@ -336,7 +345,11 @@ fn byzantine_primary_sends_each_node_its_own_digest_one_after_the_other() {
                 panic!("expected PRE-PREPAREs: {ctx}");
             };
             assert_eq!((view, seq), (0, 1), "{ctx}");
-            assert_ne!(digest, d(), "the salted digest is never the real one: {ctx}");
+            assert_ne!(
+                digest,
+                d(),
+                "the salted digest is never the real one: {ctx}"
+            );
             digests.push(digest);
         }
         digests.sort();
@@ -389,7 +402,13 @@ fn byzantine_replica_ignores_half_the_preprepares_and_fakes_half_of_the_rest() {
     }
     assert_binomial("no PREPARE", silent, DRAWS, 0.5, seed);
     assert_binomial("PREPARE with the real digest", real, DRAWS, 0.25, seed);
-    assert_binomial("PREPARE with sha256(hex + \"::fake\")", faked, DRAWS, 0.25, seed);
+    assert_binomial(
+        "PREPARE with sha256(hex + \"::fake\")",
+        faked,
+        DRAWS,
+        0.25,
+        seed,
+    );
 }
 
 #[test]
