@@ -90,7 +90,7 @@ pub fn sweep(args: &Args, scenario: &Scenario, out: &mut impl Write) -> Result<(
         |done, _| progress.borrow_mut().update(done),
         |point| -> Result<(), Failure> {
             // Erase the bar first so a result never lands on the bar's line of a terminal.
-            progress.borrow_mut().clear();
+            progress.borrow_mut().before_output();
             match format {
                 Format::Table => writeln!(out, "{}", table::point_line(&point))?,
                 Format::Csv => {

@@ -31,8 +31,9 @@ pub struct Progress {
     mode: Mode,
     start: Instant,
     last: Option<Instant>,
-    /// A bar is on screen (and must be erased before stdout prints).
+    /// A bar is on screen (and must be erased before stdout prints on the same terminal).
     shown: bool,
+    stdout_is_terminal: bool,
     done: u64,
     total: u64,
 }
@@ -52,6 +53,7 @@ impl Progress {
             start: Instant::now(),
             last: None,
             shown: false,
+            stdout_is_terminal: std::io::stdout().is_terminal(),
             done: 0,
             total,
         }
@@ -79,8 +81,15 @@ impl Progress {
         }
     }
 
-    /// Erases the bar (before a result line goes to stdout, and at the end). It comes back on
-    /// the next update.
+    /// Called before a result line goes to stdout: when stdout shares the terminal, the bar is
+    /// erased so the line starts clean (it comes back on the next update).
+    pub fn before_output(&mut self) {
+        if self.stdout_is_terminal {
+            self.clear();
+        }
+    }
+
+    /// Erases the bar; it comes back on the next update.
     pub fn clear(&mut self) {
         if self.shown {
             let _ = write!(std::io::stderr(), "\r\x1b[K");

@@ -44,12 +44,13 @@ pub fn point_line(p: &SweepPoint) -> String {
 
 /// The extra figures, one row per point, after the tutorial's lines.
 pub fn extra_block(points: &[SweepPoint]) -> String {
-    let mut out = String::from(
-        "\nmalicious | success_rate | latency_ms p50 | p95 | max | messages | dropped | safety_violations\n",
+    let mut out = format!(
+        "\n{:>9} | {:>12} | {:>14} | {:>7} | {:>7} | {:>8} | {:>7} | safety_violations\n",
+        "malicious", "success_rate", "latency_ms p50", "p95", "max", "messages", "dropped"
     );
     for p in points {
         out.push_str(&format!(
-            "{:9} | {:12.3} | {:>14} | {:>5} | {:>5} | {:8.1} | {:7.1} | {}\n",
+            "{:9} | {:12.3} | {:>14} | {:>7} | {:>7} | {:8.1} | {:7.1} | {}\n",
             p.byzantine,
             p.success_rate,
             millis(p.latency_ms_p50),
