@@ -138,8 +138,15 @@ where
     I: IntoIterator<Item = S>,
     S: Into<String>,
 {
-    let mut args = args.into_iter().map(Into::into).peekable();
-    let command = match args.next().as_deref() {
+    let all: Vec<String> = args.into_iter().map(Into::into).collect();
+    let wants_help = all.iter().any(|a| a == "--help" || a == "-h");
+    let mut args = all.into_iter().peekable();
+    // With --help anywhere, no command is needed (`pbft-sim --protocol p --help` shows p's
+    // defaults), so a leading flag is left for the flag loop.
+    let command = match args
+        .next_if(|a| !(wants_help && a.starts_with("--")))
+        .as_deref()
+    {
         Some("run") => Command::Run,
         Some("sweep") => Command::Sweep,
         Some("help" | "--help" | "-h") => Command::Help,
@@ -149,6 +156,7 @@ where
                 format!("unknown command '{other}'; use run, sweep or help (pbft-sim --help)"),
             ))
         }
+        None if wants_help => Command::Help,
         None => {
             return Err(UsageError::new(
                 None,
@@ -319,5 +327,23 @@ mod tests {
         assert!(parse(["sweep", "--trace"]).is_err());
         assert!(parse(["frobnicate"]).is_err());
         assert!(parse(Vec::<String>::new()).is_err());
+        assert!(parse(["--nodes", "3"]).is_err());
+    }
+
+    #[test]
+    fn help_anywhere() {
+        for argv in [
+            &["--help"][..],
+            &["-h"],
+            &["help"],
+            &["sweep", "--help"],
+            &["--protocol", "tutorial", "--help"],
+        ] {
+            assert_eq!(
+                parse(argv.iter().copied()).unwrap().command,
+                Command::Help,
+                "{argv:?}"
+            );
+        }
     }
 }

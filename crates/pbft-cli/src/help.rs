@@ -1,8 +1,9 @@
 //! `pbft-sim --help`: every flag, what it does and its default.
 //!
 //! The scenario flags are listed from [`pbft_engine::PARAMETERS`] itself and their defaults are
-//! read from `Config::for_protocol(Protocol::Tutorial)`, so the reference cannot drift from the
-//! engine; a parameter the engine adds before this file learns to describe it still appears.
+//! read from `Config::for_protocol(p)` (`pbft-sim --protocol p --help` shows protocol p's), so the
+//! reference cannot drift from the engine; a parameter the engine adds before this file learns to
+//! describe it still appears.
 
 use crate::args::CLI_FLAGS;
 use crate::scenario::default_counts;
@@ -22,7 +23,7 @@ fn describe(name: &str) -> (String, &'static str) {
         ),
         "byzantine" => (
             "M | A..=B | A..B | A,B,..".into(),
-            "Byzantine nodes, placed at random; a sweep runs one point per count, a run takes one",
+            "Byzantine nodes placed at random; sweep: one point per count",
         ),
         "byzantine-nodes" => (
             "ID,ID,..".into(),
@@ -96,9 +97,9 @@ fn default_text(config: &Config, name: &str) -> String {
     }
 }
 
-/// The full reference.
-pub fn text() -> String {
-    let config = Config::for_protocol(Protocol::Tutorial);
+/// The full reference, with the defaults of `protocol`.
+pub fn text(protocol: Protocol) -> String {
+    let config = Config::for_protocol(protocol);
     let mut out = String::from(
         "pbft-sim: a deterministic PBFT simulator (the asyncio tutorial's model and more)\n\
          \n\
@@ -111,8 +112,12 @@ pub fn text() -> String {
          reproduces the tutorial's main(): n=10, malicious 0..=9, 6 trials, delays 5-35 ms,\n\
          reorder 0.05, timeout 2 s.\n\
          \n\
-         SCENARIO FLAGS (the browser's URL parameters use the same names; defaults of --protocol tutorial):\n",
+         SCENARIO FLAGS (the browser's URL parameters use the same names):\n",
     );
+    out.push_str(&format!(
+        "  (defaults of --protocol {}; `pbft-sim --protocol NAME --help` shows another's)\n",
+        protocol.name()
+    ));
     for name in PARAMETERS {
         let (value, help) = describe(name);
         out.push_str(&format!(
@@ -155,7 +160,7 @@ mod tests {
 
     #[test]
     fn every_flag_is_listed_with_a_default() {
-        let help = text();
+        let help = text(Protocol::Tutorial);
         for name in PARAMETERS.iter().chain(CLI_FLAGS.iter().map(|f| &f.name)) {
             let at = [format!("  --{name} "), format!("  --{name}\n")]
                 .iter()

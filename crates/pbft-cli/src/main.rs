@@ -47,7 +47,15 @@ fn execute(args: &args::Args) -> Result<(), Failure> {
     let mut out = io::BufWriter::new(stdout.lock());
     match args.command {
         Command::Help => {
-            out.write_all(help::text().as_bytes())?;
+            // `--protocol p --help` shows p's defaults; an unknown p falls back to the default.
+            let protocol = args
+                .params
+                .iter()
+                .rev()
+                .find(|(name, _)| name == "protocol")
+                .and_then(|(_, value)| pbft_engine::Protocol::parse(value.trim()).ok())
+                .unwrap_or_default();
+            out.write_all(help::text(protocol).as_bytes())?;
             out.flush()?;
             Ok(())
         }
