@@ -21,20 +21,24 @@ pub enum Protocol {
     /// The asyncio tutorial's simplified PBFT, modelled faithfully (see `protocol::tutorial`).
     #[default]
     Tutorial,
+    /// Castro & Liskov's PBFT: clients, view change, checkpoints (see `protocol::pbft`).
+    Pbft,
 }
 
 impl Protocol {
-    pub const NAMES: &'static [&'static str] = &["tutorial"];
+    pub const NAMES: &'static [&'static str] = &["tutorial", "pbft"];
 
     pub fn name(self) -> &'static str {
         match self {
             Protocol::Tutorial => "tutorial",
+            Protocol::Pbft => "pbft",
         }
     }
 
     pub fn parse(s: &str) -> Result<Protocol, ConfigError> {
         match s {
             "tutorial" => Ok(Protocol::Tutorial),
+            "pbft" => Ok(Protocol::Pbft),
             _ => Err(ConfigError::UnknownProtocol {
                 given: s.to_string(),
             }),
@@ -51,22 +55,42 @@ pub enum Strategy {
     Tutorial,
     /// Crashed from the start: sends nothing.
     Silent,
+    /// PBFT only: a Byzantine primary sends conflicting PRE-PREPAREs to two halves of the
+    /// backups; Byzantine backups vote PREPARE and COMMIT for every digest they see.
+    Equivocate,
+    /// PBFT only: the Byzantine nodes split the honest ones into two groups and drive each to
+    /// commit a different digest at one sequence number (needs a Byzantine primary and m ≥ f + 1).
+    Collude,
+    /// Honest, but everything it sends takes `slow-ms` longer.
+    Slow,
 }
 
 impl Strategy {
-    pub const NAMES: &'static [&'static str] = &["tutorial", "silent"];
+    pub const NAMES: &'static [&'static str] =
+        &["tutorial", "silent", "equivocate", "collude", "slow"];
 
     pub fn name(self) -> &'static str {
         match self {
             Strategy::Tutorial => "tutorial",
             Strategy::Silent => "silent",
+            Strategy::Equivocate => "equivocate",
+            Strategy::Collude => "collude",
+            Strategy::Slow => "slow",
         }
+    }
+
+    /// Whether the strategy only makes sense under PBFT (it rewrites PBFT's messages).
+    pub fn pbft_only(self) -> bool {
+        matches!(self, Strategy::Equivocate | Strategy::Collude)
     }
 
     pub fn parse(s: &str) -> Result<Strategy, ConfigError> {
         match s {
             "tutorial" => Ok(Strategy::Tutorial),
             "silent" => Ok(Strategy::Silent),
+            "equivocate" => Ok(Strategy::Equivocate),
+            "collude" => Ok(Strategy::Collude),
+            "slow" => Ok(Strategy::Slow),
             _ => Err(ConfigError::UnknownStrategy {
                 given: s.to_string(),
             }),
@@ -137,6 +161,14 @@ pub struct Config {
     pub requests: u32,
     pub partitions: Vec<Partition>,
     pub seed: u64,
+    /// PBFT: a CHECKPOINT every this many executed sequence numbers (OSDI 1999 §4.3); the high
+    /// watermark is the last stable checkpoint plus twice this.
+    pub checkpoint_interval: u32,
+    /// PBFT: the first view-change timer (and the client's retransmission timer); doubles on each
+    /// successive view change. `None`: derived from the delays, see [`Config::view_timeout_us`].
+    pub view_timeout_ms: Option<f64>,
+    /// Strategy `slow`: extra delay on everything a Byzantine node sends.
+    pub slow_ms: f64,
 }
 
 impl Default for Config {
@@ -163,7 +195,13 @@ pub const PARAMETERS: &[&str] = &[
     "requests",
     "partition",
     "seed",
+    "checkpoint-interval",
+    "view-timeout-ms",
+    "slow-ms",
 ];
+
+/// Most sequence numbers between two PBFT checkpoints.
+pub const MAX_CHECKPOINT_INTERVAL: u32 = 1_000_000;
 
 impl Config {
     /// The defaults of a protocol. For `tutorial` they are the tutorial's `main()`: n = 10, delays
@@ -187,8 +225,49 @@ impl Config {
                 requests: 1,
                 partitions: Vec::new(),
                 seed: 11,
+                checkpoint_interval: 10,
+                view_timeout_ms: None,
+                slow_ms: 100.0,
+            },
+            // PBFT: the smallest cluster with f = 1, the tutorial's delays, a reliable network
+            // (faults are opt-in), handlers that take no time, a timeout long enough for several
+            // view changes.
+            Protocol::Pbft => Config {
+                protocol,
+                nodes: 4,
+                strategy: Strategy::Silent,
+                trials: 100,
+                reorder: 0.0,
+                timeout_ms: 10_000.0,
+                processing: Processing::Concurrent,
+                ..Config::for_protocol(Protocol::Tutorial)
             },
         }
+    }
+
+    /// The first PBFT view-change timer in virtual µs. Unless `view-timeout-ms` is set it is
+    /// `k × d`, where d is the longest one-way delay (max-delay-ms, plus the 20 ms reorder
+    /// hold-back when reorder > 0, plus slow-ms when a Byzantine node is slow) and k = 8 (16
+    /// under sequential processing, where each phase can also wait a delay for a busy handler).
+    /// Why 8: a backup starts its timer when the client's request reaches it; an honest primary
+    /// receives the same request at most d later and the three phases take at most 3d, so the
+    /// request executes within 4d; twice that leaves room for jitter without a spurious view change.
+    pub fn view_timeout_us(&self) -> u64 {
+        if let Some(ms) = self.view_timeout_ms {
+            return ms_to_us(ms).max(1);
+        }
+        let mut d = self.max_delay_ms;
+        if self.reorder > 0.0 {
+            d += crate::network::REORDER_EXTRA_MAX_US as f64 / 1000.0;
+        }
+        if self.strategy == Strategy::Slow && self.byzantine_count() > 0 {
+            d += self.slow_ms;
+        }
+        let k = match self.processing {
+            Processing::Concurrent => 8.0,
+            Processing::Sequential => 16.0,
+        };
+        ms_to_us(k * d).max(1)
     }
 
     /// f = floor((n − 1) / 3): the most Byzantine nodes PBFT tolerates.
@@ -229,6 +308,18 @@ impl Config {
             "requests" => self.requests = parse_count("requests", value)?,
             "partition" => self.partitions = parse_partitions(value)?,
             "seed" => self.seed = parse_u64("seed", value)?,
+            "checkpoint-interval" => {
+                self.checkpoint_interval = parse_u64("checkpoint-interval", value)?
+                    .try_into()
+                    .unwrap_or(u32::MAX)
+            }
+            "view-timeout-ms" => {
+                self.view_timeout_ms = match value {
+                    "" | "auto" => None,
+                    v => Some(parse_number("view-timeout-ms", v)?),
+                }
+            }
+            "slow-ms" => self.slow_ms = parse_number("slow-ms", value)?,
             _ => {
                 return Err(ConfigError::UnknownParameter {
                     given: name.to_string(),
@@ -309,6 +400,19 @@ impl Config {
             format_partitions(&self.partitions),
         );
         push("seed", self.seed != base.seed, self.seed.to_string());
+        push(
+            "checkpoint-interval",
+            self.checkpoint_interval != base.checkpoint_interval,
+            self.checkpoint_interval.to_string(),
+        );
+        if let Some(ms) = self.view_timeout_ms {
+            push("view-timeout-ms", true, fmt_num(ms));
+        }
+        push(
+            "slow-ms",
+            self.slow_ms != base.slow_ms,
+            fmt_num(self.slow_ms),
+        );
         out
     }
 
@@ -353,6 +457,22 @@ impl Config {
         for p in &self.partitions {
             check_partition(p, self.nodes)?;
         }
+        if self.strategy.pbft_only() && self.protocol != Protocol::Pbft {
+            return Err(ConfigError::StrategyNeedsProtocol {
+                strategy: self.strategy.name(),
+                protocol: self.protocol.name(),
+            });
+        }
+        if !(1..=MAX_CHECKPOINT_INTERVAL).contains(&self.checkpoint_interval) {
+            return Err(ConfigError::CheckpointIntervalOutOfRange {
+                given: u64::from(self.checkpoint_interval),
+                max: MAX_CHECKPOINT_INTERVAL,
+            });
+        }
+        if let Some(ms) = self.view_timeout_ms {
+            check_timeout("view-timeout-ms", ms)?;
+        }
+        check_delay("slow-ms", self.slow_ms)?;
         Ok(())
     }
 }

@@ -78,6 +78,14 @@ pub enum ConfigError {
         id: u32,
         nodes: u32,
     },
+    StrategyNeedsProtocol {
+        strategy: &'static str,
+        protocol: &'static str,
+    },
+    CheckpointIntervalOutOfRange {
+        given: u64,
+        max: u32,
+    },
 }
 
 impl ConfigError {
@@ -102,6 +110,8 @@ impl ConfigError {
             UnknownProcessing { .. } => "processing",
             UnknownParameter { .. } => "parameter",
             BadPartition { .. } | PartitionNodeOutOfRange { .. } => "partition",
+            StrategyNeedsProtocol { .. } => "strategy",
+            CheckpointIntervalOutOfRange { .. } => "checkpoint-interval",
         }
     }
 }
@@ -181,6 +191,14 @@ impl fmt::Display for ConfigError {
                 f,
                 "partition names node {id}, but node ids run from 0 to {}",
                 nodes.saturating_sub(1)
+            ),
+            StrategyNeedsProtocol { strategy, protocol } => write!(
+                f,
+                "strategy '{strategy}' rewrites PBFT's messages and needs protocol pbft; protocol '{protocol}' cannot run it (choose tutorial, silent or slow)"
+            ),
+            CheckpointIntervalOutOfRange { given, max } => write!(
+                f,
+                "checkpoint-interval must be between 1 and {max} sequence numbers; {given} was given"
             ),
         }
     }

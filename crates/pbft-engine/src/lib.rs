@@ -15,7 +15,8 @@
 //!   validated in one place, with typed errors ([`ConfigError`]).
 //!
 //! Protocol `tutorial` reproduces the asyncio tutorial this project grew from
-//! ([`protocol::tutorial`]).
+//! ([`protocol::tutorial`]); protocol `pbft` is Castro & Liskov's, with clients, view change,
+//! checkpoints and signatures modelled in types ([`protocol::pbft`], [`signed`]).
 
 pub mod adversary;
 pub mod config;
@@ -30,6 +31,7 @@ pub mod queue;
 pub mod rng;
 pub mod sim;
 pub mod sweep;
+pub use sim::signed;
 pub mod trace;
 mod voters;
 
@@ -38,9 +40,12 @@ pub use config::{
     PARAMETERS,
 };
 pub use error::ConfigError;
-pub use message::{Digest, Message, NodeId, Phase};
+pub use message::{
+    Digest, Message, NewViewProof, NodeId, Phase, PreparedCert, ViewChangeProof, NULL_DIGEST,
+};
 pub use metrics::RunOutcome;
 pub use node::{Dest, Input, NodeSnapshot, Output, Replica, SlotSnapshot, SlotStatus, Votes};
+pub use sim::signed::{Signed, Signer};
 pub use sim::{run_once, Simulation};
 pub use sweep::{run_trials, PointStats, Progress, Sweep, SweepPoint};
 pub use trace::{trace_hash, DropReason, EndReason, TraceEvent, TraceKind};

@@ -4,8 +4,10 @@
 //! engine stamps every delivery with its true sender, so a message body never carries a sender
 //! field a Byzantine node could forge.
 
+use crate::sim::signed::Signed;
 use sha2::{Digest as _, Sha256};
 use std::fmt;
+use std::sync::Arc;
 
 /// Index of a node (replica) in `0..nodes`.
 pub type NodeId = u32;
@@ -104,7 +106,15 @@ impl Phase {
     }
 }
 
-/// A protocol message. The sender is not a field: the engine delivers it alongside.
+/// The digest PBFT's view change assigns to a sequence number no prepared request claims: the
+/// null request, which executes as a no-op (OSDI 1999 §4.4). No SHA-256 output is all zeros.
+pub const NULL_DIGEST: Digest = Digest([0; 32]);
+
+/// A protocol message. The sender is not a field: the engine delivers it alongside, and signs it
+/// in the sender's name ([`crate::Signed`]).
+///
+/// The tutorial uses the first three variants; PBFT uses all of them. Heavy payloads (the
+/// certificates of a view change) sit behind an `Arc`, so cloning a broadcast stays cheap.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
     /// The primary assigns `digest` to sequence number `seq` in `view`.
@@ -113,6 +123,55 @@ pub enum Message {
     Prepare { view: u64, seq: u64, digest: Digest },
     /// A node's vote that it saw a prepare quorum for (`view`, `seq`, `digest`).
     Commit { view: u64, seq: u64, digest: Digest },
+    /// A client's request number `timestamp`, whose operation hashes to `digest` (PBFT §4.1).
+    Request {
+        client: NodeId,
+        timestamp: u64,
+        digest: Digest,
+    },
+    /// A replica's reply to `client`'s request `timestamp`: `result` of executing it, in `view`.
+    Reply {
+        view: u64,
+        client: NodeId,
+        timestamp: u64,
+        result: Digest,
+    },
+    /// The sender's state after executing sequence number `seq` hashes to `state` (§4.3).
+    Checkpoint { seq: u64, state: Digest },
+    /// The sender moves to `view` and proves what it knows (§4.4).
+    ViewChange {
+        view: u64,
+        proof: Arc<ViewChangeProof>,
+    },
+    /// The primary of `view` starts it, with the VIEW-CHANGEs that justify it (§4.4).
+    NewView { view: u64, proof: Arc<NewViewProof> },
+}
+
+/// A prepared certificate: a PRE-PREPARE signed by the primary of its view and 2f PREPAREs for
+/// the same (view, seq, digest) signed by distinct backups (the set P of OSDI 1999 §4.4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreparedCert {
+    pub pre_prepare: Signed,
+    pub prepares: Vec<Signed>,
+}
+
+/// The body of a VIEW-CHANGE: the last stable checkpoint `stable_seq` with its proof (2f + 1
+/// signed CHECKPOINTs, empty for the initial state 0) and a prepared certificate for every
+/// sequence number above it that prepared at the sender.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewChangeProof {
+    pub stable_seq: u64,
+    pub checkpoint: Vec<Signed>,
+    pub prepared: Vec<PreparedCert>,
+}
+
+/// The body of a NEW-VIEW: 2f + 1 signed VIEW-CHANGEs for the view (the set V) and the
+/// PRE-PREPAREs the new primary signed from them (the set O), one per sequence number between
+/// the latest stable checkpoint and the highest prepared sequence number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewViewProof {
+    pub view_changes: Vec<Signed>,
+    pub pre_prepares: Vec<Signed>,
 }
 
 impl Message {
@@ -121,33 +180,52 @@ impl Message {
             Message::PrePrepare { .. } => Phase::PrePrepare,
             Message::Prepare { .. } => Phase::Prepare,
             Message::Commit { .. } => Phase::Commit,
+            Message::Request { .. } => Phase::Request,
+            Message::Reply { .. } => Phase::Reply,
+            Message::Checkpoint { .. } => Phase::Checkpoint,
+            Message::ViewChange { .. } => Phase::ViewChange,
+            Message::NewView { .. } => Phase::NewView,
         }
     }
 
-    /// The sequence number the message is about.
+    /// The sequence number the message is about: a request's or reply's timestamp, a
+    /// checkpoint's sequence number, a VIEW-CHANGE's stable checkpoint, 0 for a NEW-VIEW.
     pub fn seq(&self) -> u64 {
         match self {
             Message::PrePrepare { seq, .. }
             | Message::Prepare { seq, .. }
-            | Message::Commit { seq, .. } => *seq,
+            | Message::Commit { seq, .. }
+            | Message::Checkpoint { seq, .. } => *seq,
+            Message::Request { timestamp, .. } | Message::Reply { timestamp, .. } => *timestamp,
+            Message::ViewChange { proof, .. } => proof.stable_seq,
+            Message::NewView { .. } => 0,
         }
     }
 
-    /// The view the message was sent in.
+    /// The view the message was sent in (or moves to); 0 for messages without a view.
     pub fn view(&self) -> u64 {
         match self {
             Message::PrePrepare { view, .. }
             | Message::Prepare { view, .. }
-            | Message::Commit { view, .. } => *view,
+            | Message::Commit { view, .. }
+            | Message::Reply { view, .. }
+            | Message::ViewChange { view, .. }
+            | Message::NewView { view, .. } => *view,
+            Message::Request { .. } | Message::Checkpoint { .. } => 0,
         }
     }
 
-    /// The digest the message votes for.
+    /// The digest the message votes for (a request's digest, a reply's result, a checkpoint's
+    /// state); [`NULL_DIGEST`] for view-change messages.
     pub fn digest(&self) -> Digest {
         match self {
             Message::PrePrepare { digest, .. }
             | Message::Prepare { digest, .. }
-            | Message::Commit { digest, .. } => *digest,
+            | Message::Commit { digest, .. }
+            | Message::Request { digest, .. } => *digest,
+            Message::Reply { result, .. } => *result,
+            Message::Checkpoint { state, .. } => *state,
+            Message::ViewChange { .. } | Message::NewView { .. } => NULL_DIGEST,
         }
     }
 }

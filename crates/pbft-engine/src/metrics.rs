@@ -4,9 +4,9 @@
 //! number. The ledger checks this at every honest commit, so a violation is caught even in a run
 //! that later times out.
 
-use crate::message::{Digest, NodeId, Phase};
+use crate::message::{Digest, NodeId, Phase, NULL_DIGEST};
 use crate::trace::EndReason;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Messages counted by phase, indexed by [`Phase::index`].
 pub type PhaseCounts = [u64; Phase::ALL.len()];
@@ -21,8 +21,21 @@ pub struct RunOutcome {
     pub agreement: bool,
     /// Two honest nodes committed different digests for one sequence number.
     pub safety_violation: bool,
-    /// From the first proposal to the last honest commit, on success.
+    /// From the first proposal to the last honest commit, on success. PBFT: from the first
+    /// PRE-PREPARE (or NEW-VIEW) any primary sent to the last honest execution.
     pub latency_us: Option<u64>,
+    /// PBFT: mean time from a request leaving the client to its acceptance (f + 1 matching
+    /// replies), over all `requests`; `None` unless every request was accepted. The client sends
+    /// each request when the previous one is accepted, so this is (last acceptance) / requests.
+    pub client_latency_us: Option<u64>,
+    /// PBFT: requests the client accepted.
+    pub requests_accepted: u64,
+    /// PBFT: accepted requests per virtual second (requests / time of the last acceptance);
+    /// `None` unless every request was accepted.
+    pub throughput_rps: Option<f64>,
+    /// PBFT: view changes completed: the highest view an honest replica entered (views start at 0
+    /// and each NEW-VIEW moves to a higher one).
+    pub view_changes: u64,
     /// Messages sent (each network transmission once, duplicates not counted), by phase.
     pub messages_by_phase: PhaseCounts,
     /// All messages sent.
@@ -45,6 +58,10 @@ impl RunOutcome {
     pub fn latency_ms(&self) -> Option<f64> {
         self.latency_us.map(|us| us as f64 / 1000.0)
     }
+
+    pub fn client_latency_ms(&self) -> Option<f64> {
+        self.client_latency_us.map(|us| us as f64 / 1000.0)
+    }
 }
 
 /// Which honest node committed what, and when the last needed commit happened.
@@ -61,6 +78,9 @@ pub(crate) struct Ledger {
     pub safety_violation: bool,
     pub disagreement: bool,
     pub last_commit_us: Option<u64>,
+    /// PBFT: a node is done when it executed `requests` distinct requests (null requests and a
+    /// request assigned twice do not count), whatever their sequence numbers.
+    by_request: Option<Vec<BTreeSet<Digest>>>,
 }
 
 impl Ledger {
@@ -76,6 +96,16 @@ impl Ledger {
             safety_violation: false,
             disagreement: false,
             last_commit_us: None,
+            by_request: None,
+        }
+    }
+
+    /// A ledger that counts executed requests rather than sequence numbers 1..=requests.
+    pub fn by_request(honest: Vec<bool>, requests: u64) -> Ledger {
+        let n = honest.len();
+        Ledger {
+            by_request: Some(vec![BTreeSet::new(); n]),
+            ..Ledger::new(honest, requests)
         }
     }
 
@@ -95,7 +125,15 @@ impl Ledger {
                 self.first.insert(seq, digest);
             }
         }
-        if (1..=self.requests).all(|s| self.committed[i].contains_key(&s)) {
+        let done = match &mut self.by_request {
+            None => (1..=self.requests).all(|s| self.committed[i].contains_key(&s)),
+            Some(sets) => {
+                digest != NULL_DIGEST
+                    && sets[i].insert(digest)
+                    && sets[i].len() as u64 == self.requests
+            }
+        };
+        if done {
             self.honest_done += 1;
             self.last_commit_us = Some(now_us);
         }

@@ -5,6 +5,7 @@
 //! simulator, in tests that assert their exact outputs, and in the browser.
 
 use crate::message::{Digest, Message, NodeId};
+use crate::sim::signed::Signed;
 
 /// Identifies a timer within one node; setting a timer with the same id replaces it.
 pub type TimerId = u64;
@@ -44,14 +45,32 @@ pub enum Output {
     SetTimer { id: TimerId, after_us: u64 },
     /// Forget timer `id` if it is pending.
     CancelTimer { id: TimerId },
-    /// The node committed `digest` at sequence number `seq`.
+    /// The node committed `digest` at sequence number `seq` (PBFT: executed it, in order).
     Commit { seq: u64, digest: Digest },
+    /// PBFT: the replica stopped accepting messages of its view and asks for `view` (§4.4).
+    StartViewChange { view: u64 },
+    /// PBFT: the replica entered `view` (a valid NEW-VIEW, or its own as the new primary).
+    EnterView { view: u64 },
+    /// PBFT client: f + 1 replicas replied `result` to request `timestamp`; it is accepted.
+    Accept { timestamp: u64, result: Digest },
 }
 
 /// A node's protocol logic.
 pub trait Replica {
     /// Handles one input, appending what the node does to `out`.
     fn handle(&mut self, input: Input<'_>, out: &mut Vec<Output>);
+    /// Handles a delivered message, signed by the engine in its true sender's name. Protocols
+    /// that keep messages as proof (PBFT's certificates) override this; the default forgets the
+    /// signature and calls [`Replica::handle`].
+    fn deliver(&mut self, msg: &Signed, out: &mut Vec<Output>) {
+        self.handle(
+            Input::Deliver {
+                from: msg.signer(),
+                msg: msg.body(),
+            },
+            out,
+        );
+    }
     /// What the node knows, for the browser's inspector.
     fn snapshot(&self) -> NodeSnapshot;
 }

@@ -9,26 +9,31 @@
 //! inbox and a handler that sends stays busy until every message it sent has been delivered or
 //! dropped (`await self.net.broadcast(...)` gathers one task per destination).
 
-use crate::adversary::{adversary_for, Adversary, AdversaryCtx};
-use crate::config::{ms_to_us, Config, Processing, Protocol};
+#[path = "signed.rs"]
+pub mod signed;
+
+use crate::adversary::{adversary_in_run, Adversary, AdversaryCtx};
+use crate::config::{ms_to_us, Config, Processing, Protocol, Strategy};
 use crate::error::ConfigError;
 use crate::message::{Message, NodeId};
 use crate::metrics::{Ledger, PhaseCounts, RunOutcome};
 use crate::network::{Fate, Network};
 use crate::node::{Dest, Input, NodeSnapshot, Output, Replica, TimerId};
+use crate::protocol::pbft::{PbftClient, PbftParams, PbftReplica};
 use crate::protocol::tutorial::{TutorialNode, PRIMARY};
 use crate::queue::EventQueue;
 use crate::rng::{RunKey, Stream};
 use crate::trace::{EndReason, TraceEvent, TraceKind};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
+use signed::{Signed, Signer};
 use std::collections::{BTreeMap, VecDeque};
 
 /// The tutorial's payload (`run_single_consensus(payload="tx: pay Alice->Bob 5")`); request k > 1
 /// appends ` #k` so every request has its own digest.
 pub const PAYLOAD: &str = "tx: pay Alice->Bob 5";
 
-fn payload(seq: u64) -> String {
+pub(crate) fn payload(seq: u64) -> String {
     if seq == 1 {
         PAYLOAD.to_string()
     } else {
@@ -65,9 +70,10 @@ enum Event {
     Timeout,
 }
 
-/// An input waiting in a sequential node's inbox.
+/// An input waiting in a sequential node's inbox. Messages are signed by the engine in their
+/// true sender's name as they arrive (see [`signed`]).
 enum Pending {
-    Message { from: NodeId, msg: Message },
+    Message(Signed),
     Timer { id: TimerId },
 }
 
@@ -80,8 +86,25 @@ struct NodeState {
 }
 
 /// One run of one scenario.
+///
+/// Endpoints: replicas have ids `0..nodes`; under PBFT one client follows with id `nodes`. Trace
+/// events name the client like a node (it sends REQUESTs and receives REPLYs).
 pub struct Simulation {
     nodes: Vec<NodeState>,
+    /// Replicas (the first `replicas` endpoints).
+    replicas: u32,
+    protocol: Protocol,
+    /// Per endpoint: extra delay added to everything it sends (strategy `slow`).
+    extra_delay_us: Vec<u64>,
+    honest: Vec<bool>,
+    /// PBFT: when a primary first proposed (PRE-PREPARE or NEW-VIEW); 0 for the tutorial.
+    first_proposal_us: Option<u64>,
+    /// PBFT: requests the client accepted, and when the last one was.
+    accepts: u64,
+    accepts_needed: u64,
+    last_accept_us: u64,
+    /// PBFT: the highest view an honest replica entered.
+    max_view: u64,
     processing: Processing,
     now_us: u64,
     queue: EventQueue<Event>,
@@ -110,31 +133,83 @@ impl Simulation {
         for &b in &byzantine_nodes {
             honest[b as usize] = false;
         }
-        let nodes = (0..config.nodes)
-            .map(|id| NodeState {
-                replica: new_replica(config.protocol, id, config.nodes),
-                adversary: (!honest[id as usize]).then(|| adversary_for(config.strategy)),
-                inbox: VecDeque::with_capacity(config.nodes.min(64) as usize),
-                busy: false,
-                timers: BTreeMap::new(),
+        let clients = u32::from(config.protocol == Protocol::Pbft);
+        let endpoints = config.nodes + clients;
+        let node_state = |replica, adversary| NodeState {
+            replica,
+            adversary,
+            inbox: VecDeque::with_capacity(config.nodes.min(64) as usize),
+            busy: false,
+            timers: BTreeMap::new(),
+        };
+        let mut nodes: Vec<NodeState> = (0..config.nodes)
+            .map(|id| {
+                node_state(
+                    new_replica(config, id),
+                    (!honest[id as usize])
+                        .then(|| adversary_in_run(config.strategy, &byzantine_nodes)),
+                )
             })
             .collect();
+        for client in config.nodes..endpoints {
+            let c = PbftClient::new(
+                client,
+                config.nodes,
+                u64::from(config.requests),
+                config.view_timeout_us(),
+            );
+            nodes.push(node_state(Box::new(c), None));
+        }
+        let mut extra_delay_us = vec![0; endpoints as usize];
+        if config.strategy == Strategy::Slow {
+            for &b in &byzantine_nodes {
+                extra_delay_us[b as usize] = ms_to_us(config.slow_ms);
+            }
+        }
+        // Clients sit outside every partition: the network sees them as extra, uncut nodes.
+        let network = if clients == 0 {
+            Network::new(config, key.stream(Stream::Network))
+        } else {
+            let wider = Config {
+                nodes: endpoints,
+                ..config.clone()
+            };
+            Network::new(&wider, key.stream(Stream::Network))
+        };
+        let proposals = match config.protocol {
+            Protocol::Tutorial => u64::from(config.requests),
+            // The client issues the rest itself, one after the other.
+            Protocol::Pbft => 1,
+        };
         // Room for one broadcast round in flight, so short runs never reallocate the queue.
         let mut queue = EventQueue::with_capacity((config.nodes as usize).pow(2).min(4096) + 16);
         queue.push(ms_to_us(config.timeout_ms), Event::Timeout);
-        for seq in 1..=u64::from(config.requests) {
+        for seq in 1..=proposals {
             queue.push(0, Event::Propose { seq });
         }
+        let ledger = match config.protocol {
+            Protocol::Tutorial => Ledger::new(honest.clone(), u64::from(config.requests)),
+            Protocol::Pbft => Ledger::by_request(honest.clone(), u64::from(config.requests)),
+        };
         Ok(Simulation {
             nodes,
+            replicas: config.nodes,
+            protocol: config.protocol,
+            extra_delay_us,
+            honest,
+            first_proposal_us: (config.protocol == Protocol::Tutorial).then_some(0),
+            accepts: 0,
+            accepts_needed: u64::from(clients) * u64::from(config.requests),
+            last_accept_us: 0,
+            max_view: 0,
             processing: config.processing,
             now_us: 0,
             queue,
-            network: Network::new(config, key.stream(Stream::Network)),
+            network,
             adversary_rng: key.stream(Stream::Adversary),
             next_msg_id: 0,
             next_timer_generation: 0,
-            ledger: Ledger::new(honest, u64::from(config.requests)),
+            ledger,
             byzantine_nodes,
             messages_by_phase: [0; 8],
             delivered: 0,
@@ -165,7 +240,10 @@ impl Simulation {
                 debug_assert!(time_us >= self.now_us, "time never goes backwards");
                 self.now_us = time_us;
                 self.dispatch(event);
-                if self.outcome.is_none() && self.ledger.all_committed() {
+                if self.outcome.is_none()
+                    && self.ledger.all_committed()
+                    && self.accepts >= self.accepts_needed
+                {
                     self.end(EndReason::Committed);
                 }
             }
@@ -223,12 +301,17 @@ impl Simulation {
         match event {
             Event::Timeout => self.end(EndReason::Timeout),
             Event::Propose { seq } => {
-                self.emit(TraceKind::Propose { node: PRIMARY, seq });
+                // PBFT: the workload starts at the client, which proposes by sending REQUEST.
+                let node = match self.protocol {
+                    Protocol::Tutorial => PRIMARY,
+                    Protocol::Pbft => self.replicas,
+                };
+                self.emit(TraceKind::Propose { node, seq });
                 let payload = payload(seq);
                 // Called by the driver, outside the primary's message loop: it never makes the
                 // primary busy (the tutorial awaits `propose` from `run_single_consensus`).
                 self.handle(
-                    PRIMARY,
+                    node,
                     Input::Propose {
                         seq,
                         payload: payload.as_bytes(),
@@ -250,7 +333,7 @@ impl Simulation {
                     phase: msg.phase(),
                     sent_us,
                 });
-                self.arrive(to, Pending::Message { from, msg });
+                self.arrive(to, Pending::Message(Signed::seal(from, msg)));
             }
             Event::Timer {
                 node,
@@ -287,9 +370,14 @@ impl Simulation {
     /// Handles one inbox item; returns whether the node is now busy.
     fn process(&mut self, node: NodeId, item: Pending) -> bool {
         let busy_until = match &item {
-            Pending::Message { from, msg } => {
-                self.handle(node, Input::Deliver { from: *from, msg })
-            }
+            Pending::Message(signed) => self.run_handler(
+                node,
+                Input::Deliver {
+                    from: signed.signer(),
+                    msg: signed.body(),
+                },
+                Some(signed),
+            ),
             Pending::Timer { id } => self.handle(node, Input::Timer { id: *id }),
         };
         let busy = self.processing == Processing::Sequential && busy_until > self.now_us;
@@ -303,10 +391,18 @@ impl Simulation {
     /// Runs `node`'s handler (and its adversary, if Byzantine) and carries out the outputs.
     /// Returns when the last message it sent lands (now, if it sent nothing).
     fn handle(&mut self, node: NodeId, input: Input<'_>) -> u64 {
+        self.run_handler(node, input, None)
+    }
+
+    /// As `handle`; a delivery comes `signed` too, which the replica may keep as proof.
+    fn run_handler(&mut self, node: NodeId, input: Input<'_>, signed: Option<&Signed>) -> u64 {
         let mut out = std::mem::take(&mut self.outputs);
-        let nodes = self.nodes.len() as u32;
+        let nodes = self.replicas;
         let state = &mut self.nodes[node as usize];
-        state.replica.handle(input.clone(), &mut out);
+        match signed {
+            Some(msg) => state.replica.deliver(msg, &mut out),
+            None => state.replica.handle(input.clone(), &mut out),
+        }
         if let Some(adversary) = state.adversary.as_mut() {
             let mut ctx = AdversaryCtx {
                 node,
@@ -326,7 +422,14 @@ impl Simulation {
     /// Carries out one output; returns when its messages land.
     fn apply(&mut self, node: NodeId, output: Output) -> u64 {
         match output {
-            Output::Send { to, msg } => self.send(node, to, &msg),
+            Output::Send { to, msg } => {
+                if self.first_proposal_us.is_none()
+                    && matches!(msg, Message::PrePrepare { .. } | Message::NewView { .. })
+                {
+                    self.first_proposal_us = Some(self.now_us);
+                }
+                self.send(node, to, &msg)
+            }
             Output::SendInTurn(sends) => {
                 // The chain runs on its own, like the tutorial's propose loop: it holds nobody busy.
                 self.send_in_turn(node, sends, 0);
@@ -355,17 +458,40 @@ impl Simulation {
                 self.ledger.commit(node, seq, digest, self.now_us);
                 self.now_us
             }
+            Output::StartViewChange { view } => {
+                self.emit(TraceKind::ViewChange { node, view });
+                self.now_us
+            }
+            Output::EnterView { view } => {
+                self.emit(TraceKind::NewView { node, view });
+                if self.honest.get(node as usize) == Some(&true) {
+                    self.max_view = self.max_view.max(view);
+                }
+                self.now_us
+            }
+            Output::Accept { timestamp, result } => {
+                self.emit(TraceKind::Accept {
+                    client: node,
+                    seq: timestamp,
+                    result,
+                });
+                self.accepts += 1;
+                self.last_accept_us = self.now_us;
+                self.now_us
+            }
         }
     }
 
     fn send(&mut self, from: NodeId, to: Dest, msg: &Message) -> u64 {
-        let n = self.nodes.len() as NodeId;
+        // A broadcast reaches the replicas (a client's too); `Node` reaches any endpoint.
+        let n = self.replicas;
+        let endpoints = self.nodes.len() as NodeId;
         let mut lands_us = self.now_us;
         let mut one = |sim: &mut Simulation, dst| {
             lands_us = lands_us.max(sim.transmit(from, dst, msg.clone()))
         };
         match to {
-            Dest::Node(dst) if dst < n => one(self, dst),
+            Dest::Node(dst) if dst < endpoints => one(self, dst),
             Dest::Node(_) => debug_assert!(false, "send to a node that does not exist"),
             Dest::All => (0..n).for_each(|dst| one(self, dst)),
             Dest::Others => (0..n).filter(|&d| d != from).for_each(|dst| one(self, dst)),
@@ -410,6 +536,9 @@ impl Simulation {
                 delay_us,
                 duplicate_us,
             } => {
+                let extra_us = self.extra_delay_us[from as usize];
+                let (delay_us, duplicate_us) =
+                    (delay_us + extra_us, duplicate_us.map(|d| d + extra_us));
                 let mut lands_us = self.now_us + delay_us;
                 if let Some(dup_us) = duplicate_us {
                     let dup_id = self.next_msg_id;
@@ -469,15 +598,24 @@ impl Simulation {
 
     fn end(&mut self, reason: EndReason) {
         let success = reason == EndReason::Committed;
+        let all_accepted = self.accepts_needed > 0 && self.accepts >= self.accepts_needed;
+        let proposed_us = self.first_proposal_us.unwrap_or(0);
         let outcome = RunOutcome {
             success,
             agreement: success && !self.ledger.disagreement,
             safety_violation: self.ledger.safety_violation,
             latency_us: if success {
-                self.ledger.last_commit_us
+                self.ledger
+                    .last_commit_us
+                    .map(|t| t.saturating_sub(proposed_us))
             } else {
                 None
             },
+            client_latency_us: all_accepted.then(|| self.last_accept_us / self.accepts),
+            requests_accepted: self.accepts,
+            throughput_rps: (all_accepted && self.last_accept_us > 0)
+                .then(|| self.accepts as f64 * 1e6 / self.last_accept_us as f64),
+            view_changes: self.max_view,
             messages_by_phase: self.messages_by_phase,
             messages: self.messages_by_phase.iter().sum(),
             delivered: self.delivered,
@@ -493,9 +631,17 @@ impl Simulation {
     }
 }
 
-fn new_replica(protocol: Protocol, id: NodeId, nodes: u32) -> Box<dyn Replica> {
-    match protocol {
-        Protocol::Tutorial => Box::new(TutorialNode::new(id, nodes)),
+fn new_replica(config: &Config, id: NodeId) -> Box<dyn Replica> {
+    match config.protocol {
+        Protocol::Tutorial => Box::new(TutorialNode::new(id, config.nodes)),
+        Protocol::Pbft => Box::new(PbftReplica::new(
+            PbftParams {
+                nodes: config.nodes,
+                checkpoint_interval: u64::from(config.checkpoint_interval),
+                view_timeout_us: config.view_timeout_us(),
+            },
+            Signer::new(id),
+        )),
     }
 }
 

@@ -25,6 +25,11 @@ pub struct PointStats {
     delivered: u64,
     dropped: u64,
     messages_by_phase: PhaseCounts,
+    view_changes: u64,
+    /// PBFT: runs in which the client accepted every request, and their sums.
+    client_runs: u64,
+    client_latency_us_sum: u128,
+    throughput_rps_sum: f64,
 }
 
 impl PointStats {
@@ -43,6 +48,12 @@ impl PointStats {
         self.dropped += run.dropped;
         for (total, n) in self.messages_by_phase.iter_mut().zip(run.messages_by_phase) {
             *total += n;
+        }
+        self.view_changes += run.view_changes;
+        if let Some(us) = run.client_latency_us {
+            self.client_runs += 1;
+            self.client_latency_us_sum += u128::from(us);
+            self.throughput_rps_sum += run.throughput_rps.unwrap_or(0.0);
         }
     }
 
@@ -64,6 +75,10 @@ impl PointStats {
         {
             *total += n;
         }
+        self.view_changes += other.view_changes;
+        self.client_runs += other.client_runs;
+        self.client_latency_us_sum += other.client_latency_us_sum;
+        self.throughput_rps_sum += other.throughput_rps_sum;
     }
 
     /// The aggregated point for Byzantine count `byzantine` of `config`.
@@ -98,6 +113,11 @@ impl PointStats {
             delivered_mean: self.delivered as f64 / runs,
             dropped_mean: self.dropped as f64 / runs,
             messages_by_phase_mean,
+            view_changes_mean: self.view_changes as f64 / runs,
+            client_latency_ms_mean: (self.client_runs > 0)
+                .then(|| self.client_latency_us_sum as f64 / self.client_runs as f64 / 1000.0),
+            throughput_rps_mean: (self.client_runs > 0)
+                .then(|| self.throughput_rps_sum / self.client_runs as f64),
         }
     }
 }
@@ -124,6 +144,12 @@ pub struct SweepPoint {
     pub delivered_mean: f64,
     pub dropped_mean: f64,
     pub messages_by_phase_mean: [f64; Phase::ALL.len()],
+    /// PBFT: mean view changes per run (0 for the tutorial).
+    pub view_changes_mean: f64,
+    /// PBFT: mean client latency over the runs whose client accepted every request.
+    pub client_latency_ms_mean: Option<f64>,
+    /// PBFT: mean throughput (requests per virtual second) over the same runs.
+    pub throughput_rps_mean: Option<f64>,
 }
 
 /// Runs trials `trials` (a range of trial indices) at Byzantine count `byzantine`.

@@ -97,6 +97,16 @@ pub enum TraceKind {
     },
     /// The run ended.
     End { reason: EndReason, success: bool },
+    /// PBFT: `node` stopped its view and sent VIEW-CHANGE for `view`.
+    ViewChange { node: NodeId, view: u64 },
+    /// PBFT: `node` entered `view` (NEW-VIEW accepted, or sent as the new primary).
+    NewView { node: NodeId, view: u64 },
+    /// PBFT: `client` accepted request `seq` (its timestamp) with `result`: f + 1 replies matched.
+    Accept {
+        client: NodeId,
+        seq: u64,
+        result: Digest,
+    },
 }
 
 impl TraceKind {
@@ -110,6 +120,9 @@ impl TraceKind {
             TraceKind::Timer { .. } => "timer",
             TraceKind::Commit { .. } => "commit",
             TraceKind::End { .. } => "end",
+            TraceKind::ViewChange { .. } => "view-change",
+            TraceKind::NewView { .. } => "new-view",
+            TraceKind::Accept { .. } => "accept",
         }
     }
 }
@@ -149,6 +162,14 @@ impl TraceEvent {
             TraceKind::End { reason, success } => {
                 write!(s, ",\"reason\":\"{}\",\"success\":{success}", reason.name())
             }
+            TraceKind::ViewChange { node, view } | TraceKind::NewView { node, view } => {
+                write!(s, ",\"node\":{node},\"view\":{view}")
+            }
+            TraceKind::Accept { client, seq, result } => write!(
+                s,
+                ",\"client\":{client},\"seq\":{seq},\"result\":\"{}\"",
+                result.short()
+            ),
         };
         s.push('}');
         s

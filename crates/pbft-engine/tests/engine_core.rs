@@ -267,6 +267,8 @@ fn check_trace(cfg: &Config, trial: u32, events: &[TraceEvent], out: &RunOutcome
             }
             TraceKind::End { .. } => assert_eq!(i, events.len() - 1, "{ctx}: End not last"),
             TraceKind::Propose { .. } | TraceKind::Timer { .. } => {}
+            TraceKind::ViewChange { .. } | TraceKind::NewView { .. } | TraceKind::Accept { .. } => {
+            }
         }
     }
     // Every send is delivered, unless the run ended first.

@@ -200,6 +200,8 @@ impl Replica for TutorialNode {
                     self.on_prepare(from, view, seq, digest, out)
                 }
                 Message::Commit { seq, digest, .. } => self.on_commit(from, seq, digest, out),
+                // PBFT's other messages never reach a tutorial node.
+                _ => {}
             },
             // The tutorial sets no timers; the run's timeout belongs to the driver.
             Input::Timer { .. } => {}

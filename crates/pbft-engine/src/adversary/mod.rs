@@ -5,6 +5,18 @@
 //! the engine, not the node, so they may draw from the engine's seeded adversary stream.
 //! Authenticated channels bound what they can do: the engine stamps each message with its real
 //! sender, so no strategy can speak for another node.
+//!
+//! Strategies and their parameters (all defaults documented in `Config`):
+//!
+//! | strategy | what a Byzantine node does | parameters |
+//! |---|---|---|
+//! | `silent` | sends nothing, from the start (a crash) | none |
+//! | `tutorial` | the tutorial's Byzantine node, under either protocol (below) | none |
+//! | `equivocate` | PBFT: conflicting PRE-PREPAREs to two halves; votes for every digest ([`pbft`]) | none |
+//! | `collude` | PBFT: a coordinated split brain ([`pbft`]) | none |
+//! | `slow` | honest, but each message it sends takes `slow-ms` longer (the engine adds it) | `slow-ms`, default 100 |
+
+pub mod pbft;
 
 use crate::config::Strategy;
 use crate::message::{Digest, Message, NodeId};
@@ -15,6 +27,7 @@ use rand_chacha::ChaCha8Rng;
 /// What a strategy may know and use while rewriting one handler's outputs.
 pub struct AdversaryCtx<'a> {
     pub node: NodeId,
+    /// Replicas in the run.
     pub nodes: u32,
     pub rng: &'a mut ChaCha8Rng,
 }
@@ -27,9 +40,18 @@ pub trait Adversary {
 
 /// The adversary a Byzantine node runs under `strategy`.
 pub fn adversary_for(strategy: Strategy) -> Box<dyn Adversary> {
+    adversary_in_run(strategy, &[])
+}
+
+/// The adversary a Byzantine node runs under `strategy` in a run whose Byzantine nodes are
+/// `byzantine` (in increasing order): colluders know each other.
+pub fn adversary_in_run(strategy: Strategy, byzantine: &[NodeId]) -> Box<dyn Adversary> {
     match strategy {
         Strategy::Tutorial => Box::new(TutorialAdversary),
         Strategy::Silent => Box::new(Silent),
+        Strategy::Equivocate => Box::new(pbft::Equivocate::default()),
+        Strategy::Collude => Box::new(pbft::Collude::new(byzantine)),
+        Strategy::Slow => Box::new(Slow),
     }
 }
 
@@ -42,6 +64,13 @@ impl Adversary for Silent {
     }
 }
 
+/// Honest handlers, slowed down: the engine adds `slow-ms` to every message the node sends.
+pub struct Slow;
+
+impl Adversary for Slow {
+    fn corrupt(&mut self, _: &mut AdversaryCtx<'_>, _: &Input<'_>, _: &mut Vec<Output>) {}
+}
+
 /// The tutorial's Byzantine node (`Node.propose`, `handle_preprepare` and the early returns of
 /// `handle_prepare` / `handle_commit` when `self.byzantine`).
 ///
@@ -50,6 +79,11 @@ impl Adversary for Silent {
 /// - On a PRE-PREPARE it does nothing with probability 1/2; otherwise it broadcasts PREPARE with
 ///   the real digest or, with probability 1/2, SHA-256 of `"{hex digest}::fake"`.
 /// - It never sends COMMIT and never commits.
+///
+/// Under PBFT the primary proposes when a REQUEST arrives rather than when the driver asks: the
+/// honest PRE-PREPARE it would send is replaced the same way, with the digest's hex standing for
+/// the payload. It also sends no CHECKPOINT, VIEW-CHANGE, NEW-VIEW or REPLY. (The tutorial's own
+/// draws are untouched: its nodes never send a PRE-PREPARE on a delivery.)
 pub struct TutorialAdversary;
 
 /// The tutorial's salt: `random.randint(0, 10**9)`.
@@ -57,7 +91,31 @@ const SALT_MAX: u32 = 1_000_000_000;
 
 impl Adversary for TutorialAdversary {
     fn corrupt(&mut self, ctx: &mut AdversaryCtx<'_>, input: &Input<'_>, out: &mut Vec<Output>) {
+        let proposals: Vec<(u64, u64, Digest)> = match input {
+            Input::Deliver { .. } => out
+                .iter()
+                .filter_map(|o| match o {
+                    Output::Send {
+                        msg: Message::PrePrepare { view, seq, digest },
+                        ..
+                    } => Some((*view, *seq, *digest)),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         out.clear();
+        for (view, seq, real) in proposals {
+            let sends = (0..ctx.nodes)
+                .map(|dst| {
+                    let salt = ctx.rng.gen_range(0..=SALT_MAX);
+                    let payload = format!("{}::to={dst}::salt={salt}", real.to_hex());
+                    let digest = Digest::of(payload.as_bytes());
+                    (dst, Message::PrePrepare { view, seq, digest })
+                })
+                .collect();
+            out.push(Output::SendInTurn(sends));
+        }
         match *input {
             Input::Propose { seq, payload } => {
                 let payload = String::from_utf8_lossy(payload);

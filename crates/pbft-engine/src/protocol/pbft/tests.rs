@@ -1,0 +1,1 @@
+//! Handler tests: exact outputs of the PBFT replica for each message kind.
