@@ -150,7 +150,6 @@ struct SendRec {
     to: NodeId,
     phase: Phase,
     deliver_us: u64,
-    duplicate: bool,
 }
 
 /// Everything a trace must satisfy whatever the config.
@@ -205,7 +204,6 @@ fn check_trace(cfg: &Config, trial: u32, events: &[TraceEvent], out: &RunOutcome
                     to,
                     phase,
                     deliver_us,
-                    duplicate,
                 };
                 assert!(sends.insert(id, rec).is_none(), "{ctx}: id {id} reused");
             }
