@@ -59,6 +59,18 @@ fn describe(name: &str) -> (String, &'static str) {
             "S".into(),
             "base seed; run (seed, byzantine, trial) is reproducible",
         ),
+        "checkpoint-interval" => (
+            "K".into(),
+            "pbft: a CHECKPOINT every K sequence numbers; high watermark = stable + 2K",
+        ),
+        "view-timeout-ms" => (
+            "MS|auto".into(),
+            "pbft: first view-change (and client retry) timer; doubles per view change",
+        ),
+        "slow-ms" => (
+            "MS".into(),
+            "strategy slow: extra delay on everything a Byzantine node sends",
+        ),
         _ => (
             "VALUE".into(),
             "engine parameter (see pbft_engine::Config::set)",
@@ -66,7 +78,7 @@ fn describe(name: &str) -> (String, &'static str) {
     }
 }
 
-/// The default of a scenario parameter under the tutorial protocol, as text.
+/// The default of a scenario parameter in `config` (a protocol's defaults), as text.
 fn default_text(config: &Config, name: &str) -> String {
     let num = |v: f64| format!("{v}");
     match name {
@@ -93,6 +105,17 @@ fn default_text(config: &Config, name: &str) -> String {
         "requests" => config.requests.to_string(),
         "partition" => "none".into(),
         "seed" => config.seed.to_string(),
+        "checkpoint-interval" => config.checkpoint_interval.to_string(),
+        "view-timeout-ms" => config.view_timeout_ms.map_or_else(
+            || {
+                format!(
+                    "auto = {} here",
+                    num(config.view_timeout_us() as f64 / 1000.0)
+                )
+            },
+            num,
+        ),
+        "slow-ms" => num(config.slow_ms),
         _ => "the protocol's".into(),
     }
 }

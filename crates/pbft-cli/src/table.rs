@@ -6,7 +6,7 @@
 //! (mean latency of the successful runs in seconds, `NA` with none; agreements over successes,
 //! over 1 with none, as the Python prints it). The tutorial prints the raw float; we print four
 //! decimals, as the project's README quotes it. After the last point comes a short block of
-//! figures the tutorial does not have (percentiles, messages, safety violations).
+//! figures the tutorial does not have (percentiles, messages, view changes, safety violations).
 
 use pbft_engine::{Config, Phase, RunOutcome, SweepPoint};
 
@@ -45,12 +45,19 @@ pub fn point_line(p: &SweepPoint) -> String {
 /// The extra figures, one row per point, after the tutorial's lines.
 pub fn extra_block(points: &[SweepPoint]) -> String {
     let mut out = format!(
-        "\n{:>9} | {:>12} | {:>14} | {:>7} | {:>7} | {:>8} | {:>7} | safety_violations\n",
-        "malicious", "success_rate", "latency_ms p50", "p95", "max", "messages", "dropped"
+        "\n{:>9} | {:>12} | {:>14} | {:>7} | {:>7} | {:>8} | {:>7} | {:>12} | safety_violations\n",
+        "malicious",
+        "success_rate",
+        "latency_ms p50",
+        "p95",
+        "max",
+        "messages",
+        "dropped",
+        "view_changes"
     );
     for p in points {
         out.push_str(&format!(
-            "{:9} | {:12.3} | {:>14} | {:>7} | {:>7} | {:8.1} | {:7.1} | {}\n",
+            "{:9} | {:12.3} | {:>14} | {:>7} | {:>7} | {:8.1} | {:7.1} | {:12.2} | {}\n",
             p.byzantine,
             p.success_rate,
             millis(p.latency_ms_p50),
@@ -58,6 +65,7 @@ pub fn extra_block(points: &[SweepPoint]) -> String {
             millis(p.latency_ms_max),
             p.messages_mean,
             p.dropped_mean,
+            p.view_changes_mean,
             p.safety_violations
         ));
     }
@@ -83,7 +91,7 @@ pub fn run_summary(run: &RunOutcome, config: &Config, trial: u32) -> String {
          run: protocol={} seed={} trial={} malicious={} (nodes {byzantine}) strategy={}\n\
          success={} | latency={} | digest_agreement={} | safety_violation={}\n\
          end={} at {:.3} ms | honest_committed={}/{}\n\
-         messages={} ({}) | delivered={} | dropped={}\n",
+         messages={} ({}) | delivered={} | dropped={}\n{}",
         header(config),
         config.protocol.name(),
         config.seed,
@@ -101,7 +109,23 @@ pub fn run_summary(run: &RunOutcome, config: &Config, trial: u32) -> String {
         run.messages,
         by_phase.join(" "),
         run.delivered,
-        run.dropped
+        run.dropped,
+        client_line(run)
+    )
+}
+
+/// PBFT's client-side figures, when the protocol has a client (the tutorial's has none).
+fn client_line(run: &RunOutcome) -> String {
+    if run.client_latency_ms().is_none() && run.view_changes == 0 && run.requests_accepted == 0 {
+        return String::new();
+    }
+    format!(
+        "client_latency={} | requests_accepted={} | view_changes={} | throughput_rps={}\n",
+        seconds(run.client_latency_ms()),
+        run.requests_accepted,
+        run.view_changes,
+        run.throughput_rps
+            .map_or_else(|| "NA".to_string(), |r| format!("{r:.1}"))
     )
 }
 
