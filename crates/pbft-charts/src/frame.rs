@@ -1,0 +1,351 @@
+//! What the three charts share: the x axis (Byzantine count m, one tick per whole count), the
+//! vertical marker at f = floor((n − 1)/3) (PBFT tolerates at most f faulty replicas out of
+//! n ≥ 3f + 1: Castro & Liskov, OSDI 1999 §2), the colour and marker shape of each series, the
+//! legend, and the layout handed back to an interactive caller.
+
+use crate::ChartData;
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::element::{DashedPathElement, Drawable, PointCollection};
+use plotters::prelude::*;
+use plotters_backend::{BackendCoord, DrawingErrorKind};
+use std::ops::Range;
+
+/// The family every label uses: generic, so no particular font file is needed anywhere.
+pub const FONT: &str = "sans-serif";
+
+/// Series colours (colour-blind-safe blue, vermillion, green, purple), cycled past four.
+pub const PALETTE: [RGBColor; 4] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+];
+
+/// The colour of the f marker (grey: it is a reference line, not data).
+pub const F_MARKER_COLOR: RGBColor = RGBColor(110, 110, 110);
+
+/// A point marker's shape; with the colour it tells the series apart even in grey print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Circle,
+    Triangle,
+    Square,
+    Cross,
+}
+
+const SHAPES: [Shape; 4] = [Shape::Circle, Shape::Triangle, Shape::Square, Shape::Cross];
+
+/// Colour and marker shape of series `i`.
+pub fn series_style(i: usize) -> (RGBColor, Shape) {
+    (PALETTE[i % PALETTE.len()], SHAPES[i % SHAPES.len()])
+}
+
+/// A point marker: `shape` centred at `at` (chart coordinates). Its own element type, so one
+/// series can pick its shape at run time without boxing.
+pub struct Marker<C> {
+    pub at: C,
+    pub shape: Shape,
+    pub style: ShapeStyle,
+}
+
+impl<'b, C> PointCollection<'b, C> for &'b Marker<C> {
+    type Point = &'b C;
+    type IntoIter = std::iter::Once<&'b C>;
+    fn point_iter(self) -> Self::IntoIter {
+        std::iter::once(&self.at)
+    }
+}
+
+impl<DB: DrawingBackend, C> Drawable<DB> for Marker<C> {
+    fn draw<I: Iterator<Item = BackendCoord>>(
+        &self,
+        mut pos: I,
+        backend: &mut DB,
+        parent: (u32, u32),
+    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
+        match pos.next() {
+            Some(at) => draw_shape(self.shape, at, self.style, backend, parent),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Draws `shape` at backend pixel `at` through plotters' own point elements.
+fn draw_shape<DB: DrawingBackend>(
+    shape: Shape,
+    (x, y): BackendCoord,
+    style: ShapeStyle,
+    backend: &mut DB,
+    parent: (u32, u32),
+) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
+    let here = std::iter::once((x, y));
+    match shape {
+        Shape::Circle => Circle::new((0, 0), 4, style).draw(here, backend, parent),
+        Shape::Triangle => TriangleMarker::new((0, 0), 5, style).draw(here, backend, parent),
+        Shape::Cross => Cross::new((0, 0), 4, style).draw(here, backend, parent),
+        Shape::Square => Rectangle::new([(0, 0), (0, 0)], style).draw(
+            [(x - 4, y - 4), (x + 4, y + 4)].into_iter(),
+            backend,
+            parent,
+        ),
+    }
+}
+
+/// A legend entry: a short line with the series' marker on it, at backend pixel `at`.
+pub struct LegendMark {
+    pub at: BackendCoord,
+    pub shape: Shape,
+    pub line: ShapeStyle,
+    pub mark: ShapeStyle,
+    pub dashed: bool,
+}
+
+impl<'b> PointCollection<'b, BackendCoord> for &'b LegendMark {
+    type Point = &'b BackendCoord;
+    type IntoIter = std::iter::Once<&'b BackendCoord>;
+    fn point_iter(self) -> Self::IntoIter {
+        std::iter::once(&self.at)
+    }
+}
+
+impl<DB: DrawingBackend> Drawable<DB> for LegendMark {
+    fn draw<I: Iterator<Item = BackendCoord>>(
+        &self,
+        mut pos: I,
+        backend: &mut DB,
+        parent: (u32, u32),
+    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
+        let Some((x, y)) = pos.next() else {
+            return Ok(());
+        };
+        if self.dashed {
+            backend.draw_line((x - 12, y), (x - 5, y), &self.line)?;
+            backend.draw_line((x + 5, y), (x + 12, y), &self.line)?;
+        } else {
+            backend.draw_line((x - 12, y), (x + 12, y), &self.line)?;
+        }
+        draw_shape(self.shape, (x, y), self.mark, backend, parent)
+    }
+}
+
+/// Where a chart's plotting area lies on the backend and which Byzantine counts it spans, so an
+/// interactive caller can turn a mouse position into a sweep point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlotLayout {
+    /// The plotting area in backend pixels (absolute, as the backend addresses them).
+    pub x_px: Range<i32>,
+    pub y_px: Range<i32>,
+    /// The x range in Byzantine counts (whole counts sit half a step inside the edges).
+    pub x_range: Range<f64>,
+}
+
+impl PlotLayout {
+    /// The Byzantine count whose column holds pixel column `px`, if `px` is inside the plot.
+    pub fn byzantine_at(&self, px: i32) -> Option<u32> {
+        if !self.x_px.contains(&px) || self.x_px.is_empty() {
+            return None;
+        }
+        let t = f64::from(px - self.x_px.start) / f64::from(self.x_px.end - self.x_px.start);
+        let x = self.x_range.start + t * (self.x_range.end - self.x_range.start);
+        (x >= -0.5).then(|| x.round().max(0.0) as u32)
+    }
+
+    /// The pixel column of Byzantine count `m`.
+    pub fn px_of(&self, m: u32) -> i32 {
+        let span = self.x_range.end - self.x_range.start;
+        let t = (f64::from(m) - self.x_range.start) / span;
+        self.x_px.start + (t * f64::from(self.x_px.end - self.x_px.start)).round() as i32
+    }
+}
+
+/// The counts the x axis covers: every point's m and every f, half a step of margin each side.
+fn x_bounds(data: &ChartData) -> (u32, u32) {
+    let all = data.points().map(|p| p.byzantine).chain(data.f_values());
+    let (lo, hi) = all.fold((u32::MAX, 0), |(lo, hi), m| (lo.min(m), hi.max(m)));
+    if lo > hi {
+        (0, 1)
+    } else {
+        (lo, hi.max(lo + 1))
+    }
+}
+
+/// The x axis in Byzantine counts with half a step of margin, and how many ticks to ask for:
+/// at most one per whole count (plotters then picks a step of 1, 2, 5, 10, ...), so every tick
+/// is a whole count.
+pub fn x_axis(data: &ChartData) -> (Range<f64>, usize) {
+    let (lo, hi) = x_bounds(data);
+    let ticks = ((hi - lo) as usize + 1).min(12);
+    (f64::from(lo) - 0.5..f64::from(hi) + 0.5, ticks)
+}
+
+/// The chart type every module draws on.
+pub type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Builds a chart with its caption and labelled axes; `y_desc` names the quantity and its unit.
+pub fn build<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    data: &ChartData,
+    title: &str,
+    y_range: Range<f64>,
+    y_desc: &str,
+    y_format: &dyn Fn(&f64) -> String,
+) -> Result<Chart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let (x_range, x_ticks) = x_axis(data);
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, (FONT, 22))
+        .margin(12)
+        .x_label_area_size(44)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x_range, y_range)?;
+    chart
+        .configure_mesh()
+        .x_labels(x_ticks)
+        .x_max_light_lines(0)
+        .y_max_light_lines(1)
+        .x_desc("Byzantine nodes m (count)")
+        .y_desc(y_desc)
+        .axis_desc_style((FONT, 17))
+        .label_style((FONT, 15))
+        .x_label_formatter(&|x| format!("{}", x.round() as i64))
+        .y_label_formatter(y_format)
+        .light_line_style(RGBColor(235, 235, 235))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .draw()?;
+    Ok(chart)
+}
+
+/// The vertical line at each f of the data, labelled `f = 3`.
+pub fn draw_f_marker<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'a, DB>,
+    data: &ChartData,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let y = chart.y_range();
+    for f in data.f_values() {
+        let x = f64::from(f);
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(x, y.start), (x, y.end)],
+            F_MARKER_COLOR.stroke_width(2),
+        )))?;
+        // The label sits just right of the line, at the top of the plot.
+        let (x_range, top) = (chart.x_range(), y.end - (y.end - y.start) * 0.02);
+        let nudge = (x_range.end - x_range.start) * 0.006;
+        chart.draw_series(std::iter::once(Text::new(
+            format!("f = {f}"),
+            (x + nudge, top),
+            (FONT, 16).into_font().color(&F_MARKER_COLOR),
+        )))?;
+    }
+    Ok(())
+}
+
+/// The legend, top right, over a translucent white box so the lines below stay visible.
+pub fn draw_legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'a, DB>,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font((FONT, 16))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(160, 160, 160))
+        .draw()
+}
+
+/// The layout of a drawn chart.
+pub fn layout<DB: DrawingBackend>(chart: &Chart<'_, DB>) -> PlotLayout {
+    let (x_px, y_px) = chart.plotting_area().get_pixel_range();
+    PlotLayout {
+        x_px,
+        y_px,
+        x_range: chart.x_range(),
+    }
+}
+
+/// Splits `(m, value)` pairs (in sweep order) into runs of neighbouring points that have a
+/// value, so a point with no value (no successful run) breaks the line instead of being drawn as
+/// zero.
+pub fn runs_with_values<T: Copy>(pairs: &[(u32, Option<T>)]) -> Vec<Vec<(u32, T)>> {
+    let mut out: Vec<Vec<(u32, T)>> = Vec::new();
+    let mut previous_had_value = false;
+    for &(m, v) in pairs {
+        match v {
+            Some(v) => {
+                if !previous_had_value {
+                    out.push(Vec::new());
+                }
+                out.last_mut().expect("pushed above").push((m, v));
+                previous_had_value = true;
+            }
+            None => previous_had_value = false,
+        }
+    }
+    out
+}
+
+/// How a line is drawn: solid with filled markers, or dashed with hollow ones (the second
+/// quantity of the same series, e.g. agreement beside success).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stroke {
+    Solid,
+    Dashed,
+}
+
+/// One series' line through `pairs` (gaps where a value is missing), a marker on every point,
+/// and its legend entry `label`.
+pub fn draw_line<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'a, DB>,
+    pairs: &[(u32, Option<f64>)],
+    series: usize,
+    stroke: Stroke,
+    label: String,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let (color, shape) = series_style(series);
+    let line = color.stroke_width(2);
+    let mark = match stroke {
+        Stroke::Solid => color.filled(),
+        Stroke::Dashed => color.stroke_width(2),
+    };
+    for run in runs_with_values(pairs) {
+        let xy: Vec<(f64, f64)> = run.iter().map(|&(m, v)| (f64::from(m), v)).collect();
+        match stroke {
+            Stroke::Solid => {
+                chart.draw_series(std::iter::once(PathElement::new(xy.clone(), line)))?;
+            }
+            Stroke::Dashed => {
+                chart.draw_series(std::iter::once(DashedPathElement::new(
+                    xy.clone(),
+                    6,
+                    4,
+                    line,
+                )))?;
+            }
+        }
+        chart.draw_series(xy.into_iter().map(|at| Marker {
+            at,
+            shape,
+            style: mark,
+        }))?;
+    }
+    chart
+        .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())?
+        .label(label)
+        .legend(move |at| LegendMark {
+            at,
+            shape,
+            line,
+            mark,
+            dashed: stroke == Stroke::Dashed,
+        });
+    Ok(())
+}
+
+/// The largest finite value, or `fallback` when there is none.
+pub fn max_or(values: impl Iterator<Item = f64>, fallback: f64) -> f64 {
+    let m = values.filter(|v| v.is_finite()).fold(f64::NAN, f64::max);
+    if m.is_finite() && m > 0.0 {
+        m
+    } else {
+        fallback
+    }
+}

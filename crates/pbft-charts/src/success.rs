@@ -1,0 +1,54 @@
+//! Success rate and agreement rate against the number of Byzantine nodes, in % of runs.
+//!
+//! Success: every honest replica committed before the timeout (liveness, Castro & Liskov, OSDI
+//! 1999 §4.5); agreement: every honest commit carries the same digest (safety, §4.2). Both are
+//! counted over all runs of a point. Success is the solid line with filled markers, agreement
+//! the dashed line with hollow markers, in the series' colour.
+
+use crate::frame::{self, PlotLayout, Stroke};
+use crate::ChartData;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+pub const TITLE: &str = "Success and agreement rate against Byzantine nodes";
+
+/// Draws the success/agreement chart on `area`.
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+) -> Result<PlotLayout, DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut chart = frame::build(area, data, TITLE, 0.0..108.0, "runs (%)", &|y| {
+        format!("{y:.0}")
+    })?;
+    let percent =
+        |count: u64, trials: u64| (trials > 0).then(|| 100.0 * count as f64 / trials as f64);
+    for (i, series) in data.series.iter().enumerate() {
+        let success: Vec<(u32, Option<f64>)> = series
+            .points
+            .iter()
+            .map(|p| (p.byzantine, percent(p.successes, p.trials)))
+            .collect();
+        let agreement: Vec<(u32, Option<f64>)> = series
+            .points
+            .iter()
+            .map(|p| (p.byzantine, percent(p.agreements, p.trials)))
+            .collect();
+        frame::draw_line(
+            &mut chart,
+            &success,
+            i,
+            Stroke::Solid,
+            format!("{}: success", series.label),
+        )?;
+        frame::draw_line(
+            &mut chart,
+            &agreement,
+            i,
+            Stroke::Dashed,
+            format!("{}: agreement", series.label),
+        )?;
+    }
+    frame::draw_f_marker(&mut chart, data)?;
+    frame::draw_legend(&mut chart)?;
+    Ok(frame::layout(&chart))
+}
