@@ -84,7 +84,9 @@ impl Ctx {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
         // Tools installed by set-up must be found by us, by trunk and by cargo's test runner:
         // the repository's npm binaries (wasm-opt) first, then cargo's install directory.
-        let cargo_bin = std::env::var_os("CARGO_HOME")
+        // Where `cargo install` puts binaries: $CARGO_INSTALL_ROOT, else $CARGO_HOME, else ~/.cargo.
+        let cargo_bin = std::env::var_os("CARGO_INSTALL_ROOT")
+            .or_else(|| std::env::var_os("CARGO_HOME"))
             .map(PathBuf::from)
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
             .map(|home| home.join("bin"));
