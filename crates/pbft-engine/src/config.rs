@@ -346,7 +346,12 @@ impl Config {
             self.byzantine.to_string(),
         );
         if let Some(ids) = &self.byzantine_nodes {
-            push("byzantine-nodes", true, join(ids));
+            let text = if ids.is_empty() {
+                "none".to_string()
+            } else {
+                join(ids)
+            };
+            push("byzantine-nodes", true, text);
         }
         push(
             "strategy",
@@ -528,6 +533,12 @@ fn check_partition(p: &Partition, nodes: u32) -> Result<(), ConfigError> {
     if let Some(&id) = p.nodes.iter().find(|&&id| id >= nodes) {
         return Err(ConfigError::PartitionNodeOutOfRange { id, nodes });
     }
+    if p.nodes.is_empty() {
+        return Err(ConfigError::BadPartition {
+            given,
+            why: "it names no node to cut off",
+        });
+    }
     if !(p.from_ms >= 0.0 && p.until_ms <= MAX_TIMEOUT_MS && p.from_ms < p.until_ms) {
         return Err(ConfigError::BadPartition {
             given,
@@ -578,9 +589,14 @@ fn parse_count(field: &'static str, value: &str) -> Result<u32, ConfigError> {
     })
 }
 
+/// `""` clears the list (random placement of `byzantine` nodes); `none` is an explicit empty
+/// list (no Byzantine node, whatever `byzantine` says); otherwise comma-separated ids.
 fn parse_byzantine_nodes(value: &str) -> Result<Option<Vec<NodeId>>, ConfigError> {
     if value.is_empty() {
         return Ok(None);
+    }
+    if value == "none" {
+        return Ok(Some(Vec::new()));
     }
     let ids = parse_id_list("byzantine-nodes", value)?;
     Ok(Some(ids))

@@ -245,6 +245,11 @@ impl Simulation {
                     && self.accepts >= self.accepts_needed
                 {
                     self.end(EndReason::Committed);
+                } else if self.outcome.is_none() && self.queue.len() == 1 {
+                    // Only the run's own timeout is left: no message in flight, no timer, no
+                    // busy node. Nothing can change any more, so the run ends now, not at the
+                    // timeout.
+                    self.end(EndReason::Quiescent);
                 }
             }
         }

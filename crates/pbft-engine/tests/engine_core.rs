@@ -123,17 +123,10 @@ fn partitioned(cfg: &Config, a: NodeId, b: NodeId, time_us: u64) -> bool {
     })
 }
 
-/// The run had nothing left to do: every message sent was delivered (or dropped) before it ended.
-///
-/// Its end reason should be `Quiescent` (`EndReason` docs: "nothing was left to happen before the
-/// timeout"), but today the engine keeps the run's `Timeout` event in the queue, so the queue is
-/// never empty and such a run idles to the timeout and ends `Timeout`. Both are accepted here so
-/// the suite stays green; `drained_runs_end_quiescent` (ignored) asserts the documented behaviour.
+/// The run had nothing left to do: every message sent was delivered (or dropped) before it ended,
+/// and it ended `Quiescent` ("nothing was left to happen before the timeout"), not at the timeout.
 fn assert_drained(events: &[TraceEvent], out: &RunOutcome, ctx: &str) {
-    assert!(
-        matches!(out.end_reason, EndReason::Quiescent | EndReason::Timeout),
-        "{ctx}: {out:?}"
-    );
+    assert!(out.end_reason == EndReason::Quiescent, "{ctx}: {out:?}");
     let sent = events
         .iter()
         .filter(|e| matches!(e.kind, TraceKind::Send { .. }))
@@ -353,7 +346,8 @@ fn scenarios() -> Vec<Config> {
             byzantine: 1.min(nodes),
             partitions: vec![
                 partition(vec![0], 20.0, 60.0),
-                partition((0..nodes / 2).collect(), 50.0, 120.5),
+                // At least one node: a partition that cuts off nobody is rejected.
+                partition((0..(nodes / 2).max(1)).collect(), 50.0, 120.5),
             ],
             ..base.clone()
         });
@@ -541,11 +535,8 @@ fn drop_one_means_no_success_and_a_quiescent_end() {
 }
 
 /// What `EndReason::Quiescent` promises: a run with nothing left to happen ends then, not at the
-/// timeout. Fails today (the queued `Timeout` event keeps the queue non-empty; see
-/// `assert_drained`); un-ignore once `Simulation::step` ends a run whose queue holds only the
 /// timeout.
 #[test]
-#[ignore = "engine bug: drained runs idle to the timeout and end Timeout, not Quiescent"]
 fn drained_runs_end_quiescent() {
     let cfg = Config {
         drop: 1.0,
