@@ -1,0 +1,234 @@
+//! The root component: holds the reducer, runs the animation loop and the page-wide listeners
+//! (keyboard, tab visibility, reduced motion), and lays out the components.
+//!
+//! The loop is a chain of `requestAnimationFrame` callbacks owned by an effect: it exists only
+//! while the run plays and the tab is visible, and the effect's cleanup cancels it, so a hidden
+//! tab or a paused run costs no CPU.
+
+use crate::components::{
+    banner::Banner, controls::Controls, graph::Graph, inspector::Inspector, legend::Legend,
+    log::Log, spacetime::SpaceTime, transport::Transport,
+};
+use crate::state::{Action, AppState};
+use crate::url;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+type FrameClosure = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+
+/// A running `requestAnimationFrame` chain; dropping it stops the chain.
+struct FrameLoop {
+    id: Rc<Cell<i32>>,
+    closure: FrameClosure,
+}
+
+impl FrameLoop {
+    fn start(on_frame: Callback<f64>) -> Option<FrameLoop> {
+        let window = web_sys::window()?;
+        let id = Rc::new(Cell::new(0));
+        let closure: FrameClosure = Rc::new(RefCell::new(None));
+        let (id2, closure2, window2) = (id.clone(), closure.clone(), window.clone());
+        *closure.borrow_mut() = Some(Closure::new(move |t: f64| {
+            on_frame.emit(t);
+            if let Some(c) = closure2.borrow().as_ref() {
+                if let Ok(next) = window2.request_animation_frame(c.as_ref().unchecked_ref()) {
+                    id2.set(next);
+                }
+            }
+        }));
+        let first = window
+            .request_animation_frame(closure.borrow().as_ref()?.as_ref().unchecked_ref())
+            .ok()?;
+        id.set(first);
+        Some(FrameLoop { id, closure })
+    }
+}
+
+impl Drop for FrameLoop {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            let _ = w.cancel_animation_frame(self.id.get());
+        }
+        // Breaks the closure's reference to itself.
+        self.closure.borrow_mut().take();
+    }
+}
+
+/// An event listener removed when dropped.
+struct Listener {
+    target: web_sys::EventTarget,
+    kind: &'static str,
+    closure: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Listener {
+    fn new(
+        target: &web_sys::EventTarget,
+        kind: &'static str,
+        f: impl FnMut(web_sys::Event) + 'static,
+    ) -> Listener {
+        let closure = Closure::<dyn FnMut(web_sys::Event)>::new(f);
+        let _ = target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref());
+        Listener {
+            target: target.clone(),
+            kind,
+            closure,
+        }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self
+            .target
+            .remove_event_listener_with_callback(self.kind, self.closure.as_ref().unchecked_ref());
+    }
+}
+
+/// The action a key press asks for, if any. Keys typed into a field belong to the field.
+pub fn key_action(key: &str, target_tag: &str) -> Option<Action> {
+    let in_field = matches!(target_tag, "INPUT" | "SELECT" | "TEXTAREA");
+    match key {
+        _ if in_field => None,
+        // A focused button already activates on space.
+        " " if target_tag == "BUTTON" => None,
+        " " => Some(Action::TogglePlay),
+        "ArrowRight" => Some(Action::Step),
+        "r" | "R" => Some(Action::Reset),
+        _ => None,
+    }
+}
+
+fn page_listeners(dispatch: Callback<Action>) -> Vec<Listener> {
+    let Some(window) = web_sys::window() else {
+        return Vec::new();
+    };
+    let Some(document) = window.document() else {
+        return Vec::new();
+    };
+    let reduced = window
+        .match_media("(prefers-reduced-motion: reduce)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches());
+    dispatch.emit(Action::ReducedMotion(reduced));
+    dispatch.emit(Action::Hidden(document.hidden()));
+    let on_key = dispatch.clone();
+    let keys = Listener::new(&window, "keydown", move |e: web_sys::Event| {
+        let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+            return;
+        };
+        if k.ctrl_key() || k.meta_key() || k.alt_key() {
+            return;
+        }
+        let tag = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .map(|el| el.tag_name())
+            .unwrap_or_default();
+        if let Some(action) = key_action(&k.key(), &tag) {
+            e.prevent_default();
+            on_key.emit(action);
+        }
+    });
+    let doc = document.clone();
+    let visibility = Listener::new(&document, "visibilitychange", move |_| {
+        dispatch.emit(Action::Hidden(doc.hidden()));
+    });
+    vec![keys, visibility]
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(|| AppState::from_query(&url::read_location()));
+    let dispatch: Callback<Action> = {
+        let d = state.dispatcher();
+        Callback::from(move |a| d.dispatch(a))
+    };
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let listeners = page_listeners(dispatch);
+            move || drop(listeners)
+        });
+    }
+    {
+        let on_frame = dispatch.reform(Action::Tick);
+        use_effect_with(state.animating(), move |&on| {
+            let frames = if on { FrameLoop::start(on_frame) } else { None };
+            move || drop(frames)
+        });
+    }
+    let s = &*state;
+    let scene = s.scene.clone();
+    let frame = s.frame.clone();
+    html! {
+        <div class="app">
+            <header class="top">
+                <div class="title">
+                    <h1>{ "PBFT, message by message" }</h1>
+                    <p class="subtitle">
+                        { "Practical Byzantine Fault Tolerance (Castro & Liskov, 1999): " }
+                        { format!("{} nodes tolerate f = {} Byzantine; every vote needs a quorum of 2f + 1 = {}.",
+                            s.config.nodes, scene.f, scene.quorum) }
+                    </p>
+                </div>
+                <p class={classes!("status", frame.finished.then_some("done"))} role="status"
+                   aria-live="polite" data-testid="status">{ &scene.status }</p>
+            </header>
+            <Banner notices={s.notices.clone()} alarm={scene.alarm.clone()}
+                    dispatch={dispatch.clone()} />
+            <main class="layout">
+                <aside class="panel controls-panel">
+                    <Controls texts={s.texts.clone()} errors={s.errors.clone()}
+                        byzantine_nodes={s.config.byzantine_nodes.clone()}
+                        dispatch={dispatch.clone()} />
+                </aside>
+                <section class="stage">
+                    <Transport playing={s.playing} runnable={s.runnable()} speed={s.speed}
+                        now_us={frame.now_us} end_us={frame.end_us} finished={frame.finished}
+                        dispatch={dispatch.clone()} />
+                    <Graph scene={scene.clone()} frame={frame.clone()}
+                        dispatch={dispatch.clone()} />
+                    <p class="counts">
+                        { format!("{} messages sent · {} delivered · {} lost",
+                            scene.sent, scene.delivered, scene.dropped) }
+                    </p>
+                </section>
+                <aside class="panel side-panel">
+                    <Inspector scene={scene.clone()} dispatch={dispatch.clone()} />
+                    <Legend />
+                </aside>
+            </main>
+            <section class="panel wide">
+                <SpaceTime scene={scene.clone()} now_us={frame.now_us}
+                    dispatch={dispatch.clone()} />
+            </section>
+            <section class="panel wide">
+                <Log scene={scene} nodes={s.config.nodes} node={s.log_node}
+                    kind={s.log_kind.clone()} dispatch={dispatch} />
+            </section>
+            <footer class="foot">
+                { "Keyboard: space play/pause · → step · r reset. The URL holds the whole scenario: copy it to share this exact run." }
+            </footer>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_map_to_actions_outside_fields() {
+        assert_eq!(key_action(" ", "BODY"), Some(Action::TogglePlay));
+        assert_eq!(key_action("ArrowRight", "DIV"), Some(Action::Step));
+        assert_eq!(key_action("r", "svg"), Some(Action::Reset));
+        assert_eq!(key_action("r", "INPUT"), None);
+        assert_eq!(key_action(" ", "BUTTON"), None);
+        assert_eq!(key_action("x", "BODY"), None);
+    }
+}

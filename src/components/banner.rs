@@ -1,0 +1,37 @@
+//! Messages nobody should miss: problems found in the URL (the default was used instead), and
+//! the safety alarm when two honest nodes commit different requests at one sequence number.
+
+use super::Dispatch;
+use crate::state::Action;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub notices: Vec<String>,
+    pub alarm: Option<String>,
+    pub dispatch: Dispatch,
+}
+
+#[function_component(Banner)]
+pub fn banner(p: &Props) -> Html {
+    let dismiss = p.dispatch.reform(|_| Action::DismissNotices);
+    html! {
+        <>
+            if let Some(alarm) = &p.alarm {
+                <div class="alarm" role="alert" data-testid="alarm">
+                    <span class="alarm-icon" aria-hidden="true">{ "⚠" }</span>
+                    <div><b>{ "SAFETY VIOLATION" }</b><p>{ alarm }</p></div>
+                </div>
+            }
+            if !p.notices.is_empty() {
+                <div class="notice" role="alert" data-testid="url-notice">
+                    <div>
+                        <b>{ "Some of the link's settings could not be used:" }</b>
+                        <ul>{ for p.notices.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
+                    </div>
+                    <button class="small" onclick={dismiss} aria-label="Dismiss">{ "×" }</button>
+                </div>
+            }
+        </>
+    }
+}

@@ -1,0 +1,134 @@
+//! The scenario form: one field per engine parameter (`pbft_engine::PARAMETERS`, the CLI flag
+//! names), so parameters the engine adds later appear without changes here. Each field shows
+//! the engine's own validation sentence beside it; a value in error never starts a run.
+
+use super::Dispatch;
+use crate::state::Action;
+use crate::url::IGNORED;
+use pbft_engine::{NodeId, Protocol, Strategy, PARAMETERS};
+use std::collections::BTreeMap;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub texts: BTreeMap<String, String>,
+    pub errors: BTreeMap<String, String>,
+    pub byzantine_nodes: Option<Vec<NodeId>>,
+    pub dispatch: Dispatch,
+}
+
+/// A person's label for a parameter (unknown ones show their flag name).
+pub fn label(name: &str) -> String {
+    match name {
+        "protocol" => "Protocol",
+        "nodes" => "Nodes (1–64)",
+        "byzantine" => "Byzantine nodes",
+        "byzantine-nodes" => "Byzantine ids",
+        "strategy" => "Byzantine strategy",
+        "min-delay-ms" => "Min delay (ms)",
+        "max-delay-ms" => "Max delay (ms)",
+        "drop" => "Drop probability",
+        "reorder" => "Reorder probability",
+        "duplicate" => "Duplicate probability",
+        "timeout-ms" => "Run timeout (ms)",
+        "processing" => "Processing",
+        "requests" => "Requests",
+        "partition" => "Partitions",
+        "seed" => "Seed",
+        other => return other.replace('-', " "),
+    }
+    .to_string()
+}
+
+/// The choices of a parameter that has a fixed set, if it has one.
+fn choices(name: &str) -> Option<&'static [&'static str]> {
+    match name {
+        "protocol" => Some(Protocol::NAMES),
+        "strategy" => Some(Strategy::NAMES),
+        "processing" => Some(&["concurrent", "sequential"]),
+        _ => None,
+    }
+}
+
+fn placeholder(name: &str) -> &'static str {
+    match name {
+        "byzantine-nodes" => "random, or e.g. 0,3",
+        "partition" => "e.g. 0,1@100-500",
+        _ => "default",
+    }
+}
+
+/// A random seed for the "new seed" button (an integer a URL carries exactly).
+fn random_seed() -> u64 {
+    (js_sys::Math::random() * 1e9).floor() as u64
+}
+
+#[function_component(Controls)]
+pub fn controls(p: &Props) -> Html {
+    let field = |name: &'static str| -> Html {
+        let id = format!("f-{name}");
+        let err_id = format!("err-{name}");
+        let value = p.texts.get(name).cloned().unwrap_or_default();
+        let error = p.errors.get(name);
+        let dispatch = p.dispatch.clone();
+        let onchange = Callback::from(move |e: Event| {
+            let v = match e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                Some(sel) => sel.value(),
+                None => e
+                    .target_unchecked_into::<web_sys::HtmlInputElement>()
+                    .value(),
+            };
+            dispatch.emit(Action::SetParam(name.to_string(), v));
+        });
+        let input = match choices(name) {
+            Some(options) => html! {
+                <select id={id.clone()} name={name} onchange={onchange}
+                    aria-invalid={error.is_some().to_string()}>
+                    { for options.iter().map(|o| html! {
+                        <option value={*o} selected={value == *o}>{ *o }</option>
+                    }) }
+                </select>
+            },
+            None => html! {
+                <input id={id.clone()} name={name} type="text" value={value}
+                    placeholder={placeholder(name)} onchange={onchange} spellcheck="false"
+                    aria-invalid={error.is_some().to_string()}
+                    aria-describedby={error.map(|_| err_id.clone())} />
+            },
+        };
+        let extra = match name {
+            "seed" => {
+                let d = p.dispatch.clone();
+                html! {
+                    <button class="small" onclick={Callback::from(move |_| d.emit(Action::NewSeed(random_seed())))}>
+                        { "New seed" }
+                    </button>
+                }
+            }
+            "byzantine" if p.byzantine_nodes.is_some() => html! {
+                <button class="small" onclick={p.dispatch.reform(|_| Action::RandomPlacement)}>
+                    { "Random placement" }
+                </button>
+            },
+            _ => html! {},
+        };
+        html! {
+            <div class={classes!("field", error.map(|_| "invalid"))} data-field={name}>
+                <label for={id}>{ label(name) }</label>
+                <div class="field-row">{ input }{ extra }</div>
+                if let Some(msg) = error {
+                    <p class="field-error" id={err_id} role="alert">{ msg }</p>
+                }
+            </div>
+        }
+    };
+    html! {
+        <form class="controls" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+            <h2>{ "Scenario" }</h2>
+            { for PARAMETERS.iter().filter(|n| !IGNORED.contains(*n)).map(|n| field(n)) }
+            if !p.errors.is_empty() {
+                <p class="form-note">{ "Fix the highlighted field to run; the last valid scenario stays on screen." }</p>
+            }
+        </form>
+    }
+}

@@ -1,0 +1,164 @@
+//! The cluster as an SVG graph: nodes on a circle, every message a dot travelling from sender
+//! to receiver, coloured by phase (colours live in the stylesheet, keyed by `data-phase`).
+//!
+//! Stable hooks for tests: `class="node" data-node="<id>"`, `class="msg" data-phase="<phase>"`.
+//! Byzantine nodes differ by shape (a diamond) as well as colour, so colour-blind readers and
+//! grey-scale prints still tell them apart.
+
+use super::Dispatch;
+use crate::state::{Action, Frame, Scene};
+use crate::view::{node_radius, NodeView, Shared, GRAPH_SIZE};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub scene: Shared<Scene>,
+    pub frame: Shared<Frame>,
+    pub dispatch: Dispatch,
+}
+
+/// The dots layer, re-rendered every frame.
+#[derive(Properties, PartialEq)]
+struct DotsProps {
+    frame: Shared<Frame>,
+    radius: f64,
+}
+
+#[function_component(Dots)]
+fn dots(p: &DotsProps) -> Html {
+    let r = format!("{:.1}", p.radius);
+    html! {
+        <g class="msgs">
+            { for p.frame.dots.iter().map(|d| html! {
+                <circle key={d.id} class={if d.dropped { "msg dropped" } else { "msg" }}
+                    data-phase={d.phase.name()} r={r.clone()}
+                    cx={format!("{:.1}", d.x)} cy={format!("{:.1}", d.y)}
+                    opacity={(d.opacity < 1.0).then(|| format!("{:.2}", d.opacity))} />
+            }) }
+        </g>
+    }
+}
+
+fn node_shape(v: &NodeView, r: f64) -> Html {
+    if v.byzantine {
+        let k = r * 1.25;
+        let points = format!(
+            "{:.1},{:.1} {:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
+            v.x,
+            v.y - k,
+            v.x + k,
+            v.y,
+            v.x,
+            v.y + k,
+            v.x - k,
+            v.y
+        );
+        html! { <polygon class="shape" points={points} /> }
+    } else {
+        html! { <circle class="shape" cx={format!("{:.1}", v.x)} cy={format!("{:.1}", v.y)}
+        r={format!("{r:.1}")} /> }
+    }
+}
+
+fn node(v: &NodeView, r: f64, show_counters: bool, dispatch: &Dispatch) -> Html {
+    let id = v.id;
+    let onclick = dispatch.reform(move |e: MouseEvent| {
+        if e.shift_key() {
+            Action::ToggleByzantine(id)
+        } else {
+            Action::SelectNode(Some(id))
+        }
+    });
+    let onkeydown = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                dispatch.emit(Action::SelectNode(Some(id)));
+            }
+        })
+    };
+    // Text sits outside the ring, along the radius through the node.
+    let c = GRAPH_SIZE / 2.0;
+    let (dx, dy) = (v.x - c, v.y - c);
+    let len = (dx * dx + dy * dy).sqrt().max(1.0);
+    let out = r + 14.0;
+    let (tx, ty) = (v.x + dx / len * out, v.y + dy / len * out + 4.0);
+    let role = if v.byzantine { "Byzantine" } else { "honest" };
+    let label = format!(
+        "node {id}, {role}{}, {}, view {}, {}",
+        if v.primary { ", primary" } else { "" },
+        v.status,
+        v.view,
+        v.counters()
+    );
+    let class = classes!(
+        "node",
+        format!("st-{}", v.status),
+        v.byzantine.then_some("byz"),
+        v.primary.then_some("primary"),
+        v.committed.then_some("committed"),
+        v.selected.then_some("selected"),
+    );
+    html! {
+        <g key={id} class={class} data-node={id.to_string()} data-status={v.status}
+            tabindex="0" role="button" aria-label={label.clone()} {onclick} {onkeydown}>
+            <title>{ label }</title>
+            if v.primary {
+                <circle class="primary-ring" cx={format!("{:.1}", v.x)} cy={format!("{:.1}", v.y)}
+                    r={format!("{:.1}", r + 5.0)} />
+            }
+            { node_shape(v, r) }
+            <text class="node-id" x={format!("{:.1}", v.x)} y={format!("{:.1}", v.y + r.min(14.0) * 0.35)}
+                font-size={format!("{:.0}", r.clamp(7.0, 14.0))}>{ id }</text>
+            if v.committed {
+                <text class="check" x={format!("{:.1}", v.x + r * 0.8)} y={format!("{:.1}", v.y - r * 0.7)}>{ "✓" }</text>
+            }
+            if show_counters {
+                <text class="counters" x={format!("{tx:.1}")} y={format!("{ty:.1}")}>
+                    { if v.primary { format!("primary · {}", v.counters()) } else { v.counters() } }
+                </text>
+            }
+        </g>
+    }
+}
+
+/// The nodes layer, re-rendered only when the scene changes (not every frame).
+#[derive(Properties, PartialEq)]
+struct NodesProps {
+    scene: Shared<Scene>,
+    dispatch: Dispatch,
+}
+
+#[function_component(Nodes)]
+fn nodes(p: &NodesProps) -> Html {
+    let n = p.scene.nodes.len() as u32;
+    let r = node_radius(n);
+    let show_counters = n <= 16;
+    html! {
+        <g class="nodes">
+            { for p.scene.nodes.iter().map(|v| node(v, r, show_counters, &p.dispatch)) }
+        </g>
+    }
+}
+
+#[function_component(Graph)]
+pub fn graph(p: &Props) -> Html {
+    let n = p.scene.nodes.len() as u32;
+    let c = GRAPH_SIZE / 2.0;
+    let hidden = p.frame.hidden_dots;
+    html! {
+        <div class="graph-wrap">
+            <svg class="graph" viewBox={format!("0 0 {GRAPH_SIZE} {GRAPH_SIZE}")}
+                role="group" aria-label="The cluster: nodes on a circle, messages as moving dots">
+                <circle class="ring" cx={c.to_string()} cy={c.to_string()}
+                    r={format!("{:.1}", GRAPH_SIZE * 0.38)} />
+                <Dots frame={p.frame.clone()} radius={if n <= 16 { 5.0 } else { 3.5 }} />
+                <Nodes scene={p.scene.clone()} dispatch={p.dispatch.clone()} />
+            </svg>
+            if hidden > 0 {
+                <p class="note">{ format!("{hidden} more messages in flight are not drawn") }</p>
+            }
+            <p class="hint">{ "Click a node to inspect it; shift-click toggles it Byzantine." }</p>
+        </div>
+    }
+}

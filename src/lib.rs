@@ -1,0 +1,20 @@
+//! # pbft-web
+//!
+//! The browser visualizer: a Yew app that animates one PBFT run of the `pbft-engine`
+//! simulator message by message.
+//!
+//! - [`state`]: the app state as a Yew `Reducible`; it owns the run and derives the view-model.
+//! - [`timeline`]: the engine run driven in virtual time, and what it emitted so far.
+//! - [`view`]: pure functions from the run to what the components draw.
+//! - [`url`]: the scenario in the page's query string.
+//! - [`components`]: one component per file; they draw props and emit [`state::Action`]s.
+//! - [`app`]: the root component, the animation loop and the page-wide listeners.
+
+pub mod app;
+pub mod components;
+pub mod state;
+pub mod timeline;
+pub mod url;
+pub mod view;
+
+pub use app::App;

@@ -1,0 +1,494 @@
+//! The app state as a Yew `Reducible`: every user action and every animation frame is an
+//! [`Action`]; the reducer owns the engine run ([`Driver`]) and derives the view-model the
+//! components draw. Components never reach into the engine.
+//!
+//! Time: a frame advances virtual time by wall time elapsed × speed, processing the events that
+//! fall due within a per-frame budget ([`EVENTS_PER_FRAME`]) so no frame blocks the page.
+//! Scrubbing back rebuilds the run from its seed and replays to the chosen time.
+
+use crate::timeline::Driver;
+use crate::url;
+use crate::view::{self, Dot, Lanes, LogRow, NodeView, Shared};
+use pbft_engine::{Config, NodeId, NodeSnapshot};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use yew::Reducible;
+
+/// Most events processed per animation frame (a few milliseconds of wasm at worst).
+pub const EVENTS_PER_FRAME: usize = 4_000;
+/// A frame after a long pause (a hidden tab, a debugger) counts as at most this much wall time.
+pub const MAX_FRAME_MS: f64 = 100.0;
+/// Speed range, × real time: the slider is logarithmic between them.
+pub const MIN_SPEED: f64 = 0.01;
+pub const MAX_SPEED: f64 = 10.0;
+/// A tutorial run takes about 0.2 s of virtual time: 0.05× shows it over a few seconds.
+pub const DEFAULT_SPEED: f64 = 0.05;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// A form field changed (parameter name, text typed).
+    SetParam(String, String),
+    Play,
+    Pause,
+    TogglePlay,
+    Step,
+    Reset,
+    Seek(u64),
+    SetSpeed(f64),
+    /// A fresh random seed (the caller draws it: the reducer stays deterministic).
+    NewSeed(u64),
+    /// Clears explicit Byzantine placement (random placement of `byzantine` nodes).
+    RandomPlacement,
+    ToggleByzantine(NodeId),
+    SelectNode(Option<NodeId>),
+    /// An animation frame at this wall-clock time (ms, `performance.now()`).
+    Tick(f64),
+    /// The tab was hidden (true) or shown again.
+    Hidden(bool),
+    ReducedMotion(bool),
+    FilterNode(Option<NodeId>),
+    FilterKind(Option<String>),
+    DismissNotices,
+}
+
+/// What changes every frame.
+#[derive(Debug, Default, PartialEq)]
+pub struct Frame {
+    pub now_us: u64,
+    pub end_us: u64,
+    pub dots: Vec<Dot>,
+    pub hidden_dots: usize,
+    pub finished: bool,
+}
+
+/// What changes when events happen or the user picks something.
+#[derive(Debug, Default)]
+pub struct Scene {
+    pub nodes: Vec<NodeView>,
+    pub quorum: u32,
+    pub f: u32,
+    pub lanes: Lanes,
+    pub log: Vec<LogRow>,
+    pub log_total: usize,
+    pub kinds: Vec<&'static str>,
+    pub inspector: Option<(NodeId, bool, NodeSnapshot)>,
+    pub alarm: Option<String>,
+    /// A one-line summary of the run so far.
+    pub status: String,
+    pub sent: usize,
+    pub delivered: u64,
+    pub dropped: u64,
+}
+
+pub struct AppState {
+    /// The config of the run on screen (always valid).
+    pub config: Config,
+    /// What each field shows (the user's text, even when it does not parse).
+    pub texts: BTreeMap<String, String>,
+    /// Field name → the engine's sentence.
+    pub errors: BTreeMap<String, String>,
+    /// Problems found in the URL.
+    pub notices: Vec<String>,
+    pub playing: bool,
+    pub hidden: bool,
+    pub speed: f64,
+    pub reduced_motion: bool,
+    pub selected: Option<NodeId>,
+    pub log_node: Option<NodeId>,
+    pub log_kind: Option<String>,
+    last_wall_ms: Option<f64>,
+    driver: Rc<RefCell<Driver>>,
+    pub frame: Shared<Frame>,
+    pub scene: Shared<Scene>,
+    scene_version: u64,
+}
+
+impl AppState {
+    /// The app at start-up, from the page's query string.
+    pub fn from_query(query: &str) -> AppState {
+        let (config, notices) = url::config_from_pairs(&url::query_pairs(query));
+        // `config_from_pairs` only returns configs that validate.
+        let driver = Driver::new(&config).expect("a validated config builds");
+        let mut s = AppState {
+            texts: texts_for(&config),
+            config,
+            errors: BTreeMap::new(),
+            notices,
+            playing: false,
+            hidden: false,
+            speed: DEFAULT_SPEED,
+            reduced_motion: false,
+            selected: None,
+            log_node: None,
+            log_kind: None,
+            last_wall_ms: None,
+            driver: Rc::new(RefCell::new(driver)),
+            frame: Shared::default(),
+            scene: Shared::default(),
+            scene_version: u64::MAX,
+        };
+        s.derive(true);
+        s
+    }
+
+    /// The form can start a run: no field is in error.
+    pub fn runnable(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// The animation loop should run.
+    pub fn animating(&self) -> bool {
+        self.playing && !self.hidden
+    }
+
+    fn copy(&self) -> AppState {
+        AppState {
+            config: self.config.clone(),
+            texts: self.texts.clone(),
+            errors: self.errors.clone(),
+            notices: self.notices.clone(),
+            playing: self.playing,
+            hidden: self.hidden,
+            speed: self.speed,
+            reduced_motion: self.reduced_motion,
+            selected: self.selected,
+            log_node: self.log_node,
+            log_kind: self.log_kind.clone(),
+            last_wall_ms: self.last_wall_ms,
+            driver: self.driver.clone(),
+            frame: self.frame.clone(),
+            scene: self.scene.clone(),
+            scene_version: self.scene_version,
+        }
+    }
+
+    /// Rebuilds the run from `self.config` at time 0.
+    fn restart(&mut self) {
+        if let Ok(driver) = Driver::new(&self.config) {
+            self.driver = Rc::new(RefCell::new(driver));
+        }
+        self.last_wall_ms = None;
+        if self.selected.is_some_and(|id| id >= self.config.nodes) {
+            self.selected = None;
+        }
+        if self.log_node.is_some_and(|id| id >= self.config.nodes) {
+            self.log_node = None;
+        }
+        self.scene_version = u64::MAX;
+    }
+
+    /// Applies a changed config: runs it if valid, otherwise shows the error by its field.
+    fn apply_config(&mut self, candidate: Config) {
+        self.errors.clear();
+        match url::validate(&candidate) {
+            Ok(()) => {
+                self.config = candidate;
+                self.texts = texts_for(&self.config);
+                url::write_location(&self.config);
+                self.restart();
+            }
+            Err((field, message)) => {
+                self.errors.insert(field.to_string(), message);
+                self.playing = false;
+            }
+        }
+    }
+
+    /// Rebuilds the frame, and the scene when events happened or `force`.
+    fn derive(&mut self, force: bool) {
+        let mut d = self.driver.borrow_mut();
+        let (dots, hidden_dots) = view::dots(&mut d, self.reduced_motion);
+        self.frame = Shared::new(Frame {
+            now_us: d.cursor_us,
+            end_us: d.end_us,
+            dots,
+            hidden_dots,
+            finished: d.finished(),
+        });
+        if force || d.version != self.scene_version {
+            self.scene_version = d.version;
+            self.scene = Shared::new(self.build_scene(&d));
+        }
+    }
+
+    fn build_scene(&self, d: &Driver) -> Scene {
+        let (log, log_total) =
+            view::log_rows(&d.timeline.events, self.log_node, self.log_kind.as_deref());
+        let status = match d.outcome() {
+            Some(o) if o.success => format!(
+                "Committed: all {} honest nodes agree, latency {}",
+                o.honest_total,
+                o.latency_us.map(view::fmt_ms).unwrap_or_default()
+            ),
+            Some(o) => format!(
+                "Ended ({}): {} of {} honest nodes committed",
+                o.end_reason.name(),
+                o.honest_committed,
+                o.honest_total
+            ),
+            None if d.cursor_us == 0 && d.timeline.events.is_empty() => {
+                "Ready: press Play (space) or Step (→)".to_string()
+            }
+            None => "Running".to_string(),
+        };
+        Scene {
+            nodes: view::node_views(d, self.selected),
+            quorum: self.config.quorum(),
+            f: self.config.f(),
+            lanes: view::lanes(d),
+            log,
+            log_total,
+            kinds: d.timeline.kinds.iter().copied().collect(),
+            inspector: self
+                .selected
+                .and_then(|id| d.snapshot(id).map(|s| (id, d.byzantine().contains(&id), s))),
+            alarm: d.timeline.safety_alarm.clone(),
+            status,
+            sent: d.timeline.msgs.len(),
+            delivered: d.timeline.delivered,
+            dropped: d.timeline.dropped,
+        }
+    }
+
+    fn reduce_mut(&mut self, action: Action) {
+        let mut force = false;
+        match action {
+            Action::SetParam(name, value) => {
+                let mut candidate = self.config.clone();
+                self.texts.insert(name.clone(), value.clone());
+                match candidate.set(&name, &value) {
+                    Ok(()) => {
+                        if name == "byzantine" {
+                            // A count means random placement again.
+                            candidate.byzantine_nodes = None;
+                        }
+                        let texts = self.texts.clone();
+                        self.apply_config(candidate);
+                        if !self.errors.is_empty() {
+                            self.texts = texts;
+                        }
+                    }
+                    Err(e) => {
+                        self.errors.clear();
+                        self.errors.insert(name, e.to_string());
+                        self.playing = false;
+                    }
+                }
+                force = true;
+            }
+            Action::Play => self.playing = self.runnable() && !self.driver.borrow().finished(),
+            Action::Pause => self.playing = false,
+            Action::TogglePlay => {
+                let finished = self.driver.borrow().finished();
+                if finished && self.runnable() {
+                    // Play after the end starts over.
+                    self.restart();
+                    self.playing = true;
+                } else {
+                    self.playing = !self.playing && self.runnable();
+                }
+                self.last_wall_ms = None;
+            }
+            Action::Step => {
+                self.playing = false;
+                if self.runnable() {
+                    self.driver.borrow_mut().step_event();
+                }
+            }
+            Action::Reset => {
+                self.playing = false;
+                self.restart();
+            }
+            Action::Seek(t_us) => {
+                if t_us < self.driver.borrow().cursor_us {
+                    self.restart();
+                }
+                self.driver.borrow_mut().advance(t_us, usize::MAX);
+                self.last_wall_ms = None;
+            }
+            Action::SetSpeed(s) => self.speed = s.clamp(MIN_SPEED, MAX_SPEED),
+            Action::NewSeed(seed) => {
+                let mut c = self.config.clone();
+                c.seed = seed;
+                self.apply_config(c);
+                force = true;
+            }
+            Action::RandomPlacement => {
+                let mut c = self.config.clone();
+                c.byzantine_nodes = None;
+                self.apply_config(c);
+                force = true;
+            }
+            Action::ToggleByzantine(id) => {
+                let mut ids: Vec<NodeId> = self.driver.borrow().byzantine().to_vec();
+                match ids.iter().position(|&b| b == id) {
+                    Some(i) => {
+                        ids.remove(i);
+                    }
+                    None => ids.push(id),
+                }
+                ids.sort_unstable();
+                let mut c = self.config.clone();
+                c.byzantine = ids.len() as u32;
+                c.byzantine_nodes = Some(ids);
+                self.apply_config(c);
+                force = true;
+            }
+            Action::SelectNode(id) => {
+                self.selected = if self.selected == id { None } else { id };
+                force = true;
+            }
+            Action::Tick(wall_ms) => {
+                if self.animating() {
+                    let dt_ms = self
+                        .last_wall_ms
+                        .map_or(0.0, |last| (wall_ms - last).clamp(0.0, MAX_FRAME_MS));
+                    self.last_wall_ms = Some(wall_ms);
+                    let mut d = self.driver.borrow_mut();
+                    let target = d.cursor_us + (dt_ms * 1000.0 * self.speed).round() as u64;
+                    d.advance(target, EVENTS_PER_FRAME);
+                    if d.finished() {
+                        self.playing = false;
+                    }
+                }
+            }
+            Action::Hidden(h) => {
+                self.hidden = h;
+                self.last_wall_ms = None;
+            }
+            Action::ReducedMotion(r) => self.reduced_motion = r,
+            Action::FilterNode(n) => {
+                self.log_node = n;
+                force = true;
+            }
+            Action::FilterKind(k) => {
+                self.log_kind = k;
+                force = true;
+            }
+            Action::DismissNotices => self.notices.clear(),
+        }
+        if !self.playing {
+            self.last_wall_ms = None;
+        }
+        self.derive(force);
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = self.copy();
+        next.reduce_mut(action);
+        Rc::new(next)
+    }
+}
+
+/// The form's text for every parameter of `config`.
+pub fn texts_for(config: &Config) -> BTreeMap<String, String> {
+    pbft_engine::PARAMETERS
+        .iter()
+        .map(|p| (p.to_string(), url::param_text(config, p)))
+        .collect()
+}
+
+/// Slider position (0..=1000) for a speed, on a log scale.
+pub fn speed_to_slider(speed: f64) -> u32 {
+    let span = (MAX_SPEED / MIN_SPEED).log10();
+    ((speed / MIN_SPEED).log10() / span * 1000.0)
+        .round()
+        .clamp(0.0, 1000.0) as u32
+}
+
+/// The speed at a slider position.
+pub fn slider_to_speed(pos: u32) -> f64 {
+    let span = (MAX_SPEED / MIN_SPEED).log10();
+    MIN_SPEED * 10f64.powf(span * f64::from(pos.min(1000)) / 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reduce(s: AppState, a: Action) -> AppState {
+        Rc::try_unwrap(Rc::new(s).reduce(a)).ok().unwrap()
+    }
+
+    #[test]
+    fn ticks_advance_by_wall_time_times_speed() {
+        let mut s = AppState::from_query("?nodes=4");
+        s = reduce(s, Action::SetSpeed(0.1));
+        s = reduce(s, Action::Play);
+        assert!(s.playing);
+        s = reduce(s, Action::Tick(1000.0));
+        s = reduce(s, Action::Tick(1050.0));
+        // 50 ms × 0.1 = 5 ms of virtual time.
+        assert_eq!(s.frame.now_us, 5_000);
+        assert!(s.scene.log_total > 0);
+    }
+
+    #[test]
+    fn invalid_value_shows_by_its_field_and_never_runs() {
+        let mut s = AppState::from_query("");
+        s = reduce(s, Action::SetParam("drop".into(), "1.5".into()));
+        assert!(s.errors["drop"].contains("probability"));
+        assert_eq!(s.texts["drop"], "1.5");
+        s = reduce(s, Action::Play);
+        assert!(!s.playing);
+        s = reduce(s, Action::SetParam("nodes".into(), "x".into()));
+        assert!(s.errors["nodes"].contains("must be a number"));
+        s = reduce(s, Action::SetParam("nodes".into(), "7".into()));
+        assert!(s.errors.is_empty());
+        assert_eq!(s.scene.nodes.len(), 7);
+    }
+
+    #[test]
+    fn seeking_back_replays_the_same_run() {
+        let mut s = AppState::from_query("?nodes=7&drop=0.1");
+        s = reduce(s, Action::Seek(40_000));
+        let log_at_40 = s.scene.log.clone();
+        s = reduce(s, Action::Seek(80_000));
+        s = reduce(s, Action::Seek(40_000));
+        assert_eq!(s.frame.now_us, 40_000);
+        assert_eq!(s.scene.log, log_at_40);
+    }
+
+    #[test]
+    fn toggling_byzantine_places_it_explicitly() {
+        let mut s = AppState::from_query("");
+        s = reduce(s, Action::ToggleByzantine(3));
+        assert_eq!(s.config.byzantine_nodes, Some(vec![3]));
+        assert!(s.scene.nodes[3].byzantine);
+        s = reduce(s, Action::ToggleByzantine(3));
+        assert_eq!(s.config.byzantine_count(), 0);
+    }
+
+    #[test]
+    fn speed_slider_is_logarithmic() {
+        assert_eq!(speed_to_slider(MIN_SPEED), 0);
+        assert_eq!(speed_to_slider(MAX_SPEED), 1000);
+        assert!((slider_to_speed(speed_to_slider(0.1)) - 0.1).abs() < 1e-3);
+        assert_eq!(speed_to_slider(1.0), 667);
+    }
+
+    #[test]
+    fn step_and_play_reach_commit() {
+        let mut s = AppState::from_query("?nodes=4");
+        s = reduce(s, Action::Step);
+        assert!(s.scene.log_total >= 1);
+        s = reduce(s, Action::SetSpeed(10.0));
+        s = reduce(s, Action::Play);
+        let mut t = 0.0;
+        while s.playing {
+            t += 16.0;
+            s = reduce(s, Action::Tick(t));
+        }
+        assert!(s.frame.finished);
+        assert!(
+            s.scene.status.starts_with("Committed"),
+            "{}",
+            s.scene.status
+        );
+    }
+}

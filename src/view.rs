@@ -1,0 +1,505 @@
+//! The view-model: plain data the components draw, derived from the driver by pure functions.
+//!
+//! Nothing here touches the DOM, so native tests check the geometry and the text. A node's
+//! state comes from `Simulation::snapshot`: the status of its first unfinished sequence number
+//! and its PREPARE / COMMIT vote counts against the 2f + 1 quorum (OSDI 1999 §4.2: prepared
+//! needs 2f matching PREPAREs plus the PRE-PREPARE, committed-local 2f + 1 COMMITs; the
+//! snapshot's `quorum` says how the protocol counts).
+
+use crate::timeline::{Driver, Msg};
+use pbft_engine::{NodeId, NodeSnapshot, Phase, SlotSnapshot, TraceEvent, TraceKind, Votes};
+use std::rc::Rc;
+
+/// Width and height of the graph's SVG coordinate space.
+pub const GRAPH_SIZE: f64 = 600.0;
+/// Most message dots drawn at once; beyond it the graph says how many are hidden.
+pub const MAX_DOTS: usize = 2_500;
+/// Most arrows drawn in the space-time diagram.
+pub const MAX_ARROWS: usize = 6_000;
+/// Most log rows rendered.
+pub const MAX_LOG_ROWS: usize = 200;
+/// Width of the space-time diagram's coordinate space.
+pub const LANES_WIDTH: f64 = 1000.0;
+
+/// An `Rc` compared by pointer: props built once per change compare in O(1).
+#[derive(Debug, Default)]
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> Shared<T> {
+    pub fn new(value: T) -> Shared<T> {
+        Shared(Rc::new(value))
+    }
+}
+
+/// Node positions on a circle, node 0 at the top, clockwise.
+pub fn ring_layout(n: u32) -> Vec<(f64, f64)> {
+    let c = GRAPH_SIZE / 2.0;
+    let r = GRAPH_SIZE * 0.38;
+    (0..n)
+        .map(|i| {
+            let a = std::f64::consts::TAU * f64::from(i) / f64::from(n.max(1))
+                - std::f64::consts::FRAC_PI_2;
+            (c + r * a.cos(), c + r * a.sin())
+        })
+        .collect()
+}
+
+/// Where an endpoint sits: a node on the ring, or (ids beyond the ring: clients of protocols
+/// that model them) a column at the top left.
+pub fn endpoint(positions: &[(f64, f64)], id: NodeId) -> (f64, f64) {
+    match positions.get(id as usize) {
+        Some(&p) => p,
+        None => {
+            let k = f64::from(id - positions.len() as u32);
+            (24.0, 24.0 + 22.0 * (k % 20.0))
+        }
+    }
+}
+
+/// Radius of a node circle: as big as the ring allows, within 6..24.
+pub fn node_radius(n: u32) -> f64 {
+    let circumference = std::f64::consts::TAU * GRAPH_SIZE * 0.38;
+    (circumference / f64::from(n.max(1)) * 0.36).clamp(6.0, 24.0)
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeView {
+    pub id: NodeId,
+    pub x: f64,
+    pub y: f64,
+    pub byzantine: bool,
+    pub primary: bool,
+    pub status: &'static str,
+    pub view: u64,
+    pub seq: u64,
+    pub prepares: u32,
+    pub commits: u32,
+    pub quorum: u32,
+    pub committed: bool,
+    pub selected: bool,
+}
+
+impl NodeView {
+    /// `P 5/7  C 3/7`: votes seen against the quorum.
+    pub fn counters(&self) -> String {
+        format!(
+            "P {}/{}  C {}/{}",
+            self.prepares, self.quorum, self.commits, self.quorum
+        )
+    }
+}
+
+/// The slot a node is working on: its first sequence number not yet committed, else its last.
+pub fn current_slot(s: &NodeSnapshot) -> Option<&SlotSnapshot> {
+    s.slots
+        .iter()
+        .find(|x| x.committed.is_none())
+        .or_else(|| s.slots.last())
+}
+
+/// Votes for the slot's pre-prepared digest (or the best-supported digest before one arrives).
+fn votes_for(slot: &SlotSnapshot, votes: &[Votes]) -> u32 {
+    let matching = slot
+        .pre_prepare
+        .and_then(|d| votes.iter().find(|v| v.digest == d));
+    match matching {
+        Some(v) => v.voters.len() as u32,
+        None => votes
+            .iter()
+            .map(|v| v.voters.len() as u32)
+            .max()
+            .unwrap_or(0),
+    }
+}
+
+/// The node views, from the snapshots.
+pub fn node_views(driver: &Driver, selected: Option<NodeId>) -> Vec<NodeView> {
+    let n = driver.config.nodes;
+    let positions = ring_layout(n);
+    let snaps: Vec<Option<NodeSnapshot>> = (0..n).map(|i| driver.snapshot(i)).collect();
+    let byz = driver.byzantine();
+    let primary = primary_of(&snaps);
+    let quorum_default = driver.config.quorum();
+    (0..n)
+        .map(|id| {
+            let snap = snaps[id as usize].as_ref();
+            let slot = snap.and_then(current_slot);
+            let (x, y) = positions[id as usize];
+            NodeView {
+                id,
+                x,
+                y,
+                byzantine: byz.contains(&id),
+                primary: primary == Some(id),
+                status: slot.map_or("idle", |s| s.status.name()),
+                view: snap.map_or(0, |s| s.view),
+                seq: slot.map_or(0, |s| s.seq),
+                prepares: slot.map_or(0, |s| votes_for(s, &s.prepares)),
+                commits: slot.map_or(0, |s| votes_for(s, &s.commits)),
+                quorum: snap.map_or(quorum_default, |s| s.quorum),
+                committed: snap.is_some_and(|s| {
+                    !s.slots.is_empty() && s.slots.iter().all(|x| x.committed.is_some())
+                }),
+                selected: selected == Some(id),
+            }
+        })
+        .collect()
+}
+
+/// The primary most nodes believe in (views can differ during a view change).
+fn primary_of(snaps: &[Option<NodeSnapshot>]) -> Option<NodeId> {
+    let mut counts = std::collections::BTreeMap::new();
+    for s in snaps.iter().flatten() {
+        *counts.entry(s.primary).or_insert(0u32) += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(id, c)| (c, std::cmp::Reverse(id)))
+        .map(|(id, _)| id)
+}
+
+/// A message dot on the graph.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dot {
+    pub id: u64,
+    pub x: f64,
+    pub y: f64,
+    pub phase: Phase,
+    pub dropped: bool,
+    pub opacity: f64,
+}
+
+/// Where a message is drawn at `now_us`. In flight: interpolated from sender to receiver (at
+/// the midpoint when motion is reduced). Dropped: it travels a little way and fades out there.
+pub fn dot_for(m: &Msg, now_us: u64, fade_us: u64, positions: &[(f64, f64)], still: bool) -> Dot {
+    let (x0, y0) = endpoint(positions, m.from);
+    let (x1, y1) = endpoint(positions, m.to);
+    let elapsed = now_us.saturating_sub(m.sent_us) as f64;
+    let (progress, opacity) = match m.deliver_us {
+        Some(d) => {
+            let span = d.saturating_sub(m.sent_us).max(1) as f64;
+            let p = if still {
+                0.5
+            } else {
+                (elapsed / span).clamp(0.0, 1.0)
+            };
+            (p, 1.0)
+        }
+        None => {
+            let age = (elapsed / fade_us.max(1) as f64).clamp(0.0, 1.0);
+            let p = if still { 0.35 } else { 0.35 * age.sqrt() };
+            (p, 1.0 - age)
+        }
+    };
+    Dot {
+        id: m.id,
+        x: x0 + (x1 - x0) * progress,
+        y: y0 + (y1 - y0) * progress,
+        phase: m.phase,
+        dropped: m.deliver_us.is_none(),
+        opacity,
+    }
+}
+
+/// How long a dropped message stays visible while fading: half the mean delay, at least 2 ms.
+pub fn fade_us(driver: &Driver) -> u64 {
+    let mean_ms = (driver.config.min_delay_ms + driver.config.max_delay_ms) / 2.0;
+    ((mean_ms * 500.0) as u64).max(2_000)
+}
+
+/// The dots at the driver's cursor, and how many more were left out (over [`MAX_DOTS`]).
+pub fn dots(driver: &mut Driver, still: bool) -> (Vec<Dot>, usize) {
+    let now = driver.cursor_us;
+    let fade = fade_us(driver);
+    let positions = ring_layout(driver.config.nodes);
+    // Once the run is over nothing moves: the remaining copies are never delivered.
+    if driver.finished() {
+        return (Vec::new(), 0);
+    }
+    let visible = driver.timeline.visible(now, fade);
+    let hidden = visible.len().saturating_sub(MAX_DOTS);
+    let dots = visible
+        .into_iter()
+        .take(MAX_DOTS)
+        .map(|m| dot_for(m, now, fade, &positions, still))
+        .collect();
+    (dots, hidden)
+}
+
+/// One space-time diagram path per phase (arrows from send to delivery), plus drop marks.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Lanes {
+    pub nodes: u32,
+    pub end_us: u64,
+    /// (phase, SVG path data) for phases with traffic.
+    pub arrows: Vec<(Phase, Rc<str>)>,
+    pub drops: Rc<str>,
+    /// Arrows left out over [`MAX_ARROWS`].
+    pub omitted: usize,
+}
+
+/// x coordinate of `t_us` in the diagram.
+pub fn lane_x(t_us: u64, end_us: u64) -> f64 {
+    LANES_WIDTH * t_us as f64 / end_us.max(1) as f64
+}
+
+/// The inverse of [`lane_x`] for a click at `fraction` of the width.
+pub fn seek_time(fraction: f64, end_us: u64) -> u64 {
+    (fraction.clamp(0.0, 1.0) * end_us as f64).round() as u64
+}
+
+/// Builds the diagram from the messages delivered (or dropped) by `now_us`. Lane `i` is the
+/// band `[i, i + 1)` of the y axis; endpoints beyond the ring get no lane and are skipped.
+pub fn lanes(driver: &Driver) -> Lanes {
+    let n = driver.config.nodes;
+    let end = driver.end_us;
+    let now = driver.cursor_us;
+    let mut arrows: Vec<(Phase, String)> = Phase::ALL.iter().map(|&p| (p, String::new())).collect();
+    let mut drops = String::new();
+    let mut drawn = 0;
+    let mut omitted = 0;
+    use std::fmt::Write as _;
+    for m in &driver.timeline.msgs {
+        if m.from >= n || m.to >= n || m.sent_us > now {
+            continue;
+        }
+        let y0 = f64::from(m.from) + 0.5;
+        let x0 = lane_x(m.sent_us, end);
+        match m.deliver_us {
+            Some(d) if d <= now => {
+                if drawn >= MAX_ARROWS {
+                    omitted += 1;
+                    continue;
+                }
+                drawn += 1;
+                let y1 = f64::from(m.to) + 0.5;
+                let path = &mut arrows[m.phase.index()].1;
+                let _ = write!(path, "M{x0:.1} {y0:.2}L{:.1} {y1:.2}", lane_x(d, end));
+            }
+            Some(_) => {}
+            None => {
+                let _ = write!(drops, "M{x0:.1} {:.2}v0.7", y0 - 0.35);
+            }
+        }
+    }
+    Lanes {
+        nodes: n,
+        end_us: end,
+        arrows: arrows
+            .into_iter()
+            .filter(|(_, d)| !d.is_empty())
+            .map(|(p, d)| (p, Rc::from(d)))
+            .collect(),
+        drops: Rc::from(drops),
+        omitted,
+    }
+}
+
+/// One row of the event log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogRow {
+    pub time_us: u64,
+    pub kind: &'static str,
+    pub text: String,
+}
+
+/// The nodes an event concerns (for the node filter); `None` for events about nobody in
+/// particular or of kinds this version does not know.
+pub fn event_nodes(e: &TraceEvent) -> Option<(NodeId, Option<NodeId>)> {
+    match &e.kind {
+        TraceKind::Send { from, to, .. }
+        | TraceKind::Drop { from, to, .. }
+        | TraceKind::Deliver { from, to, .. } => Some((*from, Some(*to))),
+        TraceKind::Propose { node, .. }
+        | TraceKind::Timer { node, .. }
+        | TraceKind::Commit { node, .. } => Some((*node, None)),
+        _ => None,
+    }
+}
+
+/// A sentence for one event.
+pub fn describe(e: &TraceEvent) -> String {
+    // The catch-all arm is for kinds a newer engine adds (view changes, checkpoints...).
+    #[allow(unreachable_patterns)]
+    match &e.kind {
+        TraceKind::Propose { node, seq } => format!("node {node} proposes seq {seq}"),
+        TraceKind::Send {
+            from,
+            to,
+            phase,
+            seq,
+            digest,
+            duplicate,
+            ..
+        } => format!(
+            "{from} → {to} {} seq {seq} digest {}{}",
+            phase.name(),
+            digest.short(),
+            if *duplicate { " (duplicate)" } else { "" }
+        ),
+        TraceKind::Drop {
+            from,
+            to,
+            phase,
+            seq,
+            reason,
+            ..
+        } => format!(
+            "{from} → {to} {} seq {seq} lost ({})",
+            phase.name(),
+            reason.name()
+        ),
+        TraceKind::Deliver {
+            from, to, phase, ..
+        } => format!("{from} → {to} {} delivered", phase.name()),
+        TraceKind::Timer { node, timer } => format!("node {node} timer {timer} fired"),
+        TraceKind::Commit { node, seq, digest } => {
+            format!("node {node} commits seq {seq} digest {}", digest.short())
+        }
+        TraceKind::End { reason, success } => format!(
+            "run ends: {} ({})",
+            reason.name(),
+            if *success { "success" } else { "no success" }
+        ),
+        // A kind added by a newer engine: its JSON line says what it is.
+        _ => e.to_json(),
+    }
+}
+
+/// The newest [`MAX_LOG_ROWS`] events matching the filters, newest first, and how many match.
+pub fn log_rows(
+    events: &[TraceEvent],
+    node: Option<NodeId>,
+    kind: Option<&str>,
+) -> (Vec<LogRow>, usize) {
+    let matches = |e: &&TraceEvent| {
+        kind.is_none_or(|k| e.kind.name() == k)
+            && node.is_none_or(|n| event_nodes(e).is_some_and(|(a, b)| a == n || b == Some(n)))
+    };
+    let total = events.iter().filter(matches).count();
+    let rows = events
+        .iter()
+        .rev()
+        .filter(matches)
+        .take(MAX_LOG_ROWS)
+        .map(|e| LogRow {
+            time_us: e.time_us,
+            kind: e.kind.name(),
+            text: describe(e),
+        })
+        .collect();
+    (rows, total)
+}
+
+/// `12.345 ms`.
+pub fn fmt_ms(t_us: u64) -> String {
+    format!("{:.3} ms", t_us as f64 / 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pbft_engine::Config;
+
+    #[test]
+    fn ring_puts_node_zero_on_top() {
+        let p = ring_layout(4);
+        assert!((p[0].0 - GRAPH_SIZE / 2.0).abs() < 1e-9);
+        assert!(p[0].1 < p[2].1);
+        assert!(p[1].0 > p[3].0, "clockwise");
+    }
+
+    #[test]
+    fn dots_move_from_sender_to_receiver() {
+        let pos = ring_layout(4);
+        let m = Msg {
+            id: 1,
+            from: 0,
+            to: 2,
+            phase: Phase::Prepare,
+            seq: 1,
+            sent_us: 1_000,
+            deliver_us: Some(3_000),
+        };
+        let a = dot_for(&m, 1_000, 5_000, &pos, false);
+        let b = dot_for(&m, 2_000, 5_000, &pos, false);
+        assert_eq!((a.x, a.y), pos[0]);
+        let mid = ((pos[0].0 + pos[2].0) / 2.0, (pos[0].1 + pos[2].1) / 2.0);
+        assert!((b.x - mid.0).abs() < 1e-9 && (b.y - mid.1).abs() < 1e-9);
+        let still = dot_for(&m, 1_000, 5_000, &pos, true);
+        assert!((still.y - mid.1).abs() < 1e-9, "reduced motion: no travel");
+    }
+
+    #[test]
+    fn drops_fade_out() {
+        let pos = ring_layout(4);
+        let m = Msg {
+            id: 1,
+            from: 0,
+            to: 2,
+            phase: Phase::Commit,
+            seq: 1,
+            sent_us: 0,
+            deliver_us: None,
+        };
+        assert_eq!(dot_for(&m, 0, 1_000, &pos, false).opacity, 1.0);
+        assert!(dot_for(&m, 900, 1_000, &pos, false).opacity < 0.2);
+    }
+
+    #[test]
+    fn finished_tutorial_run_shows_committed_nodes() {
+        let mut d = Driver::new(&Config::default()).unwrap();
+        d.advance(u64::MAX, usize::MAX);
+        let views = node_views(&d, Some(3));
+        assert_eq!(views.len(), 10);
+        assert!(views[0].primary);
+        assert!(views[3].selected);
+        assert!(views.iter().all(|v| v.committed && v.status == "committed"));
+        assert!(views.iter().all(|v| v.commits >= v.quorum));
+        assert_eq!(views[0].quorum, 7);
+        assert!(views[1].counters().starts_with("P "));
+    }
+
+    #[test]
+    fn lanes_and_log_fill_up() {
+        let mut c = Config::default();
+        c.set("drop", "0.1").unwrap();
+        let mut d = Driver::new(&c).unwrap();
+        d.advance(u64::MAX, usize::MAX);
+        let l = lanes(&d);
+        assert!(!l.arrows.is_empty() && !l.drops.is_empty());
+        let (rows, total) = log_rows(&d.timeline.events, Some(2), Some("commit"));
+        assert!(total >= 1 && rows.iter().all(|r| r.kind == "commit"));
+        let (all, n) = log_rows(&d.timeline.events, None, None);
+        assert_eq!(n, d.timeline.events.len());
+        assert_eq!(all.len(), n.min(MAX_LOG_ROWS));
+        assert_eq!(all[0].kind, "end", "newest first");
+    }
+
+    #[test]
+    fn seek_inverts_lane_x() {
+        assert_eq!(
+            seek_time(lane_x(5_000, 20_000) / LANES_WIDTH, 20_000),
+            5_000
+        );
+    }
+}

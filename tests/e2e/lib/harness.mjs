@@ -1,0 +1,90 @@
+// Shared by the end-to-end test and the browser benchmark: a tiny static server for the release
+// bundle (node's http module, correct MIME types so wasm streams) and a headless Chromium from
+// playwright-core pointed at the system browser (nothing is downloaded).
+
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const MIME = {
+    '.html': 'text/html; charset=utf-8',
+    '.js': 'text/javascript; charset=utf-8',
+    '.mjs': 'text/javascript; charset=utf-8',
+    '.css': 'text/css; charset=utf-8',
+    '.wasm': 'application/wasm',
+    '.svg': 'image/svg+xml',
+    '.png': 'image/png',
+    '.json': 'application/json',
+};
+
+/** Serves `dir` on 127.0.0.1 under the sub-path `/demo/` (proves relative asset paths work). */
+export async function serve(dir) {
+    const root = path.resolve(dir);
+    const server = http.createServer((req, res) => {
+        const url = new URL(req.url, 'http://localhost');
+        if (!url.pathname.startsWith('/demo/')) {
+            res.writeHead(404).end('not under /demo/');
+            return;
+        }
+        let rel = decodeURIComponent(url.pathname.slice('/demo/'.length)) || 'index.html';
+        const file = path.resolve(root, rel);
+        if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+            res.writeHead(404).end('not found');
+            return;
+        }
+        res.writeHead(200, {
+            'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+            'cache-control': 'no-store',
+        });
+        fs.createReadStream(file).pipe(res);
+    });
+    await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+    const { port } = server.address();
+    return { base: `http://127.0.0.1:${port}/demo/`, close: () => server.close() };
+}
+
+export const CHROMIUM_ARGS = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+];
+
+export async function launch() {
+    return chromium.launch({
+        executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+        args: CHROMIUM_ARGS,
+        headless: true,
+    });
+}
+
+/** A page that records console errors and uncaught exceptions into `errors`. */
+export async function newPage(browser, viewport, errors) {
+    const page = await browser.newPage({ viewport });
+    page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    return page;
+}
+
+/** The release bundle to test: `PBFT_DIST`, else `dist/` at the repository root. */
+export function distDir() {
+    const dir = process.env.PBFT_DIST || path.resolve('dist');
+    if (!fs.existsSync(path.join(dir, 'index.html'))) {
+        throw new Error(`no release bundle at ${dir}: run \`trunk build --release --offline\` first`);
+    }
+    return dir;
+}
+
+/** `target/<sub>` for screenshots and reports, created if needed. */
+export function outDir(sub) {
+    const dir = path.resolve('target', sub);
+    fs.mkdirSync(dir, { recursive: true });
+    return dir;
+}

@@ -1,0 +1,120 @@
+// End-to-end test of the release bundle in headless Chromium.
+//
+// How it runs: `cargo xtask test` builds `dist/` with `trunk build --release --offline`, then runs
+// every `tests/e2e/*.mjs` with node from the repository root (PBFT_DIST = the bundle). By hand:
+//     npm install && trunk build --release --offline && node tests/e2e/run.mjs
+// It uses `playwright-core` (root package.json) driving /usr/bin/chromium (or $CHROMIUM); nothing is
+// downloaded. It serves the bundle on 127.0.0.1 under a sub-path, opens scenarios from the URL,
+// and checks: the right number of `.node` elements; `.msg` dots appear and move; the run reaches
+// commit; the log fills; a bad URL parameter and a bad field value show their messages; no console
+// error. Screenshots (1280×800 and 390×844) go to target/e2e/.
+
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { serve, launch, newPage, distDir, outDir } from './lib/harness.mjs';
+
+const shots = outDir('e2e');
+const server = await serve(distDir());
+const browser = await launch();
+const errors = [];
+let failed = false;
+
+async function check(name, body) {
+    const start = Date.now();
+    try {
+        await body();
+        console.log(`ok   ${name} (${Date.now() - start} ms)`);
+    } catch (e) {
+        failed = true;
+        console.error(`FAIL ${name}: ${e.stack || e}`);
+    }
+}
+
+const count = (page, sel) => page.locator(sel).count();
+
+try {
+    await check('a scenario in the URL runs to commit, with moving dots and a full log', async () => {
+        const page = await newPage(browser, { width: 1280, height: 800 }, errors);
+        // 7 nodes, 2 of them explicitly Byzantine at a slow speed so dots are seen in flight.
+        await page.goto(`${server.base}?nodes=7&seed=3`);
+        await page.waitForSelector('.node');
+        assert.equal(await count(page, '.node'), 7, 'one .node per node');
+        assert.equal(await count(page, '.node[data-node="6"]'), 1);
+        await page.screenshot({ path: path.join(shots, 'ready-1280x800.png') });
+        await page.getByTestId('play').click();
+        await page.waitForSelector('.msg', { timeout: 10_000 });
+        const phase = await page.locator('.msg').first().getAttribute('data-phase');
+        assert.ok(['pre-prepare', 'prepare', 'commit'].includes(phase), `phase ${phase}`);
+        // The animation moves: two pictures of the graph a moment apart differ.
+        const graph = page.locator('svg.graph');
+        const a = await graph.screenshot({ path: path.join(shots, 'moving-a.png') });
+        await page.waitForTimeout(250);
+        const b = await graph.screenshot({ path: path.join(shots, 'moving-b.png') });
+        assert.notDeepEqual(a, b, 'the graph changes while playing');
+        await page.screenshot({ path: path.join(shots, 'running-1280x800.png') });
+        await page.waitForFunction(
+            () => document.querySelector('[data-testid=status]')?.textContent.startsWith('Committed'),
+            null,
+            { timeout: 60_000 },
+        );
+        assert.equal(await count(page, '.node.committed'), 7, 'every node committed');
+        assert.ok((await count(page, '.log-row')) > 20, 'the log fills');
+        assert.ok((await count(page, '.arrow')) >= 2, 'the space-time diagram has arrows');
+        await page.screenshot({ path: path.join(shots, 'committed-1280x800.png'), fullPage: true });
+        // The inspector opens on a click and shows the votes.
+        await page.locator('.node[data-node="2"]').click();
+        await page.getByTestId('inspector').waitFor();
+        const text = await page.getByTestId('inspector').textContent();
+        assert.match(text, /commit \d+\/5/);
+        // Seeking back replays: the time goes back and nodes are no longer all committed.
+        await page.locator('svg.st').click({ position: { x: 5, y: 5 } });
+        assert.ok((await count(page, '.node.committed')) < 7, 'seeking back undoes commits');
+        await page.close();
+    });
+
+    await check('a bad URL parameter shows its message and the default is used', async () => {
+        const page = await newPage(browser, { width: 1280, height: 800 }, errors);
+        await page.goto(`${server.base}?nodes=abc&colour=red&seed=4`);
+        const notice = page.getByTestId('url-notice');
+        await notice.waitFor();
+        const text = await notice.textContent();
+        assert.match(text, /nodes must be a number; 'abc' is not one/);
+        assert.match(text, /unknown parameter 'colour'/);
+        assert.equal(await count(page, '.node'), 10, 'default nodes used');
+        // A bad value typed in a field shows the engine's sentence beside it and blocks Play.
+        await page.locator('#f-drop').fill('1.5');
+        await page.locator('#f-drop').press('Enter');
+        const err = page.locator('[data-field="drop"] .field-error');
+        await err.waitFor();
+        assert.match(await err.textContent(), /probability and must be between 0 and 1/);
+        assert.equal(await page.getByTestId('play').isDisabled(), true);
+        await page.screenshot({ path: path.join(shots, 'errors-1280x800.png') });
+        await page.close();
+    });
+
+    await check('phone width: stacked layout, keyboard play, Byzantine nodes', async () => {
+        const page = await newPage(browser, { width: 390, height: 844 }, errors);
+        await page.goto(`${server.base}?nodes=4&byzantine-nodes=3&byzantine=1`);
+        await page.waitForSelector('.node');
+        assert.equal(await count(page, '.node.byz'), 1);
+        assert.equal(await count(page, '.node.byz polygon'), 1, 'Byzantine nodes are diamonds');
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= 390, `no horizontal scroll at phone width (${width}px)`);
+        await page.keyboard.press('Space');
+        await page.waitForSelector('.msg', { timeout: 10_000 });
+        await page.screenshot({ path: path.join(shots, 'running-390x844.png') });
+        await page.close();
+    });
+} finally {
+    await browser.close();
+    server.close();
+}
+
+if (errors.length) {
+    failed = true;
+    console.error(`FAIL no console errors:\n  ${errors.join('\n  ')}`);
+} else {
+    console.log('ok   no console errors');
+}
+console.log(`screenshots in ${shots}`);
+process.exit(failed ? 1 : 0);
