@@ -36,31 +36,22 @@ impl PbftReplica {
         let tally = self.checkpoints.entry((seq, state)).or_default();
         if tally.add(msg) && tally.len() >= quorum {
             let proof = tally.msgs.clone();
-            self.make_stable(seq, state, proof, out);
+            self.make_stable(seq, proof, out);
         }
     }
 
-    /// Checkpoint `seq` with state `state` is stable, proven by `proof`.
-    pub(crate) fn make_stable(
-        &mut self,
-        seq: u64,
-        state: Digest,
-        proof: Vec<Signed>,
-        out: &mut Vec<Output>,
-    ) {
+    /// Checkpoint `seq` is stable, proven by `proof`.
+    pub(crate) fn make_stable(&mut self, seq: u64, proof: Vec<Signed>, out: &mut Vec<Output>) {
         if seq <= self.low {
             return;
         }
         self.low = seq;
         self.stable_proof = proof;
-        self.log.retain(|&n, _| n > seq);
+        // A replica behind the checkpoint keeps the slots it has not executed: the COMMITs
+        // still on their way complete them (state transfer is not modelled).
+        let keep_above = seq.min(self.last_exec);
+        self.log.retain(|&n, _| n > keep_above);
         self.checkpoints.retain(|&(n, _), _| n > seq);
-        if self.last_exec < seq {
-            // State transfer is not modelled: the replica adopts the proven state digest and
-            // moves on from the checkpoint without executing what it missed.
-            self.last_exec = seq;
-            self.state = state;
-        }
         // The window moved: the primary assigns what waited for it.
         if self.is_primary() && !self.changing {
             for digest in std::mem::take(&mut self.backlog) {

@@ -26,8 +26,11 @@
 //!   A replica holding one executes d at n even if its own PRE-PREPARE differed: this is how a
 //!   backup cut out by an equivocating primary catches up without a view change (the BFT library
 //!   fetches such requests during state transfer, TOCS §5.3.2).
-//! - **No state transfer of checkpoints**: a replica whose log was garbage-collected past its
-//!   last execution jumps its low watermark but does not execute the missing requests.
+//! - **No state transfer and no retransmission** (TOCS §5.2–5.3): a replica that a checkpoint
+//!   became stable without keeps the slots it has not executed and completes them as late
+//!   COMMITs arrive; one that missed every message of a request (cut off by a partition) stays
+//!   behind. PBFT never waits for it: a run succeeds once n − f honest replicas executed every
+//!   request and the client accepted every reply (`metrics::Ledger::by_request`).
 //! - Messages for a future view are kept and replayed when the replica enters that view, so a
 //!   backup that sees the NEW-VIEW late does not lose the new primary's PRE-PREPAREs.
 

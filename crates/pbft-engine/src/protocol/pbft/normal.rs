@@ -123,7 +123,8 @@ impl PbftReplica {
         let Message::Commit { view, seq, digest } = *msg.body() else {
             return;
         };
-        if !self.in_window(seq) {
+        // Below h only for a replica that has not executed that far (see `make_stable`).
+        if seq <= self.last_exec.min(self.low) || seq > self.high_watermark() {
             return;
         }
         let slot = self.log.entry(seq).or_default();

@@ -227,8 +227,8 @@ impl PbftReplica {
         self.changing = false;
         out.push(Output::EnterView { view });
         self.view_changes.retain(|&w, _| w > view);
-        if let Some(state) = plan.state {
-            self.make_stable(plan.min_s, state, plan.checkpoint, out);
+        if plan.state.is_some() {
+            self.make_stable(plan.min_s, plan.checkpoint, out);
         }
         self.next_seq = self
             .next_seq
