@@ -109,11 +109,17 @@ class Recorder:
     def __init__(self, tut, now):
         self.t0 = None
         self.commits = {}
+        self.messages = 0  # calls of Network.send: one per destination, dropped ones included
         recorder = self
         propose, handle_commit = tut.Node.propose, tut.Node.handle_commit
+        send = tut.Network.send
+
+        async def send_counted(net, dst, msg):
+            recorder.messages += 1
+            await send(net, dst, msg)
 
         async def propose_recorded(node, payload, seq):
-            recorder.t0, recorder.commits = now(), {}
+            recorder.t0, recorder.commits, recorder.messages = now(), {}, 0
             await propose(node, payload, seq)
 
         async def handle_commit_recorded(node, msg):
@@ -123,6 +129,7 @@ class Recorder:
                 recorder.commits[node.nid] = now()
 
         tut.Node.propose = propose_recorded
+        tut.Network.send = send_counted
         tut.Node.handle_commit = handle_commit_recorded
 
     def exact_latency(self):
@@ -141,6 +148,7 @@ async def run_point(tut, recorder, m, trials, base_seed, n, timeout_s):
     net_cfg = tut.NetConfig(min_delay_ms=5, max_delay_ms=35, drop_prob=0.0, reorder_prob=0.05)
     latencies = []
     exact = []
+    messages = 0
     successes = agreements = 0
     primary_byzantine_failures = 0
     mismatches = 0  # runs whose outcome is not "success iff node 0 is honest"
@@ -149,6 +157,7 @@ async def run_point(tut, recorder, m, trials, base_seed, n, timeout_s):
             n=n, malicious=m, net_cfg=net_cfg, timeout_s=timeout_s, seed=base_seed + 1000 * m + t
         )
         primary_honest = 0 not in out["mal_set"]
+        messages += recorder.messages
         if out["success"]:
             successes += 1
             latencies.append(out["latency_s"])
@@ -183,6 +192,7 @@ async def run_point(tut, recorder, m, trials, base_seed, n, timeout_s):
         "exact_latency_s_stderr": exact_std / math.sqrt(len(exact)) if exact_std else None,
         "exact_latency_s_p50": percentile(exact, 0.50),
         "exact_latency_s_p95": percentile(exact, 0.95),
+        "messages_mean": messages / trials,
         "failures_with_byzantine_primary": primary_byzantine_failures,
         "runs_where_success_differs_from_primary_honest": mismatches,
         "base_seed": base_seed,
@@ -233,6 +243,7 @@ def main():
             f"p95={fmt(row['latency_s_p95'])} exact_mean={fmt(row['exact_latency_s_mean'])} "
             f"exact_se={fmt(row['exact_latency_s_stderr'])} exact_p50={fmt(row['exact_latency_s_p50'])} "
             f"exact_p95={fmt(row['exact_latency_s_p95'])} agreements={row['agreements']} "
+            f"messages={row['messages_mean']:.1f} "
             f"mismatch_vs_primary_honest={row['runs_where_success_differs_from_primary_honest']} "
             f"wall={row['wall_s']:.0f}s load={load_before:.2f}->{row['loadavg_1min_after']:.2f}",
             flush=True,
