@@ -73,6 +73,20 @@ pub const CLI_FLAGS: &[FlagSpec] = &[
         default: "off",
         help: "sweep: never show the progress bar on stderr",
     },
+    FlagSpec {
+        name: "plot",
+        value: Some("FILE.svg"),
+        default: "none",
+        help:
+            "sweep: also draw latency, success/agreement and messages against m, stacked in one SVG",
+    },
+    FlagSpec {
+        name: "compare",
+        value: Some("NAME=VALUE"),
+        default: "none",
+        help: "sweep --plot: run a second sweep with one parameter changed (e.g. strategy=silent, \
+               protocol=pbft) and overlay it on every chart; only the first sweep is printed",
+    },
 ];
 
 /// The CLI-only settings.
@@ -83,6 +97,10 @@ pub struct Options {
     pub trial: u32,
     pub trace: bool,
     pub quiet: bool,
+    /// `--plot`: where to write the sweep's charts (SVG).
+    pub plot: Option<String>,
+    /// `--compare`: the (parameter, value) of the overlaid second sweep.
+    pub compare: Option<(String, String)>,
 }
 
 impl Default for Options {
@@ -93,6 +111,8 @@ impl Default for Options {
             trial: 0,
             trace: false,
             quiet: false,
+            plot: None,
+            compare: None,
         }
     }
 }
@@ -252,6 +272,8 @@ fn set_option(options: &mut Options, name: &str, value: &str) -> Result<(), Usag
         },
         "trace" => options.trace = true,
         "quiet" => options.quiet = true,
+        "plot" => options.plot = Some(crate::plot::check_path(value)?),
+        "compare" => options.compare = Some(crate::plot::check_compare(value)?),
         _ => unreachable!("every CLI_FLAGS entry is handled"),
     }
     Ok(())
@@ -263,6 +285,18 @@ fn check_command(args: &Args) -> Result<(), UsageError> {
         return Err(UsageError::new(
             Some("trace"),
             "only `pbft-sim run` prints a trace; a sweep would print millions of events",
+        ));
+    }
+    if args.command == Command::Run && args.options.plot.is_some() {
+        return Err(UsageError::new(
+            Some("plot"),
+            "only `pbft-sim sweep` draws charts; they plot a sweep against m",
+        ));
+    }
+    if args.options.compare.is_some() && args.options.plot.is_none() {
+        return Err(UsageError::new(
+            Some("compare"),
+            "--compare overlays a second sweep on the charts, so it needs --plot FILE.svg",
         ));
     }
     if args.command == Command::Sweep && args.options.trial != 0 {

@@ -76,6 +76,8 @@ pub fn run(
 pub fn sweep(args: &Args, scenario: &Scenario, out: &mut impl Write) -> Result<(), Failure> {
     let config = &scenario.config;
     let format = args.options.format;
+    // Checked before the sweep, so a bad --compare fails at once, not after a long sweep.
+    let plot = crate::plot::Plan::new(args, scenario)?;
     let total = scenario.counts.len() as u64 * u64::from(config.trials);
     let progress = RefCell::new(Progress::new(total, args.options.quiet));
     let mut points: Vec<SweepPoint> = Vec::new();
@@ -112,5 +114,5 @@ pub fn sweep(args: &Args, scenario: &Scenario, out: &mut impl Write) -> Result<(
         out.write_all(table::extra_block(&points).as_bytes())?;
         out.flush()?;
     }
-    Ok(())
+    plot.write(args, points)
 }

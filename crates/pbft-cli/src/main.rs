@@ -12,6 +12,7 @@ mod commands;
 mod help;
 mod output;
 mod parallel;
+mod plot;
 mod progress;
 mod scenario;
 mod table;

@@ -1,0 +1,201 @@
+//! `pbft-sim sweep --plot FILE.svg [--compare NAME=VALUE]`: the sweep's charts, natively.
+//!
+//! The three charts of the browser's Experiments view (commit latency with its p5–p95 band,
+//! success and agreement rate, messages per run, each against the Byzantine count m with a marker
+//! at f = floor((n − 1)/3)) come from the same `pbft-charts` code, drawn here on plotters' SVG
+//! backend and stacked top to bottom in one 900 × 1500 document.
+//!
+//! `--compare NAME=VALUE` runs a second sweep of the same counts and trials with that one
+//! parameter changed (through `Config::set`, as a flag would), then overlays it on every chart:
+//! `--compare protocol=pbft` shows what view change does to success for m ≤ f, `--compare
+//! strategy=silent` how a crash differs from the tutorial's lying nodes. Only the first sweep is
+//! printed on stdout; the second is only drawn.
+//!
+//! SVG only: plotters' bitmap backend rasterises text itself and so needs either its `ttf`
+//! feature (font-kit, which loads system fonts through fontconfig/FreeType) or its `ab_glyph`
+//! feature plus a font file shipped in this repository. SVG writes text as `<text>` elements and
+//! leaves the fonts to the viewer, with no native library and no font file.
+
+use crate::args::{Args, UsageError};
+use crate::commands::Failure;
+use crate::parallel;
+use crate::progress::Progress;
+use crate::scenario::{engine_error, Scenario};
+use pbft_charts::{render_svg, ChartData, Series};
+use pbft_engine::{Config, SweepPoint, PARAMETERS};
+use std::cell::RefCell;
+
+/// The document's size in pixels: three charts of 900 × 500.
+pub const WIDTH: u32 = 900;
+pub const HEIGHT: u32 = 1500;
+
+/// `--plot`'s value: a path ending in `.svg`.
+pub fn check_path(value: &str) -> Result<String, UsageError> {
+    let path = value.trim();
+    if path.to_ascii_lowercase().ends_with(".svg") && path.len() > 4 {
+        return Ok(path.to_string());
+    }
+    Err(UsageError::new(
+        Some("plot"),
+        format!(
+            "'{path}' does not end in .svg; charts are written as SVG only (PNG would need a \
+             font rasteriser and a font file; open the SVG in a browser or convert it)"
+        ),
+    ))
+}
+
+/// `--compare`'s value: `NAME=VALUE` with NAME a scenario parameter other than the swept one.
+pub fn check_compare(value: &str) -> Result<(String, String), UsageError> {
+    let bad = |why: String| Err(UsageError::new(Some("compare"), why));
+    let Some((name, v)) = value.split_once('=') else {
+        return bad(format!(
+            "'{value}' is not NAME=VALUE (for example strategy=silent or protocol=pbft)"
+        ));
+    };
+    let name = name.trim().trim_start_matches("--");
+    if !PARAMETERS.contains(&name) {
+        return bad(format!(
+            "'{name}' is not a scenario parameter (pbft-sim --help lists them)"
+        ));
+    }
+    if matches!(name, "byzantine" | "byzantine-nodes") {
+        return bad(format!(
+            "'{name}' is the chart's x axis; compare another parameter"
+        ));
+    }
+    Ok((name.to_string(), v.trim().to_string()))
+}
+
+/// What `--plot` will draw, checked before the first sweep runs.
+pub struct Plan {
+    /// (label of the first sweep, the second sweep's config and label), when plotting.
+    plot: Option<(String, Option<(Config, String)>)>,
+}
+
+impl Plan {
+    pub fn new(args: &Args, scenario: &Scenario) -> Result<Plan, Failure> {
+        if args.options.plot.is_none() {
+            return Ok(Plan { plot: None });
+        }
+        let config = &scenario.config;
+        let Some((name, value)) = &args.options.compare else {
+            let label = format!("{}, n={}", config.protocol.name(), config.nodes);
+            return Ok(Plan {
+                plot: Some((label, None)),
+            });
+        };
+        let mut other = config.clone();
+        let usage = |e: pbft_engine::ConfigError| {
+            let e = engine_error("compare", &e);
+            Failure::Usage(UsageError::new(
+                Some("compare"),
+                format!("{name}={value}: {}", e.message),
+            ))
+        };
+        other.set(name, value).map_err(usage)?;
+        for &m in &scenario.counts {
+            Config {
+                byzantine: m,
+                ..other.clone()
+            }
+            .validate()
+            .map_err(usage)?;
+        }
+        let base = format!("{name}={}", param_text(config, name));
+        let compared = format!("{name}={value}");
+        Ok(Plan {
+            plot: Some((base, Some((other, compared)))),
+        })
+    }
+
+    /// Runs the compared sweep if any, draws the charts and writes the file.
+    pub fn write(self, args: &Args, points: Vec<SweepPoint>) -> Result<(), Failure> {
+        let (Some((label, compare)), Some(path)) = (self.plot, &args.options.plot) else {
+            return Ok(());
+        };
+        let counts: Vec<u32> = points.iter().map(|p| p.byzantine).collect();
+        let mut data = ChartData::single(label, points);
+        if let Some((config, label)) = compare {
+            let total = counts.len() as u64 * u64::from(config.trials);
+            let progress = RefCell::new(Progress::new(total, args.options.quiet));
+            let mut other = Vec::new();
+            parallel::sweep::<Failure>(
+                &config,
+                &counts,
+                args.options.jobs,
+                |done, _| progress.borrow_mut().update(done),
+                |point| {
+                    other.push(point);
+                    Ok(())
+                },
+            )?;
+            progress.borrow_mut().clear();
+            data.series.push(Series {
+                label,
+                points: other,
+            });
+        }
+        let svg =
+            render_svg(&data, WIDTH, HEIGHT).map_err(|e| Failure::Io(std::io::Error::other(e)))?;
+        std::fs::write(path, svg).map_err(|e| {
+            Failure::Usage(UsageError::new(
+                Some("plot"),
+                format!("cannot write '{path}': {e}"),
+            ))
+        })
+    }
+}
+
+/// The current value of parameter `name` as text, for the first sweep's legend label.
+fn param_text(config: &Config, name: &str) -> String {
+    let num = |v: f64| format!("{v}");
+    match name {
+        "protocol" => config.protocol.name().into(),
+        "strategy" => config.strategy.name().into(),
+        "processing" => config.processing.name().into(),
+        "nodes" => config.nodes.to_string(),
+        "trials" => config.trials.to_string(),
+        "requests" => config.requests.to_string(),
+        "seed" => config.seed.to_string(),
+        "min-delay-ms" => num(config.min_delay_ms),
+        "max-delay-ms" => num(config.max_delay_ms),
+        "drop" => num(config.drop),
+        "reorder" => num(config.reorder),
+        "duplicate" => num(config.duplicate),
+        "timeout-ms" => num(config.timeout_ms),
+        "slow-ms" => num(config.slow_ms),
+        _ => config
+            .to_params()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map_or_else(|| "default".into(), |(_, v)| v),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flag_values_are_checked() {
+        assert_eq!(check_path(" out.SVG ").unwrap(), "out.SVG");
+        for bad in ["out.png", ".svg", "out"] {
+            assert_eq!(check_path(bad).unwrap_err().flag.as_deref(), Some("plot"));
+        }
+        assert_eq!(
+            check_compare("strategy=silent").unwrap(),
+            ("strategy".to_string(), "silent".to_string())
+        );
+        for bad in ["strategy", "colour=red", "byzantine=3"] {
+            assert!(check_compare(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_first_label_names_the_current_value() {
+        let config = Config::default();
+        assert_eq!(param_text(&config, "strategy"), "tutorial");
+        assert_eq!(param_text(&config, "drop"), "0");
+        assert_eq!(param_text(&config, "nodes"), "10");
+    }
+}
