@@ -2,7 +2,8 @@
 //! silently stops), then mounts the app.
 
 fn main() {
-    std::panic::set_hook(Box::new(|info| {
+    // Through Yew, which would otherwise replace the hook with its own when it renders.
+    yew::set_custom_panic_hook(Box::new(|info| {
         let message = format!("{info}");
         web_sys::console::error_1(&message.clone().into());
         let fatal = web_sys::window()

@@ -254,6 +254,10 @@ impl AppState {
     fn reduce_mut(&mut self, action: Action) {
         let mut force = false;
         match action {
+            Action::SetParam(name, value)
+                if self.texts.get(&name) == Some(&value)
+                    && self.errors.is_empty()
+                    && url::param_text(&self.config, &name) == value => {}
             Action::SetParam(name, value) => {
                 let mut candidate = self.config.clone();
                 self.texts.insert(name.clone(), value.clone());

@@ -80,9 +80,22 @@ pub fn controls(p: &Props) -> Html {
             };
             dispatch.emit(Action::SetParam(name.to_string(), v));
         });
+        // Enter commits a text field too (not every browser fires `change` on it).
+        let onkeydown = {
+            let dispatch = p.dispatch.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Enter" {
+                    e.prevent_default();
+                    let v = e
+                        .target_unchecked_into::<web_sys::HtmlInputElement>()
+                        .value();
+                    dispatch.emit(Action::SetParam(name.to_string(), v));
+                }
+            })
+        };
         let input = match choices(name) {
             Some(options) => html! {
-                <select id={id.clone()} name={name} onchange={onchange}
+                <select id={id.clone()} name={name} {onchange}
                     aria-invalid={error.is_some().to_string()}>
                     { for options.iter().map(|o| html! {
                         <option value={*o} selected={value == *o}>{ *o }</option>
@@ -91,7 +104,7 @@ pub fn controls(p: &Props) -> Html {
             },
             None => html! {
                 <input id={id.clone()} name={name} type="text" value={value}
-                    placeholder={placeholder(name)} onchange={onchange} spellcheck="false"
+                    placeholder={placeholder(name)} {onchange} {onkeydown} spellcheck="false"
                     aria-invalid={error.is_some().to_string()}
                     aria-describedby={error.map(|_| err_id.clone())} />
             },

@@ -81,8 +81,17 @@ fn node(v: &NodeView, r: f64, show_counters: bool, dispatch: &Dispatch) -> Html 
     let c = GRAPH_SIZE / 2.0;
     let (dx, dy) = (v.x - c, v.y - c);
     let len = (dx * dx + dy * dy).sqrt().max(1.0);
-    let out = r + 14.0;
-    let (tx, ty) = (v.x + dx / len * out, v.y + dy / len * out + 4.0);
+    let (ux, uy) = (dx / len, dy / len);
+    let out = r + 8.0;
+    let (tx, ty) = (v.x + ux * out, v.y + uy * (out + 6.0) + 4.0);
+    // Anchored on the side facing away from the ring, so text never covers its node.
+    let anchor = if ux > 0.3 {
+        "start"
+    } else if ux < -0.3 {
+        "end"
+    } else {
+        "middle"
+    };
     let role = if v.byzantine { "Byzantine" } else { "honest" };
     let label = format!(
         "node {id}, {role}{}, {}, view {}, {}",
@@ -114,7 +123,7 @@ fn node(v: &NodeView, r: f64, show_counters: bool, dispatch: &Dispatch) -> Html 
                 <text class="check" x={format!("{:.1}", v.x + r * 0.8)} y={format!("{:.1}", v.y - r * 0.7)}>{ "✓" }</text>
             }
             if show_counters {
-                <text class="counters" x={format!("{tx:.1}")} y={format!("{ty:.1}")}>
+                <text class="counters" x={format!("{tx:.1}")} y={format!("{ty:.1}")} text-anchor={anchor}>
                     { if v.primary { format!("primary · {}", v.counters()) } else { v.counters() } }
                 </text>
             }

@@ -28,7 +28,7 @@ pub fn legend() -> Html {
                 { for Phase::ALL.iter().map(|p| html! {
                     <li>
                         <svg class="swatch" viewBox="0 0 10 10" aria-hidden="true">
-                            <circle class="msg" data-phase={p.name()} cx="5" cy="5" r="4" />
+                            <circle class="swatch-dot" data-phase={p.name()} cx="5" cy="5" r="4" />
                         </svg>
                         <b>{ p.name() }</b>{ " — " }{ explain(*p) }
                     </li>
