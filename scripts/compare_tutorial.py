@@ -187,6 +187,7 @@ async def run_point(tut, recorder, m, trials, base_seed, n, timeout_s):
         "latency_s_p95": percentile(latencies, 0.95),
         "latency_s_min": latencies[0] if latencies else None,
         "latency_s_max": latencies[-1] if latencies else None,
+        "exact_latencies_s": exact,
         "exact_latency_s_mean": statistics.fmean(exact) if exact else None,
         "exact_latency_s_std": exact_std,
         "exact_latency_s_stderr": exact_std / math.sqrt(len(exact)) if exact_std else None,
@@ -197,6 +198,37 @@ async def run_point(tut, recorder, m, trials, base_seed, n, timeout_s):
         "runs_where_success_differs_from_primary_honest": mismatches,
         "base_seed": base_seed,
     }
+
+
+def kolmogorov_sf(x):
+    """P(K > x) for the Kolmogorov distribution (the asymptotic KS null distribution)."""
+    if x < 0.2:
+        return 1.0
+    return max(0.0, min(1.0, 2 * sum((-1) ** (k - 1) * math.exp(-2 * k * k * x * x) for k in range(1, 101))))
+
+
+def ks_two_sample(xs, ys):
+    """Two-sample Kolmogorov-Smirnov statistic D and its asymptotic p-value."""
+    xs, ys = sorted(xs), sorted(ys)
+    i = j = 0
+    d = 0.0
+    while i < len(xs) and j < len(ys):
+        v = min(xs[i], ys[j])
+        while i < len(xs) and xs[i] <= v:
+            i += 1
+        while j < len(ys) and ys[j] <= v:
+            j += 1
+        d = max(d, abs(i / len(xs) - j / len(ys)))
+    ne = len(xs) * len(ys) / (len(xs) + len(ys))
+    return d, kolmogorov_sf((math.sqrt(ne) + 0.12 + 0.11 / math.sqrt(ne)) * d)
+
+
+def ks_against_engine(row, path):
+    engine = [float(l.split()[1]) / 1000.0 for l in open(path) if l.split() and int(l.split()[0]) == row["m"]]
+    if engine:
+        d, p = ks_two_sample(row["exact_latencies_s"], engine)
+        row["ks_vs_engine"] = {"d": d, "p": p, "engine_n": len(engine)}
+        print(f"m={row['m']} KS vs engine: D={d:.4f} p={p:.3f} (python {len(row['exact_latencies_s'])}, engine {len(engine)})", flush=True)
 
 
 def fmt(x):
@@ -212,6 +244,14 @@ def main():
     parser.add_argument("--timeout-s", type=float, default=2.0)
     parser.add_argument("--base-seed", type=int, default=20260)
     parser.add_argument("--clock", choices=["wall", "virtual"], default="wall")
+    parser.add_argument(
+        "--engine-latencies",
+        help="file of 'm latency_ms' lines from the Rust engine (see docs/tutorial-comparison.md):"
+        " prints a two-sample Kolmogorov-Smirnov test against the exact Python latencies",
+    )
+    parser.add_argument(
+        "--keep-latencies", action="store_true", help="keep every run's exact latency in --json"
+    )
     parser.add_argument("--json", help="append one JSON object per m to this file")
     args = parser.parse_args()
 
@@ -248,6 +288,10 @@ def main():
             f"wall={row['wall_s']:.0f}s load={load_before:.2f}->{row['loadavg_1min_after']:.2f}",
             flush=True,
         )
+        if args.engine_latencies and row["exact_latencies_s"]:
+            ks_against_engine(row, args.engine_latencies)
+        if not args.keep_latencies:
+            del row["exact_latencies_s"]
         if args.json:
             with open(args.json, "a") as f:
                 f.write(json.dumps(row) + "\n")

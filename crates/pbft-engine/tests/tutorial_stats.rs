@@ -211,13 +211,17 @@ fn wilson_95(successes: u64, trials: u64) -> (f64, f64) {
 }
 
 /// The engine's side of `docs/tutorial-comparison.md`: the tutorial's `main()` config (seed 11),
-/// 20,000 trials at m ≤ 3 and 2,000 above. Prints Markdown rows; asserts nothing new.
+/// 20,000 trials at m ≤ 3 and 2,000 above. Prints Markdown rows; asserts nothing new. With
+/// `PBFT_ENGINE_LATENCIES=FILE` it also writes every successful run's latency as `m latency_ms`
+/// lines, which `scripts/compare_tutorial.py --engine-latencies FILE` compares with the Python's
+/// (two-sample Kolmogorov–Smirnov).
 /// `cargo test --release -p pbft-engine --test tutorial_stats -- --ignored --nocapture`
 #[test]
 #[ignore = "prints the figures of docs/tutorial-comparison.md; run in --release with --nocapture"]
 fn print_engine_figures_for_the_comparison() {
     println!("| m | trials | successes | rate [95% CI] | latency mean ± se (ms) | sd | p50 | p95 | messages |");
     println!("|---|---|---|---|---|---|---|---|---|");
+    let mut dump = String::new();
     for m in 0..=10u32 {
         let trials = if m <= 3 { 20_000 } else { 2_000 };
         let config = Config {
@@ -226,6 +230,9 @@ fn print_engine_figures_for_the_comparison() {
         };
         let runs: Vec<RunOutcome> = (0..trials).map(|t| run_once(&config, t).unwrap()).collect();
         let point = Point { config, runs };
+        for us in point.runs.iter().filter_map(|r| r.latency_us) {
+            dump.push_str(&format!("{m} {}.{:03}\n", us / 1000, us % 1000));
+        }
         let successes = point.successes();
         let (lo, hi) = wilson_95(successes, u64::from(trials));
         let messages =
@@ -248,5 +255,8 @@ fn print_engine_figures_for_the_comparison() {
             "| {m} | {trials} | {successes} | {:.4} [{lo:.4}, {hi:.4}] | {latency} | {messages:.1} |",
             successes as f64 / f64::from(trials)
         );
+    }
+    if let Ok(path) = std::env::var("PBFT_ENGINE_LATENCIES") {
+        std::fs::write(&path, dump).unwrap_or_else(|e| panic!("writing {path}: {e}"));
     }
 }
