@@ -330,3 +330,36 @@ fn layout_maps_pixels_back_to_counts() {
     }
     assert_eq!(layout.byzantine_at(layout.x_px.start - 1), None);
 }
+
+#[test]
+fn csv_and_json_have_one_row_per_point_with_the_cli_columns() {
+    let base = Config {
+        trials: 5,
+        ..Config::default()
+    };
+    let silent = Config {
+        strategy: Strategy::Silent,
+        ..base.clone()
+    };
+    let a = sweep(&base, &[0, 1, 2]);
+    let b = sweep(&silent, &[0, 1, 2]);
+    let rows: Vec<(&SweepPoint, &Config)> = a
+        .iter()
+        .map(|p| (p, &base))
+        .chain(b.iter().map(|p| (p, &silent)))
+        .collect();
+    let csv = pbft_charts::csv(&rows);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 1 + 6);
+    assert!(lines[0].starts_with("protocol,nodes,f,byzantine,strategy,seed,trials,successes"));
+    assert!(
+        lines[4].starts_with("tutorial,10,3,0,silent,"),
+        "{}",
+        lines[4]
+    );
+    let json = pbft_charts::json_lines(&rows);
+    assert_eq!(json.lines().count(), 6);
+    assert!(json
+        .lines()
+        .all(|l| l.starts_with("{\"protocol\":") && l.ends_with('}')));
+}
