@@ -176,6 +176,7 @@ pub fn app() -> Html {
                             s.config.nodes, scene.f, scene.quorum) }
                     </p>
                 </div>
+                <a class="view-link" href={crate::experiments::link_for(&s.config)}>{ "Experiments →" }</a>
                 <p class={classes!("status", frame.finished.then_some("done"))} role="status"
                    aria-live="polite" data-testid="status">{ &scene.status }</p>
             </header>

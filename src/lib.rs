@@ -12,6 +12,7 @@
 
 pub mod app;
 pub mod components;
+pub mod experiments;
 pub mod state;
 pub mod timeline;
 pub mod url;

@@ -1,0 +1,104 @@
+//! One chart of the experiment on a `<canvas>`: drawn by `pbft-charts` (the same code as
+//! `pbft-sim sweep --plot`) through plotters-canvas, redrawn whenever the results change (so
+//! points appear as they finish). The pointer's column picks a Byzantine count: hovering shows
+//! its numbers, a click opens one of its runs in the live view. A button saves the chart as PNG
+//! (`canvas.toDataURL()`).
+
+use super::download;
+use pbft_charts::plotters::prelude::*;
+use pbft_charts::{ChartData, PlotLayout, CHART_TITLES};
+use std::rc::Rc;
+use web_sys::HtmlCanvasElement;
+use yew::prelude::*;
+
+/// The canvas's drawing size in pixels (CSS scales it to the column's width).
+pub const WIDTH: u32 = 720;
+pub const HEIGHT: u32 = 400;
+
+/// The file-name stem and `data-chart` hook of each chart.
+pub const NAMES: [&str; 3] = ["latency", "success", "messages"];
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// 0 latency, 1 success and agreement, 2 messages.
+    pub which: usize,
+    pub data: Rc<ChartData>,
+    pub on_hover: Callback<Option<u32>>,
+    pub on_pick: Callback<u32>,
+}
+
+/// Draws chart `which` of `data` on `canvas`; the layout maps the pointer back to counts.
+fn draw(canvas: &HtmlCanvasElement, which: usize, data: &ChartData) -> Option<PlotLayout> {
+    let root =
+        plotters_canvas::CanvasBackend::with_canvas_object(canvas.clone())?.into_drawing_area();
+    root.fill(&WHITE).ok()?;
+    let layout = match which {
+        0 => pbft_charts::latency::draw(&root, data),
+        1 => pbft_charts::success::draw(&root, data),
+        _ => pbft_charts::messages::draw(&root, data),
+    }
+    .ok()?;
+    root.present().ok()?;
+    Some(layout)
+}
+
+#[function_component(ChartCanvas)]
+pub fn chart_canvas(p: &Props) -> Html {
+    let canvas = use_node_ref();
+    let layout = use_mut_ref(|| None::<PlotLayout>);
+    {
+        let (canvas, layout, which) = (canvas.clone(), layout.clone(), p.which);
+        use_effect_with(p.data.clone(), move |data| {
+            if let Some(el) = canvas.cast::<HtmlCanvasElement>() {
+                *layout.borrow_mut() = draw(&el, which, data);
+            }
+        });
+    }
+    // The Byzantine count whose column is under the pointer.
+    let column = {
+        let (canvas, layout) = (canvas.clone(), layout.clone());
+        move |e: &MouseEvent| -> Option<u32> {
+            let el = canvas.cast::<HtmlCanvasElement>()?;
+            let scale = f64::from(el.width()) / f64::from(el.client_width().max(1));
+            let x = (f64::from(e.offset_x()) * scale).round() as i32;
+            layout.borrow().as_ref()?.byzantine_at(x)
+        }
+    };
+    let onmousemove = {
+        let (column, hover) = (column.clone(), p.on_hover.clone());
+        Callback::from(move |e: MouseEvent| hover.emit(column(&e)))
+    };
+    let onclick = {
+        let pick = p.on_pick.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(m) = column(&e) {
+                pick.emit(m);
+            }
+        })
+    };
+    let onmouseleave = p.on_hover.reform(|_: MouseEvent| None);
+    let name = NAMES[p.which.min(2)];
+    let save = {
+        let canvas = canvas.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(url) = canvas
+                .cast::<HtmlCanvasElement>()
+                .and_then(|c| c.to_data_url().ok())
+            {
+                download(&format!("pbft-{name}.png"), &url);
+            }
+        })
+    };
+    html! {
+        <figure class="exp-chart">
+            <canvas ref={canvas} width={WIDTH.to_string()} height={HEIGHT.to_string()}
+                data-chart={name} role="img" aria-label={CHART_TITLES[p.which.min(2)]}
+                {onmousemove} {onmouseleave} {onclick} />
+            <figcaption>
+                <button class="small" onclick={save} data-testid={format!("png-{name}")}>
+                    { "Save PNG" }
+                </button>
+            </figcaption>
+        </figure>
+    }
+}

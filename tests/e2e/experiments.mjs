@@ -1,0 +1,132 @@
+// End-to-end test of the Experiments view (src/experiments/) on the release bundle in headless
+// Chromium, with the harness of run.mjs (`cargo xtask test` runs every tests/e2e/*.mjs).
+//
+// Checks: a small sweep from the URL runs to the end with its progress shown; the three canvases
+// are drawn (many non-white pixels); hovering a chart shows a point's numbers; the CSV export
+// holds one row per point and the JSON one line per point; the experiment is in the URL; and the
+// default sweep (n = 10, m 0..=9, 100 trials) finishes, its wall time printed for BENCHMARKS.md.
+// Screenshots go to target/e2e/.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, newPage, distDir, outDir } from './lib/harness.mjs';
+
+const shots = outDir('e2e');
+const server = await serve(distDir());
+const browser = await launch();
+const errors = [];
+let failed = false;
+
+async function check(name, body) {
+    const start = Date.now();
+    try {
+        await body();
+        console.log(`ok   ${name} (${Date.now() - start} ms)`);
+    } catch (e) {
+        failed = true;
+        console.error(`FAIL ${name}: ${e.stack || e}`);
+    }
+}
+
+/** Clicks Run and waits for the sweep to end; returns its wall time in ms (from the page). */
+async function runSweep(page, timeout = 60_000) {
+    await page.getByTestId('exp-run').click();
+    await page.waitForFunction(
+        () => document.querySelector('[data-testid=exp-status]')?.textContent.startsWith('Done'),
+        null,
+        { timeout },
+    );
+    return Number(await page.getByTestId('exp-status').getAttribute('data-elapsed-ms'));
+}
+
+/** Non-white pixels of each chart canvas. */
+const inkPerCanvas = (page) =>
+    page.evaluate(() =>
+        [...document.querySelectorAll('canvas[data-chart]')].map((c) => {
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let ink = 0;
+            for (let i = 0; i < d.length; i += 4) if (d[i] < 240 || d[i + 1] < 240 || d[i + 2] < 240) ink++;
+            return ink;
+        }),
+    );
+
+async function downloaded(page, testid) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+    return fs.readFileSync(await download.path(), 'utf8');
+}
+
+try {
+    await check('a small sweep runs, draws three charts and exports one row per point', async () => {
+        const page = await newPage(browser, { width: 1280, height: 900 }, errors);
+        await page.goto(`${server.base}?view=experiments&trials=20&byzantine=0..=6&compare=strategy%3Dsilent`);
+        await page.waitForSelector('canvas[data-chart]');
+        assert.equal(await page.locator('canvas[data-chart]').count(), 3);
+        const ms = await runSweep(page);
+        assert.ok(ms > 0, `elapsed ${ms}`);
+        const status = await page.getByTestId('exp-status').textContent();
+        assert.match(status, /Done: 280 runs/, status);
+        assert.equal(await page.getByTestId('exp-progress').getAttribute('value'), '280');
+        // Two series × 7 points in the table.
+        assert.equal(await page.locator('[data-testid=exp-table] tbody tr').count(), 14);
+        const ink = await inkPerCanvas(page);
+        assert.equal(ink.length, 3);
+        for (const [i, n] of ink.entries()) assert.ok(n > 2000, `canvas ${i} drawn (${n} non-white pixels)`);
+        // Hover the success chart over its middle: a point's numbers appear.
+        const box = await page.locator('canvas[data-chart=success]').boundingBox();
+        await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.5);
+        await page.waitForSelector('[data-testid=exp-details] li');
+        assert.match(await page.getByTestId('exp-details').textContent(), /success \d+\/20/);
+        const csv = (await downloaded(page, 'export-csv')).trim().split('\n');
+        assert.equal(csv.length, 1 + 14, 'a header and one row per point');
+        assert.match(csv[0], /^protocol,nodes,f,byzantine,strategy,seed,trials,successes,success_rate/);
+        assert.ok(csv.slice(1).every((l) => l.split(',').length === csv[0].split(',').length));
+        const json = (await downloaded(page, 'export-json')).trim().split('\n');
+        assert.equal(json.length, 14);
+        assert.equal(JSON.parse(json[7]).strategy, 'silent');
+        const url = new URL(page.url());
+        assert.equal(url.searchParams.get('byzantine'), '0..=6');
+        assert.equal(url.searchParams.get('trials'), '20');
+        assert.equal(url.searchParams.get('compare'), 'strategy=silent');
+        await page.screenshot({ path: path.join(shots, 'experiments-1280x900.png'), fullPage: true });
+        await page.close();
+    });
+
+    await check('the default sweep (n = 10, m 0..=9, 100 trials) finishes quickly', async () => {
+        const page = await newPage(browser, { width: 1280, height: 900 }, errors);
+        await page.goto(`${server.base}?view=experiments`);
+        await page.waitForSelector('canvas[data-chart]');
+        const times = [];
+        for (let i = 0; i < 3; i++) times.push(await runSweep(page));
+        const best = Math.min(...times);
+        console.log(`     default sweep in the page: ${times.map((t) => t.toFixed(1)).join(', ')} ms (best ${best.toFixed(1)} ms)`);
+        assert.equal(await page.locator('[data-testid=exp-table] tbody tr').count(), 10);
+        // Issue 5 §5 asks for <= 1 s; the bound here leaves room for a loaded CI machine.
+        assert.ok(best <= 3000, `default sweep took ${best} ms`);
+        await page.close();
+    });
+
+    await check('the live view links to the experiment with its scenario', async () => {
+        const page = await newPage(browser, { width: 1280, height: 800 }, errors);
+        await page.goto(`${server.base}?nodes=7&seed=3`);
+        await page.waitForSelector('.node');
+        await page.locator('a.view-link').click();
+        await page.waitForSelector('canvas[data-chart]');
+        const url = new URL(page.url());
+        assert.equal(url.searchParams.get('view'), 'experiments');
+        assert.equal(url.searchParams.get('nodes'), '7');
+        assert.equal(url.searchParams.get('seed'), '3');
+        await page.close();
+    });
+} finally {
+    await browser.close();
+    server.close();
+}
+
+if (errors.length) {
+    failed = true;
+    console.error(`FAIL no console errors:\n  ${errors.join('\n  ')}`);
+} else {
+    console.log('ok   no console errors');
+}
+process.exit(failed ? 1 : 0);
