@@ -518,7 +518,7 @@ fn check_probability(field: &'static str, value: f64) -> Result<(), ConfigError>
 
 fn check_timeout(field: &'static str, value: f64) -> Result<(), ConfigError> {
     // Below one microsecond the timeout would round to zero virtual time.
-    if !(value >= 0.001 && value <= MAX_TIMEOUT_MS) {
+    if !(0.001..=MAX_TIMEOUT_MS).contains(&value) {
         return Err(ConfigError::TimeoutOutOfRange {
             field,
             value,

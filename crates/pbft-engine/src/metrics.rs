@@ -4,7 +4,7 @@
 //! number. The ledger checks this at every honest commit, so a violation is caught even in a run
 //! that later times out.
 
-use crate::message::{Digest, NodeId, Phase, NULL_DIGEST};
+use crate::message::{Digest, NodeId, Phase};
 use crate::trace::EndReason;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -79,9 +79,10 @@ pub(crate) struct Ledger {
     pub safety_violation: bool,
     pub disagreement: bool,
     pub last_commit_us: Option<u64>,
-    /// PBFT: a node is done when it executed `requests` distinct requests (null requests and a
-    /// request assigned twice do not count), whatever their sequence numbers.
-    by_request: Option<Vec<BTreeSet<Digest>>>,
+    /// PBFT: the client's requests, and per node those it executed; a node is done when it
+    /// executed all of them, whatever their sequence numbers (null requests, digests a Byzantine
+    /// primary made up and requests assigned twice do not count).
+    by_request: Option<(BTreeSet<Digest>, Vec<BTreeSet<Digest>>)>,
     /// Honest nodes that must be done for success.
     needed: u32,
 }
@@ -109,10 +110,10 @@ impl Ledger {
     /// request. PBFT never waits for more than n − f replicas: up to f − m honest ones may be
     /// left behind by a partition or a Byzantine primary, and the paper brings them up to date by
     /// state transfer at the next checkpoint, which this model does not simulate.
-    pub fn by_request(honest: Vec<bool>, requests: u64) -> Ledger {
+    pub fn by_request(honest: Vec<bool>, requests: BTreeSet<Digest>) -> Ledger {
         let n = honest.len() as u32;
-        let mut ledger = Ledger::new(honest, requests);
-        ledger.by_request = Some(vec![BTreeSet::new(); n as usize]);
+        let mut ledger = Ledger::new(honest, requests.len() as u64);
+        ledger.by_request = Some((requests, vec![BTreeSet::new(); n as usize]));
         ledger.needed = ledger.honest_total.min(n - n.saturating_sub(1) / 3);
         ledger
     }
@@ -135,8 +136,8 @@ impl Ledger {
         }
         let done = match &mut self.by_request {
             None => (1..=self.requests).all(|s| self.committed[i].contains_key(&s)),
-            Some(sets) => {
-                digest != NULL_DIGEST
+            Some((requests, sets)) => {
+                requests.contains(&digest)
                     && sets[i].insert(digest)
                     && sets[i].len() as u64 == self.requests
             }

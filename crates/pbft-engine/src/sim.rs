@@ -15,7 +15,7 @@ pub mod signed;
 use crate::adversary::{adversary_in_run, Adversary, AdversaryCtx};
 use crate::config::{ms_to_us, Config, Processing, Protocol, Strategy};
 use crate::error::ConfigError;
-use crate::message::{Message, NodeId};
+use crate::message::{Digest, Message, NodeId};
 use crate::metrics::{Ledger, PhaseCounts, RunOutcome};
 use crate::network::{Fate, Network};
 use crate::node::{Dest, Input, NodeSnapshot, Output, Replica, TimerId};
@@ -189,7 +189,12 @@ impl Simulation {
         }
         let ledger = match config.protocol {
             Protocol::Tutorial => Ledger::new(honest.clone(), u64::from(config.requests)),
-            Protocol::Pbft => Ledger::by_request(honest.clone(), u64::from(config.requests)),
+            Protocol::Pbft => Ledger::by_request(
+                honest.clone(),
+                (1..=u64::from(config.requests))
+                    .map(|k| Digest::of(payload(k).as_bytes()))
+                    .collect(),
+            ),
         };
         Ok(Simulation {
             nodes,

@@ -50,6 +50,8 @@ fn scenario(nodes: u32, m: u32, strategy: Strategy, net: Net, trial: u32) -> Con
         checkpoint_interval: 2,
         slow_ms: 60.0,
         seed: 0x5eed_0000 + u64::from(nodes) * 1000 + u64::from(m),
+        // Long enough for several view changes with doubling timers.
+        timeout_ms: 60_000.0,
         ..Config::for_protocol(Protocol::Pbft)
     };
     match net {
@@ -63,7 +65,7 @@ fn scenario(nodes: u32, m: u32, strategy: Strategy, net: Net, trial: u32) -> Con
             let a = trial % nodes;
             let b = (trial * 7 + 3) % nodes;
             let mut cut = vec![a];
-            if b != a && trial % 2 == 0 {
+            if b != a && trial.is_multiple_of(2) {
                 cut.push(b);
             }
             cfg.partitions = vec![Partition {
@@ -105,7 +107,11 @@ fn run_checked(cfg: &Config, trial: u32) -> (RunOutcome, bool) {
                 }
                 TraceKind::ViewChange { node, view } | TraceKind::NewView { node, view } => {
                     let last = views.entry(node).or_insert(0);
-                    assert!(view >= *last, "node {node}'s view went from {last} back to {view}\n{}", ctx());
+                    assert!(
+                        view >= *last,
+                        "node {node}'s view went from {last} back to {view}\n{}",
+                        ctx()
+                    );
                     *last = view;
                 }
                 _ => {}
@@ -125,7 +131,12 @@ fn clusters() -> Vec<(u32, u32)> {
 fn safety_with_m_at_most_f_for_every_strategy_and_network() {
     let mut runs = 0;
     for strategy in STRATEGIES {
-        for net in [Net::Clean, Net::Lossy, Net::ReorderDuplicate, Net::HealingPartition] {
+        for net in [
+            Net::Clean,
+            Net::Lossy,
+            Net::ReorderDuplicate,
+            Net::HealingPartition,
+        ] {
             for (nodes, m) in clusters() {
                 for trial in 0..seeds() {
                     let cfg = scenario(nodes, m, strategy, net, trial);

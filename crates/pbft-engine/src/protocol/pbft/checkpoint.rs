@@ -34,7 +34,7 @@ impl PbftReplica {
         }
         let quorum = self.quorum();
         let tally = self.checkpoints.entry((seq, state)).or_default();
-        if tally.add(msg) && tally.len() >= quorum {
+        if tally.add(msg, quorum) && tally.len() >= quorum {
             let proof = tally.msgs.clone();
             self.make_stable(seq, proof, out);
         }
@@ -81,7 +81,7 @@ pub(crate) fn checkpoint_proven(
                 if s == seq && m.signer() < nodes && state.is_none_or(|x| x == d) =>
             {
                 state = Some(d);
-                tally.add(m);
+                tally.add(m, 0);
             }
             _ => return None,
         }

@@ -71,12 +71,47 @@ pub(crate) struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, msg: &Signed) -> bool {
+    /// Counts `msg`'s signer; keeps the message itself while fewer than `keep` are kept (a
+    /// certificate needs that many). Returns whether the signer is new.
+    fn add(&mut self, msg: &Signed, keep: u32) -> bool {
         let new = self.voters.insert(msg.signer());
-        if new {
+        if new && (self.msgs.len() as u32) < keep {
             self.msgs.push(msg.clone());
         }
         new
+    }
+}
+
+/// Votes at one sequence number by (view, digest). Almost always one entry, so a short list
+/// beats a map keyed by 40 bytes.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Tallies(Vec<(u64, Digest, Tally)>);
+
+impl Tallies {
+    fn add(&mut self, view: u64, digest: Digest, msg: &Signed, keep: u32) -> bool {
+        let i = match self
+            .0
+            .iter()
+            .position(|(v, d, _)| *v == view && *d == digest)
+        {
+            Some(i) => i,
+            None => {
+                self.0.push((view, digest, Tally::default()));
+                self.0.len() - 1
+            }
+        };
+        self.0[i].2.add(msg, keep)
+    }
+
+    fn get(&self, view: u64, digest: Digest) -> Option<&Tally> {
+        self.0
+            .iter()
+            .find(|(v, d, _)| *v == view && *d == digest)
+            .map(|(_, _, t)| t)
+    }
+
+    fn count(&self, view: u64, digest: Digest) -> u32 {
+        self.get(view, digest).map_or(0, |t| t.voters.len())
     }
 }
 
@@ -88,9 +123,9 @@ pub(crate) struct Slot {
     /// The PRE-PREPARE accepted in `view`, signed by its primary.
     pre_prepare: Option<Signed>,
     /// PREPAREs by (view, digest), from backups.
-    prepares: BTreeMap<(u64, Digest), Tally>,
+    prepares: Tallies,
     /// COMMITs by (view, digest).
-    commits: BTreeMap<(u64, Digest), Tally>,
+    commits: Tallies,
     /// COMMIT already sent in `view`.
     commit_sent: bool,
     /// The prepared certificate of the highest view this replica prepared in.
@@ -274,14 +309,17 @@ impl Replica for PbftReplica {
     }
 
     fn snapshot(&self) -> NodeSnapshot {
-        let votes = |t: &BTreeMap<(u64, Digest), Tally>, view: u64| {
-            t.iter()
-                .filter(|((v, _), _)| *v == view)
-                .map(|(&(_, digest), tally)| Votes {
-                    digest,
-                    voters: tally.voters.to_vec(),
-                })
-                .collect::<Vec<_>>()
+        let votes = |t: &Tallies, view: u64| {
+            let mut v: Vec<Votes> =
+                t.0.iter()
+                    .filter(|(v, _, _)| *v == view)
+                    .map(|&(_, digest, ref tally)| Votes {
+                        digest,
+                        voters: tally.voters.to_vec(),
+                    })
+                    .collect();
+            v.sort_by_key(|v| v.digest);
+            v
         };
         let slots = self
             .log

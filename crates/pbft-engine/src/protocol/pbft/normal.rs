@@ -13,6 +13,9 @@
 //!   executed before (a retransmission, or one assigned twice) gets its cached reply again.
 
 use super::{PbftReplica, RequestBody, Tally, VIEW_TIMER};
+
+/// Signed COMMITs are never relayed, so only their signers are kept.
+const KEEP_COMMITS: u32 = 0;
 use crate::message::{Digest, Message, PreparedCert, NULL_DIGEST};
 use crate::node::{Dest, Output};
 use crate::sim::signed::Signed;
@@ -100,8 +103,9 @@ impl PbftReplica {
         slot.commit_sent = false;
         if self.primary_of(view) != self.id {
             let own = self.multicast(Message::Prepare { view, seq, digest }, out);
+            let keep = 2 * self.f;
             let slot = self.log.entry(seq).or_default();
-            slot.prepares.entry((view, digest)).or_default().add(&own);
+            slot.prepares.add(view, digest, &own, keep);
         }
         self.check(seq, out);
     }
@@ -113,8 +117,9 @@ impl PbftReplica {
         if view < self.view || msg.signer() == self.primary_of(view) || !self.in_window(seq) {
             return;
         }
+        let keep = 2 * self.f;
         let slot = self.log.entry(seq).or_default();
-        if slot.prepares.entry((view, digest)).or_default().add(msg) {
+        if slot.prepares.add(view, digest, msg, keep) {
             self.check(seq, out);
         }
     }
@@ -128,28 +133,34 @@ impl PbftReplica {
             return;
         }
         let slot = self.log.entry(seq).or_default();
-        if slot.commits.entry((view, digest)).or_default().add(msg) {
+        if slot.commits.add(view, digest, msg, KEEP_COMMITS) {
             self.check(seq, out);
         }
     }
 
-    /// Moves `seq` as far as its votes allow: prepared → COMMIT; committed-local → execute.
+    /// Moves `seq` as far as its votes allow: prepared → COMMIT; committed-local → execute. A
+    /// replica that already executed `seq` still prepares and commits it in a new view, so that
+    /// replicas which had not can gather their quorums there.
     pub(crate) fn check(&mut self, seq: u64, out: &mut Vec<Output>) {
         let (quorum, prepare_quorum) = (self.quorum(), 2 * self.f);
+        let Some(slot) = self.log.get_mut(&seq) else {
+            return;
+        };
+        // A commit certificate of any view decides the slot.
+        if slot.committed.is_none() {
+            if let Some(&(_, d, _)) = slot
+                .commits
+                .0
+                .iter()
+                .find(|(_, _, t)| t.voters.len() >= quorum)
+            {
+                slot.committed = Some(d);
+                self.execute(out);
+            }
+        }
         let Some(slot) = self.log.get(&seq) else {
             return;
         };
-        if slot.committed.is_some() {
-            return;
-        }
-        // A commit certificate of any view decides the slot.
-        if let Some((&(_, d), _)) = slot.commits.iter().find(|(_, t)| t.voters.len() >= quorum) {
-            if let Some(s) = self.log.get_mut(&seq) {
-                s.committed = Some(d);
-            }
-            self.execute(out);
-            return;
-        }
         let view = slot.view;
         if self.changing || view != self.view {
             return;
@@ -157,30 +168,25 @@ impl PbftReplica {
         let Some(digest) = slot.digest() else {
             return;
         };
-        let prepared = slot
-            .prepares
-            .get(&(view, digest))
-            .is_some_and(|t| t.voters.len() >= prepare_quorum);
-        if !prepared {
+        if slot.prepares.count(view, digest) < prepare_quorum {
             return;
         }
         if !slot.commit_sent {
             let cert = PreparedCert {
                 pre_prepare: slot.pre_prepare.clone().expect("checked above"),
-                prepares: slot.prepares[&(view, digest)].msgs[..prepare_quorum as usize].to_vec(),
+                prepares: slot
+                    .prepares
+                    .get(view, digest)
+                    .map_or_else(Vec::new, |t| t.msgs[..prepare_quorum as usize].to_vec()),
             };
             let own = self.multicast(Message::Commit { view, seq, digest }, out);
             let slot = self.log.get_mut(&seq).expect("checked above");
             slot.prepared = Some(cert);
             slot.commit_sent = true;
-            slot.commits.entry((view, digest)).or_default().add(&own);
+            slot.commits.add(view, digest, &own, KEEP_COMMITS);
         }
         let slot = self.log.get_mut(&seq).expect("checked above");
-        let commits = slot
-            .commits
-            .get(&(view, digest))
-            .map_or(0, |t| t.voters.len());
-        if commits >= quorum {
+        if slot.committed.is_none() && slot.commits.count(view, digest) >= quorum {
             slot.committed = Some(digest);
             self.execute(out);
         }
@@ -207,7 +213,7 @@ impl PbftReplica {
                 }
                 progressed = true;
             }
-            if seq % self.params.checkpoint_interval == 0 {
+            if seq.is_multiple_of(self.params.checkpoint_interval) {
                 self.send_checkpoint(seq, out);
             }
         }
