@@ -2,9 +2,10 @@
 //! in seconds on a fresh machine).
 //!
 //! - `cargo xtask serve [trunk args…]`: install whatever is missing, then `trunk serve`.
-//! - `cargo xtask test [--no-setup]`: install whatever is missing, then run every check in order
-//!   (format, clippy, native tests, wasm tests in Node.js and Chromium, release build, end-to-end
-//!   tests), stopping at the first failure.
+//! - `cargo xtask test [--no-setup] [--keep-going]`: install whatever is missing, then run every
+//!   check in order (format, clippy, native tests, wasm tests in Node.js and Chromium, release
+//!   build, end-to-end tests), stopping at the first failure (or, with `--keep-going`, running
+//!   them all and listing the failures).
 //! - `cargo xtask setup`: only the idempotent set-up.
 //!
 //! Set-up is idempotent: each step checks first and installs only what is missing, so with
@@ -22,7 +23,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   serve [ARGS…]      set up, then `trunk serve ARGS…` (for example `--port 8081 --open`)
-  test [--no-setup]  set up, then run every test, stopping at the first failure
+  test [OPTIONS]     set up, then run every test, stopping at the first failure
+                     --no-setup    skip the set-up
+                     --keep-going  run every step even after a failure, list failures at the end
   setup              install whatever is missing (wasm target, wasm-bindgen-cli, trunk,
                      wasm-opt, Chromium + chromedriver) and nothing else";
 
@@ -38,11 +41,18 @@ fn main() -> ExitCode {
         "setup" => setup::run(&ctx),
         "serve" => setup::run(&ctx).and_then(|()| serve(&ctx, rest)),
         "test" => {
-            let no_setup = rest.iter().any(|a| a == "--no-setup");
-            if let Some(bad) = rest.iter().find(|a| *a != "--no-setup") {
+            let known = ["--no-setup", "--keep-going"];
+            if let Some(bad) = rest.iter().find(|a| !known.contains(&a.as_str())) {
                 Err(format!("unknown option `{bad}` for `test`\n{USAGE}"))
             } else {
-                return test::run(&ctx, no_setup);
+                let has = |flag: &str| rest.iter().any(|a| a == flag);
+                return test::run(
+                    &ctx,
+                    test::Options {
+                        setup: !has("--no-setup"),
+                        keep_going: has("--keep-going"),
+                    },
+                );
             }
         }
         "help" | "-h" | "--help" => {

@@ -31,56 +31,76 @@ const STEPS: &[(&str, Step)] = &[
     ("end-to-end tests", end_to_end),
 ];
 
-pub fn run(ctx: &Ctx, no_setup: bool) -> ExitCode {
+pub struct Options {
+    /// Run the set-up first (`--no-setup` turns it off).
+    pub setup: bool,
+    /// Run every step even after a failure (`--keep-going`), for a full picture locally.
+    pub keep_going: bool,
+}
+
+pub fn run(ctx: &Ctx, options: Options) -> ExitCode {
     let start = Instant::now();
     let (mut passed, mut skipped) = (0, 0);
-    let summary = |passed: u32, failed: u32, skipped: u32| {
+    let mut failed: Vec<&str> = Vec::new();
+    let summary = |passed: usize, failed: &[&str], skipped: usize| {
         println!(
-            "xtask: {passed} passed, {failed} failed, {skipped} skipped (steps) in {}",
+            "xtask: {passed} passed, {} failed, {skipped} skipped (steps) in {}",
+            failed.len(),
             secs(start)
         );
     };
-    if !no_setup {
+    if options.setup {
         if let Err(e) = setup::run(ctx) {
             eprintln!("xtask: FAILED at step `set-up`: {e}");
-            summary(passed, 1, 0);
+            summary(passed, &["set-up"], 0);
             return ExitCode::FAILURE;
         }
         passed += 1;
     }
+    let total = STEPS.len();
     for (i, (name, step)) in STEPS.iter().enumerate() {
         let step_start = Instant::now();
-        println!("\nxtask: [{}/{}] {name}", i + 1, STEPS.len());
+        println!("\nxtask: [{}/{total}] {name}", i + 1);
         match step(ctx) {
             Ok(Outcome::Passed) => {
                 passed += 1;
                 println!(
-                    "xtask: [{}/{}] {name}: ok ({})",
+                    "xtask: [{}/{total}] {name}: ok ({})",
                     i + 1,
-                    STEPS.len(),
                     secs(step_start)
                 );
             }
             Ok(Outcome::Skipped(why)) => {
                 skipped += 1;
-                println!("xtask: [{}/{}] {name}: skipped: {why}", i + 1, STEPS.len());
+                println!("xtask: [{}/{total}] {name}: skipped: {why}", i + 1);
             }
             Err(e) => {
                 eprintln!(
                     "\nxtask: FAILED at step `{name}` after {}: {e}",
                     secs(step_start)
                 );
-                eprintln!(
-                    "xtask: fix it and rerun `cargo xtask test` (add --no-setup to skip set-up)"
-                );
-                summary(passed, 1, skipped);
-                return ExitCode::FAILURE;
+                failed.push(name);
+                if !options.keep_going {
+                    eprintln!(
+                        "xtask: fix it and rerun `cargo xtask test` \
+                         (--no-setup skips set-up, --keep-going runs the other steps too)"
+                    );
+                    summary(passed, &failed, skipped);
+                    return ExitCode::FAILURE;
+                }
             }
         }
     }
     println!();
-    summary(passed, 0, skipped);
-    ExitCode::SUCCESS
+    if !failed.is_empty() {
+        eprintln!("xtask: failed steps: {}", failed.join(", "));
+    }
+    summary(passed, &failed, skipped);
+    if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 fn passed(result: Result<(), String>) -> Result<Outcome, String> {
