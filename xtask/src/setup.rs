@@ -195,7 +195,7 @@ fn system_packages() -> Result<(), String> {
         cmd
     };
     run_plain("apt-get update", &mut apt(&["update", "-q"]))?;
-    let mut install = apt(&["install", "-y", "-q", "--no-install-recommends"]);
+    let mut install = apt(&["install", "-y", "-q"]);
     install.args(&missing);
     run_plain("apt-get install", &mut install)?;
     step(
