@@ -148,7 +148,7 @@ async def run_point(tut, recorder, m, trials, base_seed, n, timeout_s):
     net_cfg = tut.NetConfig(min_delay_ms=5, max_delay_ms=35, drop_prob=0.0, reorder_prob=0.05)
     latencies = []
     exact = []
-    messages = 0
+    messages = []
     successes = agreements = 0
     primary_byzantine_failures = 0
     mismatches = 0  # runs whose outcome is not "success iff node 0 is honest"
@@ -157,7 +157,7 @@ async def run_point(tut, recorder, m, trials, base_seed, n, timeout_s):
             n=n, malicious=m, net_cfg=net_cfg, timeout_s=timeout_s, seed=base_seed + 1000 * m + t
         )
         primary_honest = 0 not in out["mal_set"]
-        messages += recorder.messages
+        messages.append(recorder.messages)
         if out["success"]:
             successes += 1
             latencies.append(out["latency_s"])
@@ -193,7 +193,8 @@ async def run_point(tut, recorder, m, trials, base_seed, n, timeout_s):
         "exact_latency_s_stderr": exact_std / math.sqrt(len(exact)) if exact_std else None,
         "exact_latency_s_p50": percentile(exact, 0.50),
         "exact_latency_s_p95": percentile(exact, 0.95),
-        "messages_mean": messages / trials,
+        "messages_mean": statistics.fmean(messages),
+        "messages_std": statistics.stdev(messages) if trials > 1 else None,
         "failures_with_byzantine_primary": primary_byzantine_failures,
         "runs_where_success_differs_from_primary_honest": mismatches,
         "base_seed": base_seed,
@@ -283,7 +284,7 @@ def main():
             f"p95={fmt(row['latency_s_p95'])} exact_mean={fmt(row['exact_latency_s_mean'])} "
             f"exact_se={fmt(row['exact_latency_s_stderr'])} exact_p50={fmt(row['exact_latency_s_p50'])} "
             f"exact_p95={fmt(row['exact_latency_s_p95'])} agreements={row['agreements']} "
-            f"messages={row['messages_mean']:.1f} "
+            f"messages={row['messages_mean']:.2f} (sd {fmt(row['messages_std'])}) "
             f"mismatch_vs_primary_honest={row['runs_where_success_differs_from_primary_honest']} "
             f"wall={row['wall_s']:.0f}s load={load_before:.2f}->{row['loadavg_1min_after']:.2f}",
             flush=True,

@@ -17,7 +17,8 @@ const SEED: u64 = 20_261_122;
 
 /// Reference: the tutorial's Python, m = 0, on a virtual-clock event loop (the code unchanged; the
 /// loop's clock jumps to the next timer instead of sleeping, so the machine's speed and load do
-/// not enter). `python3 scripts/compare_tutorial.py --clock virtual --m 0 --trials 4000`:
+/// not enter). `python3 scripts/compare_tutorial.py --clock virtual --m 0 --trials 4000` (base
+/// seed 20260):
 /// mean of `latency_s` over 4,000 successful runs and its standard error, in ms.
 const PY_VIRTUAL_MEAN_MS: f64 = 213.715;
 const PY_VIRTUAL_STDERR_MS: f64 = 0.146;
@@ -28,7 +29,8 @@ const PY_VIRTUAL_STDERR_MS: f64 = 0.146;
 const PY_POLLING_OFFSET_MS: f64 = 2.5;
 /// The same script on asyncio's real event loop (`--clock wall`, 1,000 runs, mean and standard
 /// error): real sleeps overshoot (epoll timeouts are whole milliseconds, the interpreter takes its
-/// time) and a loaded machine adds more, so this can only be an upper bound for the model.
+/// time) and a loaded machine adds more (229–247 ms over three runs at load 2–7), so this can only
+/// be an upper bound for the model.
 const PY_WALL_MEAN_MS: f64 = 232.2;
 const PY_WALL_STDERR_MS: f64 = 0.62;
 
