@@ -298,6 +298,17 @@ impl Simulation {
         self.outcome.as_ref()
     }
 
+    /// Replicas: ids `0..replicas()`.
+    pub fn replicas(&self) -> u32 {
+        self.replicas
+    }
+
+    /// Client endpoints, after the replicas (PBFT: one client, id `replicas()`; none for the
+    /// tutorial). They appear in traces as senders of REQUEST and receivers of REPLY.
+    pub fn clients(&self) -> std::ops::Range<NodeId> {
+        self.replicas..self.nodes.len() as NodeId
+    }
+
     pub fn byzantine_nodes(&self) -> &[NodeId] {
         &self.byzantine_nodes
     }

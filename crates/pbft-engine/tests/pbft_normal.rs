@@ -98,6 +98,48 @@ fn successive_faulty_primaries_double_the_timeout() {
 }
 
 #[test]
+fn a_slow_primary_delays_everything_by_its_extra_delay() {
+    // The slow primary's PRE-PREPARE takes δ + S; the 2f + 1 backups' COMMITs and REPLYs suffice
+    // without its slow ones: commit at 4δ + S, client acceptance at 5δ + S.
+    let cfg = Config {
+        byzantine_nodes: Some(vec![0]),
+        strategy: pbft_engine::Strategy::Slow,
+        slow_ms: 100.0,
+        ..pbft(4, 10.0)
+    };
+    let out = run(&cfg, 0);
+    assert_eq!(out.client_latency_us, Some(150_000), "{cfg:?}");
+    assert_eq!(out.view_changes, 0, "T = 8(δ + S) leaves room: {cfg:?}");
+}
+
+#[test]
+fn same_config_and_trial_give_the_same_trace() {
+    let cfg = Config {
+        nodes: 7,
+        byzantine: 2,
+        strategy: pbft_engine::Strategy::Equivocate,
+        requests: 3,
+        drop: 0.05,
+        duplicate: 0.1,
+        reorder: 0.2,
+        ..Config::for_protocol(Protocol::Pbft)
+    };
+    let hash = |trial| {
+        let mut sim = Simulation::new(&cfg, trial).unwrap().with_trace(true);
+        assert_eq!((sim.replicas(), sim.clients()), (7, 7..8));
+        let mut events = Vec::new();
+        while let Some(step) = sim.step() {
+            events.extend_from_slice(step);
+        }
+        pbft_engine::trace_hash(&events)
+    };
+    for trial in 0..5 {
+        assert_eq!(hash(trial), hash(trial), "trial {trial}, {cfg:?}");
+    }
+    assert_ne!(hash(0), hash(1));
+}
+
+#[test]
 fn sequential_processing_also_commits() {
     for trial in 0..20 {
         let cfg = Config {
