@@ -20,12 +20,14 @@ pub fn run(ctx: &Ctx) -> Result<(), String> {
     let start = Instant::now();
     println!("xtask: set-up (installs only what is missing)");
     wasm_target(ctx)?;
+    components(ctx)?;
     fetch_crates(ctx)?;
     let wasm_bindgen = wasm_bindgen_cli(ctx)?;
     trunk(ctx)?;
     system_packages()?;
-    npm_tools(ctx)?;
-    trunk_toml_matches(ctx, &wasm_bindgen)?;
+    let binaryen = binaryen_major(ctx)?;
+    npm_tools(ctx, &binaryen)?;
+    trunk_toml_matches(ctx, &wasm_bindgen, &binaryen)?;
     println!("xtask: set-up done in {}", secs(start));
     Ok(())
 }
@@ -50,6 +52,34 @@ fn wasm_target(ctx: &Ctx) -> Result<(), String> {
     ctx.run(
         "rustup target add",
         Command::new("rustup").args(["target", "add", WASM_TARGET]),
+    )
+}
+
+/// rustfmt and clippy come with rustup's default profile, but not with `--profile minimal`.
+fn components(ctx: &Ctx) -> Result<(), String> {
+    let works = |sub: &str| {
+        ctx.cargo(&[sub, "--version"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let missing: Vec<&str> = [("fmt", "rustfmt"), ("clippy", "clippy")]
+        .into_iter()
+        .filter(|(sub, _)| !works(sub))
+        .map(|(_, component)| component)
+        .collect();
+    if missing.is_empty() {
+        step("rust components", "rustfmt, clippy present");
+        return Ok(());
+    }
+    step(
+        "rust components",
+        &format!("missing {}, adding", missing.join(", ")),
+    );
+    ctx.run(
+        "rustup component add",
+        Command::new("rustup")
+            .args(["component", "add"])
+            .args(&missing),
     )
 }
 
@@ -237,43 +267,35 @@ fn run_plain(what: &str, cmd: &mut Command) -> Result<(), String> {
 
 /// The repository's npm packages (binaryen's wasm-opt, and whatever the web app's end-to-end
 /// tests add to package.json) into `node_modules/`, which `Ctx` puts on PATH.
-fn npm_tools(ctx: &Ctx) -> Result<(), String> {
-    if !ctx.root.join("package.json").exists() {
-        return Err("package.json is missing (it pins binaryen for wasm-opt)".into());
-    }
-    let wasm_opt = output_line("wasm-opt", &["--version"]);
-    let wasm_opt_ok = wasm_opt
-        .as_deref()
-        .is_some_and(|v| v.contains("version 132"));
-    // Every dependency package.json names must resolve from the repository root.
-    let script = "const p=require('./package.json');\
-        for (const d of Object.keys({...p.dependencies,...p.devDependencies})) \
-        require.resolve(d + '/package.json');";
-    let deps_ok = Command::new("node")
+fn npm_tools(ctx: &Ctx, binaryen: &str) -> Result<(), String> {
+    // Every package.json dependency must be installed (at exactly its version when it names
+    // one); one `node` call, much quicker than running the wasm-opt wrapper.
+    let script = r#"const fs = require('fs'), p = require('./package.json'), bad = [];
+        for (const [d, want] of Object.entries({...p.dependencies, ...p.devDependencies})) {
+            let v;
+            try { v = JSON.parse(fs.readFileSync('node_modules/' + d + '/package.json')).version; }
+            catch { bad.push(d + ' missing'); continue; }
+            if (/^\d+\.\d+\.\d+$/.test(want) && v !== want) bad.push(`${d} ${v}, want ${want}`);
+        }
+        if (!fs.existsSync('node_modules/.bin/wasm-opt')) bad.push('node_modules/.bin/wasm-opt missing');
+        console.log(bad.join(', '));"#;
+    let problems = Command::new("node")
         .args(["-e", script])
         .current_dir(&ctx.root)
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if wasm_opt_ok && deps_ok {
+        .output()
+        .map_err(|e| format!("node: {e}"))?;
+    let problems = String::from_utf8_lossy(&problems.stdout).trim().to_string();
+    if problems.is_empty() {
         step(
             "npm packages",
-            &format!("node_modules up to date ({})", wasm_opt.unwrap_or_default()),
+            "node_modules matches package.json (wasm-opt from binaryen)",
         );
         return Ok(());
     }
     let ci = ctx.root.join("package-lock.json").exists();
     step(
         "npm packages",
-        &format!(
-            "{}: npm {}",
-            if wasm_opt_ok {
-                "a package.json dependency is missing"
-            } else {
-                "wasm-opt version 132 missing"
-            },
-            if ci { "ci" } else { "install" }
-        ),
+        &format!("{problems}: npm {}", if ci { "ci" } else { "install" }),
     );
     let start = Instant::now();
     let mut npm = Command::new("npm");
@@ -282,7 +304,7 @@ fn npm_tools(ctx: &Ctx) -> Result<(), String> {
         .current_dir(&ctx.root);
     run_plain("npm", &mut npm)?;
     match output_line("wasm-opt", &["--version"]) {
-        Some(v) if v.contains("version 132") => {
+        Some(v) if v.contains(&format!("version {binaryen}")) => {
             step("npm packages", &format!("{v} installed in {}", secs(start)));
             Ok(())
         }
@@ -292,8 +314,28 @@ fn npm_tools(ctx: &Ctx) -> Result<(), String> {
     }
 }
 
+/// The major version of binaryen package.json pins (`"binaryen": "132.0.0"` gives `132`): wasm-opt
+/// reports it as `version 132`, and Trunk.toml must ask for `version_132`.
+fn binaryen_major(ctx: &Ctx) -> Result<String, String> {
+    let text = std::fs::read_to_string(ctx.root.join("package.json"))
+        .map_err(|e| format!("cannot read package.json (it pins binaryen for wasm-opt): {e}"))?;
+    let after = text
+        .split_once("\"binaryen\"")
+        .and_then(|(_, rest)| rest.split_once(':'))
+        .map(|(_, rest)| rest.trim_start().trim_start_matches('"'))
+        .ok_or("package.json has no \"binaryen\" dependency (trunk needs its wasm-opt)")?;
+    let major: String = after.chars().take_while(char::is_ascii_digit).collect();
+    if major.is_empty() {
+        return Err(format!(
+            "package.json pins binaryen to {:?}; use an exact version such as \"132.0.0\"",
+            after.split('"').next().unwrap_or_default()
+        ));
+    }
+    Ok(major)
+}
+
 /// trunk runs offline only if Trunk.toml names the exact tool versions installed above.
-fn trunk_toml_matches(ctx: &Ctx, wasm_bindgen: &str) -> Result<(), String> {
+fn trunk_toml_matches(ctx: &Ctx, wasm_bindgen: &str, binaryen: &str) -> Result<(), String> {
     let path = ctx.root.join("Trunk.toml");
     let text =
         std::fs::read_to_string(&path).map_err(|e| format!("cannot read Trunk.toml: {e}"))?;
@@ -305,20 +347,20 @@ fn trunk_toml_matches(ctx: &Ctx, wasm_bindgen: &str) -> Result<(), String> {
     };
     let checks = [
         ("wasm_bindgen", wasm_bindgen.to_string()),
-        ("wasm_opt", "version_132".to_string()),
+        ("wasm_opt", format!("version_{binaryen}")),
     ];
     for (key, want) in checks {
         if value(key).as_deref() != Some(want.as_str()) {
             return Err(format!(
-                "Trunk.toml [tools] {key} is {:?} but the installed tool is {want:?} \
+                "Trunk.toml [tools] {key} is {} but the installed tool is {want:?} \
                  (Cargo.lock / package.json); set `{key} = \"{want}\"` so trunk never downloads",
-                value(key)
+                value(key).map_or("missing".to_string(), |v| format!("{v:?}"))
             ));
         }
     }
     step(
         "Trunk.toml",
-        &format!("pins wasm_bindgen {wasm_bindgen}, wasm_opt version_132"),
+        &format!("pins wasm_bindgen {wasm_bindgen}, wasm_opt version_{binaryen}"),
     );
     Ok(())
 }
