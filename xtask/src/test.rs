@@ -111,19 +111,23 @@ fn format(ctx: &Ctx) -> Result<Outcome, String> {
     passed(ctx.run("format", &mut ctx.cargo(&["fmt", "--all", "--", "--check"])))
 }
 
-/// Every package and target (tests, examples, benches) natively, warnings as errors.
+/// Every package and target (tests, examples, benches) natively, warnings as errors; then the
+/// web app again for wasm32, where its browser-only code (`cfg(target_arch = "wasm32")`) lives.
 fn clippy(ctx: &Ctx) -> Result<Outcome, String> {
-    passed(ctx.run(
+    let deny = ["--", "-D", "warnings"];
+    let mut native = ctx.cargo(&["clippy", "--workspace", "--all-targets"]);
+    native.args(deny);
+    ctx.run("clippy", &mut native)?;
+    let mut wasm = ctx.cargo(&[
         "clippy",
-        &mut ctx.cargo(&[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]),
-    ))
+        "-p",
+        "pbft-web",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+    ]);
+    wasm.args(deny);
+    passed(ctx.run("clippy (wasm32)", &mut wasm))
 }
 
 /// Unit, integration, property and doc tests of every package on the host. The web app's
