@@ -9,37 +9,28 @@
 //! inbox and a handler that sends stays busy until every message it sent has been delivered or
 //! dropped (`await self.net.broadcast(...)` gathers one task per destination).
 
-#[path = "signed.rs"]
+mod lifecycle;
 pub mod signed;
 
-use crate::adversary::{adversary_in_run, Adversary, AdversaryCtx};
-use crate::config::{ms_to_us, Config, Processing, Protocol, Strategy};
+pub(crate) use lifecycle::payload;
+
+use crate::adversary::{Adversary, AdversaryCtx};
+use crate::config::{Config, Processing, Protocol};
 use crate::error::ConfigError;
-use crate::message::{Digest, Message, NodeId};
+use crate::message::{Message, NodeId};
 use crate::metrics::{Ledger, PhaseCounts, RunOutcome};
 use crate::network::{Fate, Network};
 use crate::node::{Dest, Input, NodeSnapshot, Output, Replica, TimerId};
-use crate::protocol::pbft::{PbftClient, PbftParams, PbftReplica};
-use crate::protocol::tutorial::{TutorialNode, PRIMARY};
+use crate::protocol::tutorial::PRIMARY;
 use crate::queue::EventQueue;
-use crate::rng::{RunKey, Stream};
 use crate::trace::{EndReason, TraceEvent, TraceKind};
-use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use signed::{Signed, Signer};
+use signed::Signed;
 use std::collections::{BTreeMap, VecDeque};
 
 /// The tutorial's payload (`run_single_consensus(payload="tx: pay Alice->Bob 5")`); request k > 1
 /// appends ` #k` so every request has its own digest.
 pub const PAYLOAD: &str = "tx: pay Alice->Bob 5";
-
-pub(crate) fn payload(seq: u64) -> String {
-    if seq == 1 {
-        PAYLOAD.to_string()
-    } else {
-        format!("{PAYLOAD} #{seq}")
-    }
-}
 
 enum Event {
     Propose {
@@ -124,108 +115,6 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    /// Trial `trial` of `config` (validated first; nothing is built from a bad config).
-    pub fn new(config: &Config, trial: u32) -> Result<Simulation, ConfigError> {
-        config.validate()?;
-        let key = RunKey::new(config.seed, config.byzantine_count(), trial);
-        let byzantine_nodes = place_byzantine(config, &mut key.stream(Stream::Placement));
-        let mut honest = vec![true; config.nodes as usize];
-        for &b in &byzantine_nodes {
-            honest[b as usize] = false;
-        }
-        let clients = u32::from(config.protocol == Protocol::Pbft);
-        let endpoints = config.nodes + clients;
-        let node_state = |replica, adversary| NodeState {
-            replica,
-            adversary,
-            inbox: VecDeque::with_capacity(config.nodes.min(64) as usize),
-            busy: false,
-            timers: BTreeMap::new(),
-        };
-        let mut nodes: Vec<NodeState> = (0..config.nodes)
-            .map(|id| {
-                node_state(
-                    new_replica(config, id),
-                    (!honest[id as usize])
-                        .then(|| adversary_in_run(config.strategy, &byzantine_nodes)),
-                )
-            })
-            .collect();
-        for client in config.nodes..endpoints {
-            let c = PbftClient::new(
-                client,
-                config.nodes,
-                u64::from(config.requests),
-                config.view_timeout_us(),
-            );
-            nodes.push(node_state(Box::new(c), None));
-        }
-        let mut extra_delay_us = vec![0; endpoints as usize];
-        if config.strategy == Strategy::Slow {
-            for &b in &byzantine_nodes {
-                extra_delay_us[b as usize] = ms_to_us(config.slow_ms);
-            }
-        }
-        // Clients sit outside every partition: the network sees them as extra, uncut nodes.
-        let network = if clients == 0 {
-            Network::new(config, key.stream(Stream::Network))
-        } else {
-            let wider = Config {
-                nodes: endpoints,
-                ..config.clone()
-            };
-            Network::new(&wider, key.stream(Stream::Network))
-        };
-        let proposals = match config.protocol {
-            Protocol::Tutorial => u64::from(config.requests),
-            // The client issues the rest itself, one after the other.
-            Protocol::Pbft => 1,
-        };
-        // Room for one broadcast round in flight, so short runs never reallocate the queue.
-        let mut queue = EventQueue::with_capacity((config.nodes as usize).pow(2).min(4096) + 16);
-        queue.push(ms_to_us(config.timeout_ms), Event::Timeout);
-        for seq in 1..=proposals {
-            queue.push(0, Event::Propose { seq });
-        }
-        let ledger = match config.protocol {
-            Protocol::Tutorial => Ledger::new(honest.clone(), u64::from(config.requests)),
-            Protocol::Pbft => Ledger::by_request(
-                honest.clone(),
-                (1..=u64::from(config.requests))
-                    .map(|k| Digest::of(payload(k).as_bytes()))
-                    .collect(),
-            ),
-        };
-        Ok(Simulation {
-            nodes,
-            replicas: config.nodes,
-            protocol: config.protocol,
-            extra_delay_us,
-            honest,
-            first_proposal_us: (config.protocol == Protocol::Tutorial).then_some(0),
-            accepts: 0,
-            accepts_needed: u64::from(clients) * u64::from(config.requests),
-            last_accept_us: 0,
-            max_view: 0,
-            processing: config.processing,
-            now_us: 0,
-            queue,
-            network,
-            adversary_rng: key.stream(Stream::Adversary),
-            next_msg_id: 0,
-            next_timer_generation: 0,
-            ledger,
-            byzantine_nodes,
-            messages_by_phase: [0; 8],
-            delivered: 0,
-            dropped: 0,
-            tracing: false,
-            step_events: Vec::new(),
-            outputs: Vec::new(),
-            outcome: None,
-        })
-    }
-
     /// Keep each step's trace events (the browser and `--trace` want them; sweeps do not).
     pub fn with_trace(mut self, on: bool) -> Simulation {
         self.tracing = on;
@@ -616,74 +505,6 @@ impl Simulation {
             });
         }
     }
-
-    fn end(&mut self, reason: EndReason) {
-        let success = reason == EndReason::Committed;
-        let all_accepted = self.accepts_needed > 0 && self.accepts >= self.accepts_needed;
-        let proposed_us = self.first_proposal_us.unwrap_or(0);
-        let outcome = RunOutcome {
-            success,
-            agreement: success && !self.ledger.disagreement,
-            safety_violation: self.ledger.safety_violation,
-            latency_us: if success {
-                self.ledger
-                    .last_commit_us
-                    .map(|t| t.saturating_sub(proposed_us))
-            } else {
-                None
-            },
-            client_latency_us: all_accepted.then(|| self.last_accept_us / self.accepts),
-            requests_accepted: self.accepts,
-            throughput_rps: (all_accepted && self.last_accept_us > 0)
-                .then(|| self.accepts as f64 * 1e6 / self.last_accept_us as f64),
-            view_changes: self.max_view,
-            messages_by_phase: self.messages_by_phase,
-            messages: self.messages_by_phase.iter().sum(),
-            delivered: self.delivered,
-            dropped: self.dropped,
-            honest_committed: self.ledger.honest_done(),
-            honest_total: self.ledger.honest_total(),
-            byzantine_nodes: self.byzantine_nodes.clone(),
-            end_reason: reason,
-            end_us: self.now_us,
-        };
-        self.emit(TraceKind::End { reason, success });
-        self.outcome = Some(outcome);
-    }
-}
-
-fn new_replica(config: &Config, id: NodeId) -> Box<dyn Replica> {
-    match config.protocol {
-        Protocol::Tutorial => Box::new(TutorialNode::new(id, config.nodes)),
-        Protocol::Pbft => Box::new(PbftReplica::new(
-            PbftParams {
-                nodes: config.nodes,
-                checkpoint_interval: u64::from(config.checkpoint_interval),
-                view_timeout_us: config.view_timeout_us(),
-            },
-            Signer::new(id),
-        )),
-    }
-}
-
-/// The Byzantine set: the explicit list, or a uniform sample of `byzantine` of all nodes (the
-/// tutorial's `random.sample(range(n), k=m)`, so the primary can be Byzantine). A partial
-/// Fisher–Yates shuffle over `u32` ranges keeps it identical on 32- and 64-bit targets.
-fn place_byzantine(config: &Config, rng: &mut ChaCha8Rng) -> Vec<NodeId> {
-    let mut chosen = match &config.byzantine_nodes {
-        Some(ids) => ids.clone(),
-        None => {
-            let mut ids: Vec<NodeId> = (0..config.nodes).collect();
-            for i in 0..config.byzantine {
-                let j = rng.gen_range(i..config.nodes);
-                ids.swap(i as usize, j as usize);
-            }
-            ids.truncate(config.byzantine as usize);
-            ids
-        }
-    };
-    chosen.sort_unstable();
-    chosen
 }
 
 /// Convenience: trial `trial` of `config`, run to its end.

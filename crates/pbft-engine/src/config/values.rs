@@ -1,0 +1,217 @@
+//! Parsing and checking single parameter values, and writing them back as text.
+//!
+//! Each function names the parameter it reads, so its error says which field is wrong.
+
+use super::{Partition, MAX_DELAY_MS, MAX_NODES, MAX_REQUESTS, MAX_TIMEOUT_MS};
+use crate::error::ConfigError;
+use crate::message::NodeId;
+
+pub(super) fn check_node_ids(ids: &[NodeId], nodes: u32) -> Result<(), ConfigError> {
+    let mut seen = vec![false; nodes as usize];
+    for &id in ids {
+        if id >= nodes {
+            return Err(ConfigError::ByzantineNodeOutOfRange {
+                id: id as u64,
+                nodes,
+            });
+        }
+        if std::mem::replace(&mut seen[id as usize], true) {
+            return Err(ConfigError::ByzantineNodeRepeated { id });
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn check_delay(field: &'static str, value: f64) -> Result<(), ConfigError> {
+    if !(0.0..=MAX_DELAY_MS).contains(&value) {
+        return Err(ConfigError::DelayOutOfRange {
+            field,
+            value,
+            max: MAX_DELAY_MS,
+        });
+    }
+    Ok(())
+}
+
+pub(super) fn check_probability(field: &'static str, value: f64) -> Result<(), ConfigError> {
+    if !(0.0..=1.0).contains(&value) {
+        return Err(ConfigError::ProbabilityOutOfRange { field, value });
+    }
+    Ok(())
+}
+
+pub(super) fn check_timeout(field: &'static str, value: f64) -> Result<(), ConfigError> {
+    // Below one microsecond the timeout would round to zero virtual time.
+    if !(0.001..=MAX_TIMEOUT_MS).contains(&value) {
+        return Err(ConfigError::TimeoutOutOfRange {
+            field,
+            value,
+            max: MAX_TIMEOUT_MS,
+        });
+    }
+    Ok(())
+}
+
+pub(super) fn check_partition(p: &Partition, nodes: u32) -> Result<(), ConfigError> {
+    let given = format_partitions(std::slice::from_ref(p));
+    if let Some(&id) = p.nodes.iter().find(|&&id| id >= nodes) {
+        return Err(ConfigError::PartitionNodeOutOfRange { id, nodes });
+    }
+    if p.nodes.is_empty() {
+        return Err(ConfigError::BadPartition {
+            given,
+            why: "it names no node to cut off",
+        });
+    }
+    if !(p.from_ms >= 0.0 && p.until_ms <= MAX_TIMEOUT_MS && p.from_ms < p.until_ms) {
+        return Err(ConfigError::BadPartition {
+            given,
+            why: "it must start before it ends",
+        });
+    }
+    Ok(())
+}
+
+pub(super) fn parse_number(field: &'static str, value: &str) -> Result<f64, ConfigError> {
+    match value.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(ConfigError::NotANumber {
+            field,
+            given: value.to_string(),
+        }),
+    }
+}
+
+pub(super) fn parse_u64(field: &'static str, value: &str) -> Result<u64, ConfigError> {
+    value.parse::<u64>().map_err(|_| ConfigError::NotANumber {
+        field,
+        given: value.to_string(),
+    })
+}
+
+/// A count that must fit the engine's u32 fields; out-of-range counts get the field's own message.
+pub(super) fn parse_count(field: &'static str, value: &str) -> Result<u32, ConfigError> {
+    let v = parse_u64(field, value)?;
+    u32::try_from(v).map_err(|_| match field {
+        "nodes" => ConfigError::NodesOutOfRange {
+            nodes: v,
+            max: MAX_NODES,
+        },
+        "requests" => ConfigError::RequestsOutOfRange {
+            requests: v,
+            max: MAX_REQUESTS,
+        },
+        _ => ConfigError::NotANumber {
+            field,
+            given: value.to_string(),
+        },
+    })
+}
+
+/// `""` clears the list (random placement of `byzantine` nodes); `none` is an explicit empty
+/// list (no Byzantine node, whatever `byzantine` says); otherwise comma-separated ids.
+pub(super) fn parse_byzantine_nodes(value: &str) -> Result<Option<Vec<NodeId>>, ConfigError> {
+    if value.is_empty() {
+        return Ok(None);
+    }
+    if value == "none" {
+        return Ok(Some(Vec::new()));
+    }
+    let ids = parse_id_list("byzantine-nodes", value)?;
+    Ok(Some(ids))
+}
+
+pub(super) fn parse_id_list(field: &'static str, value: &str) -> Result<Vec<NodeId>, ConfigError> {
+    value
+        .split(',')
+        .map(|s| s.trim())
+        .map(|s| {
+            s.parse::<u32>().map_err(|_| ConfigError::NotANumber {
+                field,
+                given: s.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Parses a Byzantine sweep: a count `3`, a range `0..=9` or `0..10`, or a list `0,2,4`.
+pub fn parse_byzantine_counts(value: &str) -> Result<Vec<u32>, ConfigError> {
+    let bad = || ConfigError::BadByzantineRange {
+        given: value.to_string(),
+    };
+    let value = value.trim();
+    let num = |s: &str| s.trim().parse::<u32>().map_err(|_| bad());
+    let counts: Vec<u32> = if let Some((a, b)) = value.split_once("..=") {
+        let (a, b) = (num(a)?, num(b)?);
+        if a > b {
+            return Err(bad());
+        }
+        (a..=b).collect()
+    } else if let Some((a, b)) = value.split_once("..") {
+        let (a, b) = (num(a)?, num(b)?);
+        if a >= b {
+            return Err(bad());
+        }
+        (a..b).collect()
+    } else {
+        value.split(',').map(num).collect::<Result<_, _>>()?
+    };
+    if counts.is_empty() {
+        return Err(bad());
+    }
+    Ok(counts)
+}
+
+/// Parses `0,1@100-500;3@0-50`: each group of nodes cut off from `from` to `until` ms.
+pub fn parse_partitions(value: &str) -> Result<Vec<Partition>, ConfigError> {
+    let mut out = Vec::new();
+    for part in value.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        let bad = |why| ConfigError::BadPartition {
+            given: part.to_string(),
+            why,
+        };
+        let (ids, window) = part.split_once('@').ok_or_else(|| bad("it has no '@'"))?;
+        let nodes = parse_id_list("partition", ids).map_err(|_| bad("node ids must be numbers"))?;
+        let (from, until) = window
+            .split_once('-')
+            .ok_or_else(|| bad("the window needs a '-'"))?;
+        let ms = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+        let (from_ms, until_ms) = match (ms(from), ms(until)) {
+            (Some(a), Some(b)) => (a, b),
+            _ => return Err(bad("times must be numbers of milliseconds")),
+        };
+        out.push(Partition {
+            nodes,
+            from_ms,
+            until_ms,
+        });
+    }
+    Ok(out)
+}
+
+pub(super) fn format_partitions(parts: &[Partition]) -> String {
+    parts
+        .iter()
+        .map(|p| {
+            format!(
+                "{}@{}-{}",
+                join(&p.nodes),
+                fmt_num(p.from_ms),
+                fmt_num(p.until_ms)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+pub(super) fn join(ids: &[NodeId]) -> String {
+    ids.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Shortest text that reads back to the same f64 (Rust's `Display` guarantees the round trip).
+pub(super) fn fmt_num(v: f64) -> String {
+    format!("{v}")
+}
