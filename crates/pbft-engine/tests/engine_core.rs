@@ -115,6 +115,61 @@ fn constant_delay_latency_and_message_counts_are_exact() {
     }
 }
 
+/// The same schedule with Byzantine nodes that never send (strategy `silent`, placed away from
+/// the primary): only the n − m honest prepares arrive, so each honest node re-broadcasts COMMIT
+/// for n − m − q prepares beyond its quorum, and the latency is (3 + n − m − q)δ under sequential
+/// processing (3δ concurrent) as long as n − m ≥ q. With n − m < q nobody can commit.
+#[test]
+fn silent_byzantine_nodes_shorten_the_sequential_schedule_exactly() {
+    for (n, silent) in [
+        (4u32, vec![3u32]),
+        (7, vec![5, 6]),
+        (10, vec![9]),
+        (10, vec![7, 8, 9]),
+    ] {
+        let m = silent.len() as u32;
+        let q = 2 * ((n - 1) / 3) + 1;
+        let honest = u64::from(n - m);
+        for processing in [Processing::Sequential, Processing::Concurrent] {
+            let cfg = Config {
+                byzantine_nodes: Some(silent.clone()),
+                strategy: Strategy::Silent,
+                ..constant_delay(n, processing)
+            };
+            let ctx = format!("config {cfg:?}");
+            let (events, out) = traced(&cfg, 0);
+            let extra = n - m - q;
+            let want_us = match processing {
+                Processing::Concurrent => 3 * DELTA_US,
+                Processing::Sequential => u64::from(3 + extra) * DELTA_US,
+            };
+            assert!(out.success, "{ctx}: {out:?}");
+            assert_eq!(out.latency_us, Some(want_us), "{ctx}");
+            let n64 = u64::from(n);
+            let by_phase = |p: Phase| out.messages_by_phase[p.index()];
+            assert_eq!(
+                (
+                    by_phase(Phase::PrePrepare),
+                    by_phase(Phase::Prepare),
+                    by_phase(Phase::Commit)
+                ),
+                (n64, honest * n64, honest * u64::from(extra + 1) * n64),
+                "{ctx}"
+            );
+            check_trace(&cfg, 0, &events, &out);
+        }
+    }
+    // One silent node too many: n − m < q, nobody commits, and the run drains.
+    let cfg = Config {
+        byzantine_nodes: Some(vec![2, 3]),
+        strategy: Strategy::Silent,
+        ..constant_delay(4, Processing::Sequential)
+    };
+    let (events, out) = traced(&cfg, 0);
+    assert!(!out.success, "config {cfg:?}");
+    assert_drained(&events, &out, &format!("config {cfg:?}"));
+}
+
 fn partitioned(cfg: &Config, a: NodeId, b: NodeId, time_us: u64) -> bool {
     cfg.partitions.iter().any(|p| {
         let from_us = (p.from_ms * 1000.0).round() as u64;
