@@ -24,6 +24,10 @@ pub enum ConfigError {
     ByzantineNodeRepeated {
         id: u32,
     },
+    ByzantineCountTooLarge {
+        given: String,
+        max: u32,
+    },
     ByzantineCountMismatch {
         count: u32,
         listed: usize,
@@ -94,7 +98,9 @@ impl ConfigError {
         use ConfigError::*;
         match self {
             NodesOutOfRange { .. } => "nodes",
-            ByzantineExceedsNodes { .. } | BadByzantineRange { .. } => "byzantine",
+            ByzantineExceedsNodes { .. }
+            | BadByzantineRange { .. }
+            | ByzantineCountTooLarge { .. } => "byzantine",
             ByzantineNodeOutOfRange { .. }
             | ByzantineNodeRepeated { .. }
             | ByzantineCountMismatch { .. } => "byzantine-nodes",
@@ -179,6 +185,10 @@ impl fmt::Display for ConfigError {
             NotANumber { field, given } => {
                 write!(f, "{field} must be a number; '{given}' is not one")
             }
+            ByzantineCountTooLarge { given, max } => write!(
+                f,
+                "byzantine '{given}' asks for more than {max} Byzantine nodes, the most a scenario can have"
+            ),
             BadByzantineRange { given } => write!(
                 f,
                 "byzantine must be a count (3), a range (0..=9 or 0..10) or a list (0,2,4); '{given}' is none of these"

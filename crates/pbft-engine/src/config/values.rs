@@ -140,7 +140,16 @@ pub fn parse_byzantine_counts(value: &str) -> Result<Vec<u32>, ConfigError> {
         given: value.to_string(),
     };
     let value = value.trim();
-    let num = |s: &str| s.trim().parse::<u32>().map_err(|_| bad());
+    let too_large = || ConfigError::ByzantineCountTooLarge {
+        given: value.to_string(),
+        max: MAX_NODES,
+    };
+    // Bounded before anything is collected: a mistyped `0..=4294967295` must not allocate.
+    let num = |s: &str| match s.trim().parse::<u32>() {
+        Ok(m) if m > MAX_NODES => Err(too_large()),
+        Ok(m) => Ok(m),
+        Err(_) => Err(bad()),
+    };
     let counts: Vec<u32> = if let Some((a, b)) = value.split_once("..=") {
         let (a, b) = (num(a)?, num(b)?);
         if a > b {
