@@ -16,7 +16,10 @@ pub struct VoterSet {
 
 impl Default for VoterSet {
     fn default() -> VoterSet {
-        VoterSet { words: [0; WORDS], len: 0 }
+        VoterSet {
+            words: [0; WORDS],
+            len: 0,
+        }
     }
 }
 
