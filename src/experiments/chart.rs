@@ -18,11 +18,17 @@ pub const HEIGHT: u32 = 400;
 /// The file-name stem and `data-chart` hook of each chart.
 pub const NAMES: [&str; 3] = ["latency", "success", "messages"];
 
+/// Least wall time between two redraws of a chart while its sweep runs: points still appear
+/// as they finish, but drawing does not eat the time the sweep itself needs.
+pub const REDRAW_MS: f64 = 150.0;
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// 0 latency, 1 success and agreement, 2 messages.
     pub which: usize,
     pub data: Rc<ChartData>,
+    /// While a sweep runs, redraws are at most every [`REDRAW_MS`]; the final one always runs.
+    pub running: bool,
     pub on_hover: Callback<Option<u32>>,
     pub on_pick: Callback<u32>,
 }
@@ -46,11 +52,17 @@ fn draw(canvas: &HtmlCanvasElement, which: usize, data: &ChartData) -> Option<Pl
 pub fn chart_canvas(p: &Props) -> Html {
     let canvas = use_node_ref();
     let layout = use_mut_ref(|| None::<PlotLayout>);
+    let last_draw_ms = use_mut_ref(|| f64::NEG_INFINITY);
     {
         let (canvas, layout, which) = (canvas.clone(), layout.clone(), p.which);
-        use_effect_with(p.data.clone(), move |data| {
+        use_effect_with((p.data.clone(), p.running), move |(data, running)| {
+            let now = super::state::now_ms();
+            if *running && now - *last_draw_ms.borrow() < REDRAW_MS {
+                return;
+            }
             if let Some(el) = canvas.cast::<HtmlCanvasElement>() {
                 *layout.borrow_mut() = draw(&el, which, data);
+                *last_draw_ms.borrow_mut() = now;
             }
         });
     }

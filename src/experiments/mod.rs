@@ -69,33 +69,35 @@ fn download_text(filename: &str, mime: &str, text: &str) {
     download(filename, &format!("data:{mime};charset=utf-8,{encoded}"));
 }
 
-/// A pending `setTimeout(0)`; dropping it cancels the call.
-struct Timeout {
-    id: i32,
+/// A pending call on the next turn of the event loop, through a `MessageChannel` (a
+/// `setTimeout(0)` chain is clamped to 4 ms per call by browsers). Between two calls the browser
+/// paints and handles input; dropping it cancels the call.
+struct NextTurn {
+    port: web_sys::MessagePort,
     _closure: Closure<dyn FnMut()>,
 }
 
-impl Timeout {
-    fn new(f: impl FnMut() + 'static) -> Option<Timeout> {
+impl NextTurn {
+    fn new(f: impl FnMut() + 'static) -> Option<NextTurn> {
+        let channel = web_sys::MessageChannel::new().ok()?;
         let closure = Closure::<dyn FnMut()>::new(f);
-        let id = web_sys::window()?
-            .set_timeout_with_callback_and_timeout_and_arguments_0(
-                closure.as_ref().unchecked_ref(),
-                0,
-            )
+        let port = channel.port1();
+        port.set_onmessage(Some(closure.as_ref().unchecked_ref()));
+        channel
+            .port2()
+            .post_message(&wasm_bindgen::JsValue::NULL)
             .ok()?;
-        Some(Timeout {
-            id,
+        Some(NextTurn {
+            port,
             _closure: closure,
         })
     }
 }
 
-impl Drop for Timeout {
+impl Drop for NextTurn {
     fn drop(&mut self) {
-        if let Some(w) = web_sys::window() {
-            w.clear_timeout_with_handle(self.id);
-        }
+        self.port.set_onmessage(None);
+        self.port.close();
     }
 }
 
@@ -152,13 +154,13 @@ pub fn experiments() -> Html {
         let d = state.dispatcher();
         Callback::from(move |a| d.dispatch(a))
     };
-    // The cooperative loop: after every slice, the next one is one `setTimeout(0)` away, so the
-    // browser paints and handles input in between. Cancelling drops the pending call.
+    // The cooperative loop: after every slice, the next one is one turn of the event loop away,
+    // so the browser paints and handles input in between. Cancelling drops the pending call.
     {
         let d = dispatch.clone();
         use_effect_with((state.running, state.slices), move |&(running, _)| {
             let pending = running
-                .then(|| Timeout::new(move || d.emit(ExpAction::Slice(state::now_ms()))))
+                .then(|| NextTurn::new(move || d.emit(ExpAction::Slice(state::now_ms()))))
                 .flatten();
             move || drop(pending)
         });
@@ -166,15 +168,19 @@ pub fn experiments() -> Html {
     use_effect_with(state.query(), |q| write_query(q));
 
     let s = &*state;
+    // Memoised, so the form is not re-rendered by every slice of a running sweep.
     let controls_dispatch = {
         let d = dispatch.clone();
-        Callback::from(move |a: crate::state::Action| match a {
-            crate::state::Action::SetParam(k, v) => d.emit(ExpAction::SetParam(k, v)),
-            crate::state::Action::NewSeed(seed) => {
-                d.emit(ExpAction::SetParam("seed".into(), seed.to_string()))
-            }
-            _ => {}
-        })
+        (*use_memo((), move |_| {
+            Callback::from(move |a: crate::state::Action| match a {
+                crate::state::Action::SetParam(k, v) => d.emit(ExpAction::SetParam(k, v)),
+                crate::state::Action::NewSeed(seed) => {
+                    d.emit(ExpAction::SetParam("seed".into(), seed.to_string()))
+                }
+                _ => {}
+            })
+        }))
+        .clone()
     };
     let field = |name: &'static str, label: &'static str, hint: &'static str| {
         let d = dispatch.clone();
@@ -270,7 +276,7 @@ pub fn experiments() -> Html {
                         byzantine_nodes={None::<Vec<u32>>} dispatch={controls_dispatch} />
                     <div class="controls exp-fields">
                         <h2>{ "Experiment" }</h2>
-                        <p class="form-note">{ "Byzantine nodes above: a count, a range 0..=9 or a list 0,2,4." }</p>
+                        <p class="exp-note">{ "Byzantine nodes above: a count, a range 0..=9 or a list 0,2,4." }</p>
                         { field(TRIALS, "Trials per point", "100") }
                         { field(COMPARE, "Compare with", "e.g. strategy=silent or protocol=pbft") }
                     </div>
@@ -283,18 +289,19 @@ pub fn experiments() -> Html {
                         <progress data-testid="exp-progress" max={s.runs_total.max(1).to_string()}
                             value={s.runs_done.to_string()} />
                         <span class="exp-status" role="status" data-testid="exp-status"
-                            data-running={s.running.to_string()} data-elapsed-ms={format!("{:.1}", s.elapsed_ms)}>
+                            data-running={s.running.to_string()} data-elapsed-ms={format!("{:.1}", s.elapsed_ms)}
+                            data-compute-ms={format!("{:.1}", s.compute_ms)}>
                             { format!("{status} · {:.2} s", s.elapsed_ms / 1000.0) }
                         </span>
                     </div>
                     <div class="exp-charts">
                         { for (0..3).map(|which| html! {
-                            <ChartCanvas {which} data={s.results.clone()}
+                            <ChartCanvas {which} data={s.results.clone()} running={s.running}
                                 on_hover={on_hover.clone()} on_pick={on_pick.clone()} />
                         }) }
                     </div>
                     if let Some(m) = s.hover { { details(s, m) } }
-                    <p class="form-note">{ "Hover a chart to see a point's numbers; click to open trial 0 of that point in the live view (the live view always shows trial 0)." }</p>
+                    <p class="exp-note">{ "Hover a chart to see a point's numbers; click to open trial 0 of that point in the live view (the live view always shows trial 0)." }</p>
                     <div class="exp-export">
                         <button data-testid="export-csv" onclick={export_csv} disabled={!has_points}>{ "Export CSV" }</button>
                         <button data-testid="export-json" onclick={export_json} disabled={!has_points}>{ "Export JSON" }</button>

@@ -37,7 +37,11 @@ async function runSweep(page, timeout = 60_000) {
         null,
         { timeout },
     );
-    return Number(await page.getByTestId('exp-status').getAttribute('data-elapsed-ms'));
+    const status = page.getByTestId('exp-status');
+    const compute = Number(await status.getAttribute('data-compute-ms'));
+    const elapsed = Number(await status.getAttribute('data-elapsed-ms'));
+    console.log(`     sweep: ${elapsed.toFixed(1)} ms in the page, ${compute.toFixed(1)} ms of it running trials`);
+    return elapsed;
 }
 
 /** Non-white pixels of each chart canvas. */
@@ -73,7 +77,9 @@ try {
         assert.equal(ink.length, 3);
         for (const [i, n] of ink.entries()) assert.ok(n > 2000, `canvas ${i} drawn (${n} non-white pixels)`);
         // Hover the success chart over its middle: a point's numbers appear.
-        const box = await page.locator('canvas[data-chart=success]').boundingBox();
+        const success = page.locator('canvas[data-chart=success]');
+        await success.scrollIntoViewIfNeeded();
+        const box = await success.boundingBox();
         await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.5);
         await page.waitForSelector('[data-testid=exp-details] li');
         assert.match(await page.getByTestId('exp-details').textContent(), /success \d+\/20/);
