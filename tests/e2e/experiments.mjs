@@ -55,9 +55,9 @@ const inkPerCanvas = (page) =>
         }),
     );
 
-async function downloaded(page, testid) {
+async function downloaded(page, testid, encoding = 'utf8') {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
-    return fs.readFileSync(await download.path(), 'utf8');
+    return fs.readFileSync(await download.path(), encoding);
 }
 
 try {
@@ -83,6 +83,12 @@ try {
         await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.5);
         await page.waitForSelector('[data-testid=exp-details] li');
         assert.match(await page.getByTestId('exp-details').textContent(), /success \d+\/20/);
+        // A click opens trial 0 of that point in the live view, in a new tab.
+        const [live] = await Promise.all([page.context().waitForEvent('page'), page.mouse.click(box.x + box.width * 0.4, box.y + box.height * 0.5)]);
+        await live.waitForSelector('.node');
+        assert.equal(await live.locator('.node').count(), 10);
+        assert.match(new URL(live.url()).searchParams.get('byzantine') ?? '', /^[0-6]$/);
+        await live.close();
         const csv = (await downloaded(page, 'export-csv')).trim().split('\n');
         assert.equal(csv.length, 1 + 14, 'a header and one row per point');
         assert.match(csv[0], /^protocol,nodes,f,byzantine,strategy,seed,trials,successes,success_rate/);
@@ -90,6 +96,9 @@ try {
         const json = (await downloaded(page, 'export-json')).trim().split('\n');
         assert.equal(json.length, 14);
         assert.equal(JSON.parse(json[7]).strategy, 'silent');
+        const png = await downloaded(page, 'png-latency', null);
+        assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'Save PNG gives a PNG');
+        assert.ok(png.length > 5000, `PNG of ${png.length} bytes`);
         const url = new URL(page.url());
         assert.equal(url.searchParams.get('byzantine'), '0..=6');
         assert.equal(url.searchParams.get('trials'), '20');
