@@ -203,17 +203,17 @@ pub fn experiments() -> Html {
     let start = dispatch.reform(|_: MouseEvent| ExpAction::Start(state::now_ms()));
     let cancel = dispatch.reform(|_: MouseEvent| ExpAction::Cancel);
     let on_hover = dispatch.reform(ExpAction::Hover);
+    // A click opens trial 0 of that count of the first series in the live view, in a new tab
+    // (the results stay here); the details list links every series' run.
     let on_pick = {
-        let query = s.results.series.first().map(|_| ());
         let state = state.clone();
         Callback::from(move |m: u32| {
-            if query.is_some() {
-                if let Some(w) = web_sys::window() {
-                    let _ = w.open_with_url_and_target(
-                        &format!("./{}", state.live_query(0, m)),
-                        "_blank",
-                    );
-                }
+            if state.results.series.is_empty() {
+                return;
+            }
+            if let Some(w) = web_sys::window() {
+                let url = format!("./{}", state.live_query(0, m));
+                let _ = w.open_with_url_and_target(&url, "_blank");
             }
         })
     };
