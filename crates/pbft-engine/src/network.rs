@@ -129,7 +129,7 @@ mod tests {
 
     #[test]
     fn constant_delay_is_exact() {
-        let mut c = Config {
+        let c = Config {
             min_delay_ms: 10.0,
             max_delay_ms: 10.0,
             reorder: 0.0,

@@ -90,8 +90,8 @@ impl Simulation {
             Protocol::Pbft => 1,
         };
         // Room for one broadcast round in flight, so short runs never reallocate the queue.
-        let capacity = (config.nodes as usize).pow(2).min(4096) + 16;
-        let mut queue = EventQueue::new(queue_width_shift(config), capacity);
+        let mut queue =
+            EventQueue::for_load(u64::from(config.nodes).pow(2), delay_spread_us(config));
         queue.push(ms_to_us(config.timeout_ms), Event::Timeout);
         for seq in 1..=proposals {
             queue.push(0, Event::Propose { seq });
@@ -204,17 +204,13 @@ fn place_byzantine(config: &Config, rng: &mut ChaCha8Rng) -> Vec<NodeId> {
     chosen
 }
 
-/// Bucket width of the calendar queue, as a power of two µs: about 32 events per bucket when a
-/// broadcast round (n² messages) is in flight across the delay spread, and wide enough that the
-/// ring covers that spread, so messages rarely wait in the far heap.
-fn queue_width_shift(config: &Config) -> u32 {
+/// How far apart in time the deliveries of one broadcast land: the delay range, the reorder
+/// hold-back and a millisecond of slack.
+fn delay_spread_us(config: &Config) -> u64 {
     let reorder_us = if config.reorder > 0.0 {
         REORDER_EXTRA_MAX_US
     } else {
         0
     };
-    let spread_us = ms_to_us(config.max_delay_ms - config.min_delay_ms) + reorder_us + 1000;
-    let in_flight = u64::from(config.nodes).pow(2).max(1);
-    let width_us = (32 * spread_us / in_flight).max(spread_us / 32).max(1);
-    63 - width_us.leading_zeros()
+    ms_to_us(config.max_delay_ms - config.min_delay_ms) + reorder_us + 1000
 }

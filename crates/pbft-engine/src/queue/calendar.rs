@@ -1,16 +1,10 @@
-//! The event queue: events ordered by (virtual time, insertion counter).
-//!
-//! The counter breaks ties in insertion order, so two events due at the same microsecond always
-//! run in the same order, whatever the platform: the heart of "same seed, same run".
-//!
-//! A calendar queue (Brown 1988) for monotone use — nothing is ever scheduled before the event
-//! being processed. Time is cut into buckets of `2^width_shift` µs; a ring of [`RING`] buckets
-//! holds the near future unsorted, a binary heap holds what lies beyond (timeouts, long timers),
-//! and only the bucket being drained is sorted. With thousands of messages in flight (a PBFT
-//! broadcast round at n = 128 puts n² in the queue) this replaces a heap's cache-missing sifts by
-//! one sort of 24-byte keys per bucket, after which events are read from one small contiguous
-//! bucket (an event slab indexed at random missed the cache on nearly every pop). The simulation
-//! picks the width so a bucket holds tens of events (`queue_width_shift` in `sim/lifecycle.rs`).
+//! The large-cluster event queue: a calendar queue (Brown 1988). Time is cut into buckets of
+//! `2^width_shift` µs; a ring of [`RING`] buckets holds the near future unsorted, a binary heap
+//! holds what lies beyond (timeouts, long timers), and only the bucket being drained is sorted.
+//! With thousands of messages in flight (a PBFT broadcast round at n = 128 puts n² in the queue)
+//! this replaces a heap's cache-missing sifts by one sort of 24-byte keys per bucket, after which
+//! events are read from one small contiguous bucket (an event slab indexed at random missed the
+//! cache on nearly every pop).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -50,7 +44,7 @@ impl<E> Ord for Item<E> {
 
 /// A min-queue of events by (time, insertion order) for monotone use: every pushed time must be
 /// at or after the time of the last popped event.
-pub struct EventQueue<E> {
+pub struct CalendarQueue<E> {
     width_shift: u32,
     /// Absolute number of the bucket being drained.
     cur: u64,
@@ -63,22 +57,26 @@ pub struct EventQueue<E> {
     /// `ring[b % RING]` holds, unsorted, the events of bucket b for cur < b < cur + RING.
     ring: Vec<Vec<Item<E>>>,
     in_ring: usize,
+    /// Drained bucket vectors, kept for the next bucket to fill: each ring slot is used about
+    /// once per run, so without this every bucket would allocate and grow afresh.
+    spare: Vec<Vec<Item<E>>>,
     /// Events of buckets at or past cur + RING.
     far: BinaryHeap<Reverse<Item<E>>>,
     len: usize,
     inserted: u64,
 }
 
-impl<E> EventQueue<E> {
+impl<E> CalendarQueue<E> {
     /// A queue with buckets of `2^width_shift` µs, expecting about `capacity` events at once.
     pub fn new(width_shift: u32, capacity: usize) -> Self {
-        EventQueue {
+        CalendarQueue {
             width_shift: width_shift.min(40),
             cur: 0,
             current: Vec::with_capacity(capacity.min(1024)),
             current_keys: Vec::with_capacity(capacity.min(1024)),
             ring: (0..RING).map(|_| Vec::new()).collect(),
             in_ring: 0,
+            spare: Vec::new(),
             far: BinaryHeap::new(),
             len: 0,
             inserted: 0,
@@ -116,7 +114,13 @@ impl<E> EventQueue<E> {
             self.current_keys.insert(at, key);
             self.current.push(Some(item.event));
         } else if b < self.cur + RING {
-            self.ring[(b % RING) as usize].push(item);
+            let bucket = &mut self.ring[(b % RING) as usize];
+            if bucket.capacity() == 0 {
+                if let Some(spare) = self.spare.pop() {
+                    *bucket = spare;
+                }
+            }
+            bucket.push(item);
             self.in_ring += 1;
         } else {
             self.far.push(Reverse(item));
@@ -162,7 +166,9 @@ impl<E> EventQueue<E> {
                 .push((item.time_us, item.order, self.current.len() as u32));
             self.current.push(Some(item.event));
         }
-        self.ring[i] = bucket;
+        if bucket.capacity() > 0 {
+            self.spare.push(bucket);
+        }
         self.current_keys.sort_unstable_by(|a, b| b.cmp(a));
     }
 
@@ -187,66 +193,5 @@ impl<E> EventQueue<E> {
 
     pub fn is_empty(&self) -> bool {
         self.len == 0
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rand::{Rng, SeedableRng};
-
-    #[test]
-    fn pops_by_time_then_insertion() {
-        let mut q = EventQueue::new(2, 0);
-        q.push(5, "c");
-        q.push(1, "a");
-        q.push(5, "d");
-        q.push(1, "b");
-        q.push(10_000, "f");
-        q.push(9, "e");
-        assert_eq!(q.peek_time(), Some(1));
-        let order: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
-        let want = vec![
-            (1, "a"),
-            (1, "b"),
-            (5, "c"),
-            (5, "d"),
-            (9, "e"),
-            (10_000, "f"),
-        ];
-        assert_eq!(order, want);
-        assert!(q.is_empty() && q.peek_time().is_none());
-    }
-
-    /// Interleaved monotone pushes and pops give exactly the order of a sort by (time, counter),
-    /// for bucket widths from 1 µs to 64 ms and delays that reach past the ring.
-    #[test]
-    fn matches_a_sorted_reference_under_monotone_use() {
-        for width_shift in [0, 4, 10, 16] {
-            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3 + u64::from(width_shift));
-            let mut q = EventQueue::new(width_shift, 0);
-            let mut reference: Vec<(u64, u64)> = Vec::new();
-            let (mut now, mut counter) = (0u64, 0u64);
-            for _ in 0..20_000 {
-                if rng.gen_bool(0.55) || reference.is_empty() {
-                    let delay = match rng.gen_range(0..10u32) {
-                        0 => 0,
-                        1 => rng.gen_range(0..5_000_000u64),
-                        _ => rng.gen_range(0..50_000u64),
-                    };
-                    q.push(now + delay, counter);
-                    reference.push((now + delay, counter));
-                    counter += 1;
-                } else {
-                    reference.sort_unstable();
-                    let want = reference.remove(0);
-                    assert_eq!(q.peek_time(), Some(want.0), "width 2^{width_shift}");
-                    let (t, c) = q.pop().unwrap();
-                    assert_eq!((t, c), want, "width 2^{width_shift}");
-                    now = t;
-                }
-                assert_eq!(q.len(), reference.len());
-            }
-        }
     }
 }
