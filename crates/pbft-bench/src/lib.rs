@@ -14,7 +14,11 @@ pub fn time_it<T>(repeats: usize, mut f: impl FnMut() -> T) -> (f64, f64, T) {
         times.push(start.elapsed().as_secs_f64());
     }
     times.sort_by(f64::total_cmp);
-    (times[0], times[times.len() / 2], last.expect("ran at least once"))
+    (
+        times[0],
+        times[times.len() / 2],
+        last.expect("ran at least once"),
+    )
 }
 
 /// Peak resident set size of this process in KiB (Linux `VmHWM`), if known.
