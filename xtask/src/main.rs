@@ -87,7 +87,11 @@ pub struct Ctx {
 
 impl Ctx {
     fn new() -> Ctx {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        // `cargo run` sets CARGO_MANIFEST_DIR at run time too; prefer it to the compile-time path,
+        // which goes stale when one target directory is shared by several checkouts.
+        let manifest_dir = std::env::var("CARGO_MANIFEST_DIR")
+            .unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string());
+        let root = Path::new(&manifest_dir)
             .parent()
             .expect("xtask lives one level below the workspace root")
             .to_path_buf();
