@@ -144,9 +144,11 @@ fn page_listeners(dispatch: Callback<Action>) -> Vec<Listener> {
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| AppState::from_query(&url::read_location()));
+    // One callback for the app's lifetime: a new one each render would make every child's props
+    // differ, and every component would re-render on every animation frame.
     let dispatch: Callback<Action> = {
         let d = state.dispatcher();
-        Callback::from(move |a| d.dispatch(a))
+        (*use_memo((), move |_| Callback::from(move |a| d.dispatch(a)))).clone()
     };
     {
         let dispatch = dispatch.clone();
@@ -205,11 +207,11 @@ pub fn app() -> Html {
                 </aside>
             </main>
             <section class="panel wide">
-                <SpaceTime scene={scene.clone()} now_us={frame.now_us}
+                <SpaceTime detail={scene.detail.clone()} now_us={frame.now_us}
                     dispatch={dispatch.clone()} />
             </section>
             <section class="panel wide">
-                <Log scene={scene} nodes={s.config.nodes} node={s.log_node}
+                <Log detail={scene.detail.clone()} nodes={s.config.nodes} node={s.log_node}
                     kind={s.log_kind.clone()} dispatch={dispatch} />
             </section>
             <footer class="foot">

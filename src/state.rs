@@ -62,16 +62,26 @@ pub struct Frame {
     pub finished: bool,
 }
 
+/// The costly views (they grow with the run): rebuilt at most every [`DETAIL_EVERY_MS`] of
+/// wall time while playing, at once otherwise.
+#[derive(Debug, Default)]
+pub struct Detail {
+    pub lanes: Lanes,
+    pub log: Vec<LogRow>,
+    pub log_total: usize,
+    pub kinds: Vec<&'static str>,
+}
+
+/// How often the space-time diagram and the log refresh while playing.
+pub const DETAIL_EVERY_MS: f64 = 200.0;
+
 /// What changes when events happen or the user picks something.
 #[derive(Debug, Default)]
 pub struct Scene {
     pub nodes: Vec<NodeView>,
     pub quorum: u32,
     pub f: u32,
-    pub lanes: Lanes,
-    pub log: Vec<LogRow>,
-    pub log_total: usize,
-    pub kinds: Vec<&'static str>,
+    pub detail: Shared<Detail>,
     pub inspector: Option<(NodeId, bool, NodeSnapshot)>,
     pub alarm: Option<String>,
     /// A one-line summary of the run so far.
@@ -102,6 +112,8 @@ pub struct AppState {
     pub frame: Shared<Frame>,
     pub scene: Shared<Scene>,
     scene_version: u64,
+    detail_version: u64,
+    detail_wall_ms: f64,
 }
 
 impl AppState {
@@ -127,8 +139,10 @@ impl AppState {
             frame: Shared::default(),
             scene: Shared::default(),
             scene_version: u64::MAX,
+            detail_version: u64::MAX,
+            detail_wall_ms: 0.0,
         };
-        s.derive(true);
+        s.derive(true, None);
         s
     }
 
@@ -160,6 +174,8 @@ impl AppState {
             frame: self.frame.clone(),
             scene: self.scene.clone(),
             scene_version: self.scene_version,
+            detail_version: self.detail_version,
+            detail_wall_ms: self.detail_wall_ms,
         }
     }
 
@@ -176,6 +192,7 @@ impl AppState {
             self.log_node = None;
         }
         self.scene_version = u64::MAX;
+        self.detail_version = u64::MAX;
     }
 
     /// Applies a changed config: runs it if valid, otherwise shows the error by its field.
@@ -195,8 +212,9 @@ impl AppState {
         }
     }
 
-    /// Rebuilds the frame, and the scene when events happened or `force`.
-    fn derive(&mut self, force: bool) {
+    /// Rebuilds the frame, and the scene when events happened or `force`. `wall_ms` is set for
+    /// animation frames, which refresh the costly detail views only now and then.
+    fn derive(&mut self, force: bool, wall_ms: Option<f64>) {
         let mut d = self.driver.borrow_mut();
         let (dots, hidden_dots) = view::dots(&mut d, self.reduced_motion);
         self.frame = Shared::new(Frame {
@@ -207,14 +225,34 @@ impl AppState {
             finished: d.finished(),
         });
         if force || d.version != self.scene_version {
+            let due = match wall_ms {
+                None => true,
+                Some(w) => d.finished() || w - self.detail_wall_ms >= DETAIL_EVERY_MS,
+            };
+            let detail = if force || (due && d.version != self.detail_version) {
+                self.detail_version = d.version;
+                self.detail_wall_ms = wall_ms.unwrap_or(self.detail_wall_ms);
+                Shared::new(self.build_detail(&d))
+            } else {
+                self.scene.detail.clone()
+            };
             self.scene_version = d.version;
-            self.scene = Shared::new(self.build_scene(&d));
+            self.scene = Shared::new(self.build_scene(&d, detail));
         }
     }
 
-    fn build_scene(&self, d: &Driver) -> Scene {
+    fn build_detail(&self, d: &Driver) -> Detail {
         let (log, log_total) =
             view::log_rows(&d.timeline.events, self.log_node, self.log_kind.as_deref());
+        Detail {
+            lanes: view::lanes(d),
+            log,
+            log_total,
+            kinds: d.timeline.kinds.iter().copied().collect(),
+        }
+    }
+
+    fn build_scene(&self, d: &Driver, detail: Shared<Detail>) -> Scene {
         let status = match d.outcome() {
             Some(o) if o.success => format!(
                 "Committed: all {} honest nodes agree, latency {}",
@@ -236,10 +274,7 @@ impl AppState {
             nodes: view::node_views(d, self.selected),
             quorum: self.config.quorum(),
             f: self.config.f(),
-            lanes: view::lanes(d),
-            log,
-            log_total,
-            kinds: d.timeline.kinds.iter().copied().collect(),
+            detail,
             inspector: self
                 .selected
                 .and_then(|id| d.snapshot(id).map(|s| (id, d.byzantine().contains(&id), s))),
@@ -253,6 +288,7 @@ impl AppState {
 
     fn reduce_mut(&mut self, action: Action) {
         let mut force = false;
+        let mut wall = None;
         match action {
             Action::SetParam(name, value)
                 if self.texts.get(&name) == Some(&value)
@@ -344,6 +380,7 @@ impl AppState {
                 force = true;
             }
             Action::Tick(wall_ms) => {
+                wall = Some(wall_ms);
                 if self.animating() {
                     let dt_ms = self
                         .last_wall_ms
@@ -375,7 +412,7 @@ impl AppState {
         if !self.playing {
             self.last_wall_ms = None;
         }
-        self.derive(force);
+        self.derive(force, wall);
     }
 }
 
@@ -429,7 +466,7 @@ mod tests {
         s = reduce(s, Action::Tick(1050.0));
         // 50 ms × 0.1 = 5 ms of virtual time.
         assert_eq!(s.frame.now_us, 5_000);
-        assert!(s.scene.log_total > 0);
+        assert!(s.scene.detail.log_total > 0);
     }
 
     #[test]
@@ -451,11 +488,11 @@ mod tests {
     fn seeking_back_replays_the_same_run() {
         let mut s = AppState::from_query("?nodes=7&drop=0.1");
         s = reduce(s, Action::Seek(40_000));
-        let log_at_40 = s.scene.log.clone();
+        let log_at_40 = s.scene.detail.log.clone();
         s = reduce(s, Action::Seek(80_000));
         s = reduce(s, Action::Seek(40_000));
         assert_eq!(s.frame.now_us, 40_000);
-        assert_eq!(s.scene.log, log_at_40);
+        assert_eq!(s.scene.detail.log, log_at_40);
     }
 
     #[test]
@@ -480,7 +517,7 @@ mod tests {
     fn step_and_play_reach_commit() {
         let mut s = AppState::from_query("?nodes=4");
         s = reduce(s, Action::Step);
-        assert!(s.scene.log_total >= 1);
+        assert!(s.scene.detail.log_total >= 1);
         s = reduce(s, Action::SetSpeed(10.0));
         s = reduce(s, Action::Play);
         let mut t = 0.0;

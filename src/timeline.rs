@@ -15,6 +15,7 @@ use pbft_engine::{
     ConfigError, Digest, NodeId, NodeSnapshot, Phase, RunOutcome, Simulation, TraceEvent, TraceKind,
 };
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 /// One message transmission as the diagram draws it.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,10 +45,19 @@ pub struct Timeline {
     pub safety_alarm: Option<String>,
     pub delivered: u64,
     pub dropped: u64,
+    /// The space-time diagram, built as deliveries happen (see [`crate::view::lanes`]): per
+    /// phase (indexed by `Phase::index`) an SVG path of arrows, and a path of drop ticks.
+    pub arrow_paths: Vec<String>,
+    pub drop_path: String,
+    pub arrows_drawn: usize,
+    pub arrows_omitted: usize,
+    nodes: u32,
+    end_us: u64,
 }
 
 impl Timeline {
-    pub fn new(nodes: u32, byzantine: &[NodeId]) -> Timeline {
+    /// A timeline for `nodes` nodes whose run ends at `end_us` (the diagram's time axis).
+    pub fn new(nodes: u32, byzantine: &[NodeId], end_us: u64) -> Timeline {
         let mut honest = vec![true; nodes as usize];
         for &b in byzantine {
             if let Some(h) = honest.get_mut(b as usize) {
@@ -56,6 +66,9 @@ impl Timeline {
         }
         Timeline {
             honest,
+            arrow_paths: vec![String::new(); Phase::ALL.len()],
+            nodes,
+            end_us,
             ..Timeline::default()
         }
     }
@@ -93,6 +106,11 @@ impl Timeline {
                 ..
             } => {
                 self.dropped += 1;
+                if *from < self.nodes {
+                    let x = crate::view::lane_x(event.time_us, self.end_us);
+                    let y = f64::from(*from) + 0.15;
+                    let _ = write!(self.drop_path, "M{x:.1} {y:.2}v0.7");
+                }
                 self.active.push(self.msgs.len());
                 self.msgs.push(Msg {
                     id: *id,
@@ -104,12 +122,40 @@ impl Timeline {
                     deliver_us: None,
                 });
             }
-            TraceKind::Deliver { .. } => self.delivered += 1,
+            TraceKind::Deliver {
+                from,
+                to,
+                phase,
+                sent_us,
+                ..
+            } => {
+                self.delivered += 1;
+                self.draw_arrow(*from, *to, *phase, *sent_us, event.time_us);
+            }
             TraceKind::Commit { node, seq, digest } => self.check_commit(*node, *seq, *digest),
             // Protocols may add kinds (view changes, checkpoints...): they still reach the log.
             _ => {}
         }
         self.events.push(event.clone());
+    }
+
+    fn draw_arrow(&mut self, from: NodeId, to: NodeId, phase: Phase, sent_us: u64, at_us: u64) {
+        if from >= self.nodes || to >= self.nodes {
+            return; // clients have no lane
+        }
+        if self.arrows_drawn >= crate::view::MAX_ARROWS {
+            self.arrows_omitted += 1;
+            return;
+        }
+        self.arrows_drawn += 1;
+        let (x0, x1) = (
+            crate::view::lane_x(sent_us, self.end_us),
+            crate::view::lane_x(at_us, self.end_us),
+        );
+        let (y0, y1) = (f64::from(from) + 0.5, f64::from(to) + 0.5);
+        if let Some(path) = self.arrow_paths.get_mut(phase.index()) {
+            let _ = write!(path, "M{x0:.1} {y0:.2}L{x1:.1} {y1:.2}");
+        }
     }
 
     fn check_commit(&mut self, node: NodeId, seq: u64, digest: Digest) {
@@ -170,7 +216,7 @@ impl Driver {
     pub fn new(config: &Config) -> Result<Driver, ConfigError> {
         let end_us = Simulation::new(config, 0)?.run().end_us;
         let sim = Simulation::new(config, 0)?.with_trace(true);
-        let timeline = Timeline::new(config.nodes, sim.byzantine_nodes());
+        let timeline = Timeline::new(config.nodes, sim.byzantine_nodes(), end_us);
         Ok(Driver {
             sim,
             config: config.clone(),

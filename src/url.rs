@@ -140,7 +140,7 @@ pub fn query_for(config: &Config) -> String {
 
 /// The text a form field shows for parameter `name`.
 pub fn param_text(config: &Config, name: &str) -> String {
-    let known = match name {
+    match name {
         "protocol" => config.protocol.name().to_string(),
         "nodes" => config.nodes.to_string(),
         "byzantine" => config.byzantine_count().to_string(),
@@ -156,16 +156,13 @@ pub fn param_text(config: &Config, name: &str) -> String {
         "requests" => config.requests.to_string(),
         "seed" => config.seed.to_string(),
         // Parameters added later, byzantine-nodes and partition: their URL text when set.
-        _ => {
-            return config
-                .to_params()
-                .into_iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v)
-                .unwrap_or_default()
-        }
-    };
-    known
+        _ => config
+            .to_params()
+            .into_iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v)
+            .unwrap_or_default(),
+    }
 }
 
 /// Reads the page's query (browser only).

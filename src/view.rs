@@ -267,50 +267,21 @@ pub fn seek_time(fraction: f64, end_us: u64) -> u64 {
     (fraction.clamp(0.0, 1.0) * end_us as f64).round() as u64
 }
 
-/// Builds the diagram from the messages delivered (or dropped) by `now_us`. Lane `i` is the
-/// band `[i, i + 1)` of the y axis; endpoints beyond the ring get no lane and are skipped.
+/// The diagram so far: the timeline draws each arrow when its delivery happens, so this only
+/// copies the paths (lane `i` is the band `[i, i + 1)` of the y axis).
 pub fn lanes(driver: &Driver) -> Lanes {
-    let n = driver.config.nodes;
-    let end = driver.end_us;
-    let now = driver.cursor_us;
-    let mut arrows: Vec<(Phase, String)> = Phase::ALL.iter().map(|&p| (p, String::new())).collect();
-    let mut drops = String::new();
-    let mut drawn = 0;
-    let mut omitted = 0;
-    use std::fmt::Write as _;
-    for m in &driver.timeline.msgs {
-        if m.from >= n || m.to >= n || m.sent_us > now {
-            continue;
-        }
-        let y0 = f64::from(m.from) + 0.5;
-        let x0 = lane_x(m.sent_us, end);
-        match m.deliver_us {
-            Some(d) if d <= now => {
-                if drawn >= MAX_ARROWS {
-                    omitted += 1;
-                    continue;
-                }
-                drawn += 1;
-                let y1 = f64::from(m.to) + 0.5;
-                let path = &mut arrows[m.phase.index()].1;
-                let _ = write!(path, "M{x0:.1} {y0:.2}L{:.1} {y1:.2}", lane_x(d, end));
-            }
-            Some(_) => {}
-            None => {
-                let _ = write!(drops, "M{x0:.1} {:.2}v0.7", y0 - 0.35);
-            }
-        }
-    }
+    let t = &driver.timeline;
     Lanes {
-        nodes: n,
-        end_us: end,
-        arrows: arrows
-            .into_iter()
+        nodes: driver.config.nodes,
+        end_us: driver.end_us,
+        arrows: Phase::ALL
+            .iter()
+            .zip(&t.arrow_paths)
             .filter(|(_, d)| !d.is_empty())
-            .map(|(p, d)| (p, Rc::from(d)))
+            .map(|(&p, d)| (p, Rc::from(d.as_str())))
             .collect(),
-        drops: Rc::from(drops),
-        omitted,
+        drops: Rc::from(t.drop_path.as_str()),
+        omitted: t.arrows_omitted,
     }
 }
 

@@ -8,6 +8,7 @@
 use super::Dispatch;
 use crate::state::{Action, Frame, Scene};
 use crate::view::{node_radius, NodeView, Shared, GRAPH_SIZE};
+use pbft_engine::Phase;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -17,26 +18,82 @@ pub struct Props {
     pub dispatch: Dispatch,
 }
 
-/// The dots layer, re-rendered every frame.
+/// The dots layer, updated every frame.
 #[derive(Properties, PartialEq)]
 struct DotsProps {
     frame: Shared<Frame>,
     radius: f64,
 }
 
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+
+/// One pooled `<circle>` and what it shows now (to touch the DOM only for changes).
+struct PooledDot {
+    el: web_sys::Element,
+    phase: Option<Phase>,
+    dropped: bool,
+    radius: f64,
+}
+
+/// Makes the `<g>`'s circles match `frame.dots`: a pool of elements reused frame to frame, so a
+/// frame costs two attribute writes per dot instead of a virtual-DOM diff of thousands of nodes.
+fn sync_dots(layer: &web_sys::Element, pool: &mut Vec<PooledDot>, frame: &Frame, radius: f64) {
+    let Some(doc) = layer.owner_document() else {
+        return;
+    };
+    for (i, d) in frame.dots.iter().enumerate() {
+        if i == pool.len() {
+            let Ok(el) = doc.create_element_ns(Some(SVG_NS), "circle") else {
+                return;
+            };
+            let _ = layer.append_child(&el);
+            pool.push(PooledDot {
+                el,
+                phase: None,
+                dropped: false,
+                radius: 0.0,
+            });
+        }
+        let slot = &mut pool[i];
+        let el = &slot.el;
+        if slot.phase != Some(d.phase) || slot.dropped != d.dropped {
+            let _ = el.set_attribute("class", if d.dropped { "msg dropped" } else { "msg" });
+            let _ = el.set_attribute("data-phase", d.phase.name());
+            if slot.dropped && !d.dropped {
+                let _ = el.remove_attribute("opacity");
+            }
+            slot.phase = Some(d.phase);
+            slot.dropped = d.dropped;
+        }
+        if slot.radius != radius {
+            let _ = el.set_attribute("r", &format!("{radius:.1}"));
+            slot.radius = radius;
+        }
+        let _ = el.set_attribute("cx", &format!("{:.1}", d.x));
+        let _ = el.set_attribute("cy", &format!("{:.1}", d.y));
+        if d.dropped {
+            let _ = el.set_attribute("opacity", &format!("{:.2}", d.opacity));
+        }
+    }
+    for extra in pool.drain(frame.dots.len().min(pool.len())..) {
+        extra.el.remove();
+    }
+}
+
 #[function_component(Dots)]
 fn dots(p: &DotsProps) -> Html {
-    let r = format!("{:.1}", p.radius);
-    html! {
-        <g class="msgs">
-            { for p.frame.dots.iter().map(|d| html! {
-                <circle key={d.id} class={if d.dropped { "msg dropped" } else { "msg" }}
-                    data-phase={d.phase.name()} r={r.clone()}
-                    cx={format!("{:.1}", d.x)} cy={format!("{:.1}", d.y)}
-                    opacity={(d.opacity < 1.0).then(|| format!("{:.2}", d.opacity))} />
-            }) }
-        </g>
+    let layer = use_node_ref();
+    let pool = use_mut_ref(Vec::<PooledDot>::new);
+    {
+        let layer = layer.clone();
+        use_effect_with((p.frame.clone(), p.radius), move |(frame, radius)| {
+            if let Some(g) = layer.cast::<web_sys::Element>() {
+                sync_dots(&g, &mut pool.borrow_mut(), frame, *radius);
+            }
+        });
     }
+    // Yew owns the empty `<g>`; its children are the pool's, managed above.
+    html! { <g class="msgs" ref={layer} /> }
 }
 
 fn node_shape(v: &NodeView, r: f64) -> Html {

@@ -2,14 +2,14 @@
 //! them, view changes) with its virtual time, newest first, filterable by node and kind.
 
 use super::Dispatch;
-use crate::state::{Action, Scene};
+use crate::state::{Action, Detail};
 use crate::view::{fmt_ms, Shared, MAX_LOG_ROWS};
 use pbft_engine::NodeId;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub scene: Shared<Scene>,
+    pub detail: Shared<Detail>,
     pub nodes: u32,
     pub node: Option<NodeId>,
     pub kind: Option<String>,
@@ -30,7 +30,7 @@ pub fn log(p: &Props) -> Html {
         let v = selected_value(&e);
         Action::FilterKind((!v.is_empty()).then_some(v))
     });
-    let s = &p.scene;
+    let s = &p.detail;
     html! {
         <div class="log">
             <div class="log-head">

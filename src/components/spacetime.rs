@@ -7,14 +7,14 @@
 //! DOM nodes.
 
 use super::Dispatch;
-use crate::state::{Action, Scene};
+use crate::state::{Action, Detail};
 use crate::view::{fmt_ms, lane_x, seek_time, Shared, LANES_WIDTH};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub scene: Shared<Scene>,
+    pub detail: Shared<Detail>,
     pub now_us: u64,
     pub dispatch: Dispatch,
 }
@@ -22,12 +22,12 @@ pub struct Props {
 /// The lanes and arrows: re-rendered only when the scene changes.
 #[derive(Properties, PartialEq)]
 struct ArrowsProps {
-    scene: Shared<Scene>,
+    detail: Shared<Detail>,
 }
 
 #[function_component(Arrows)]
 fn arrows(p: &ArrowsProps) -> Html {
-    let lanes = &p.scene.lanes;
+    let lanes = &p.detail.lanes;
     let grid: String = (1..lanes.nodes)
         .map(|i| format!("M0 {i}H{LANES_WIDTH}"))
         .collect();
@@ -46,7 +46,7 @@ fn arrows(p: &ArrowsProps) -> Html {
 
 #[function_component(SpaceTime)]
 pub fn spacetime(p: &Props) -> Html {
-    let lanes = &p.scene.lanes;
+    let lanes = &p.detail.lanes;
     let n = lanes.nodes.max(1);
     let end = lanes.end_us;
     let height_px = (n * 14).clamp(120, 420);
@@ -81,7 +81,7 @@ pub fn spacetime(p: &Props) -> Html {
                 </div>
                 <svg class="st" viewBox={format!("0 0 {LANES_WIDTH} {n}")} preserveAspectRatio="none"
                     role="button" aria-label="Space-time diagram; click to seek" {onclick}>
-                    <Arrows scene={p.scene.clone()} />
+                    <Arrows detail={p.detail.clone()} />
                     <line class="cursor" x1={cursor_x.clone()} x2={cursor_x} y1="0" y2={n.to_string()}
                         vector-effect="non-scaling-stroke" />
                 </svg>

@@ -47,7 +47,7 @@ pub fn transport(p: &Props) -> Html {
         let permille: u64 = input_value(&e).parse().unwrap_or(0);
         Action::Seek(end * permille / 1000)
     });
-    let pos = if end == 0 { 0 } else { p.now_us * 1000 / end };
+    let pos = (p.now_us * 1000).checked_div(end).unwrap_or(0);
     let play_label = if p.playing {
         "Pause"
     } else if p.finished {

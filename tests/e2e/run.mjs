@@ -62,7 +62,7 @@ try {
         assert.ok((await count(page, '.arrow')) >= 2, 'the space-time diagram has arrows');
         await page.screenshot({ path: path.join(shots, 'committed-1280x800.png'), fullPage: true });
         // The inspector opens on a click and shows the votes.
-        await page.locator('.node[data-node="2"]').click();
+        await page.locator('.node[data-node="2"] .shape').click();
         await page.getByTestId('inspector').waitFor();
         const text = await page.getByTestId('inspector').textContent();
         assert.match(text, /commit \d+\/5/);
