@@ -1,7 +1,7 @@
 //! Benchmark: one PBFT consensus (one client request, no fault, delays 5–35 ms, concurrent
 //! processing) at n = 4 … 256 replicas: wall time per run, messages, and peak heap memory.
 //!
-//! `cargo run --release -p pbft-engine --example pbft_bench` prints the Markdown table that
+//! `cargo run --release -p pbft-bench --bin bench-pbft` prints the Markdown table that
 //! BENCHMARKS.md quotes. Peak memory comes from a counting global allocator (this binary only);
 //! wall time is the median of repeated runs (different trials, same n).
 
