@@ -75,6 +75,10 @@ pub struct Detail {
 /// How often the space-time diagram and the log refresh while playing.
 pub const DETAIL_EVERY_MS: f64 = 200.0;
 
+/// How often node states and counters refresh while playing: a scene takes a snapshot of every
+/// node, too costly for every frame at n = 64, while dots still move every frame.
+pub const SCENE_EVERY_MS: f64 = 50.0;
+
 /// What changes when events happen or the user picks something.
 #[derive(Debug, Default)]
 pub struct Scene {
@@ -114,6 +118,7 @@ pub struct AppState {
     scene_version: u64,
     detail_version: u64,
     detail_wall_ms: f64,
+    scene_wall_ms: f64,
 }
 
 impl AppState {
@@ -141,6 +146,7 @@ impl AppState {
             scene_version: u64::MAX,
             detail_version: u64::MAX,
             detail_wall_ms: 0.0,
+            scene_wall_ms: 0.0,
         };
         s.derive(true, None);
         s
@@ -176,6 +182,7 @@ impl AppState {
             scene_version: self.scene_version,
             detail_version: self.detail_version,
             detail_wall_ms: self.detail_wall_ms,
+            scene_wall_ms: self.scene_wall_ms,
         }
     }
 
@@ -224,7 +231,12 @@ impl AppState {
             hidden_dots,
             finished: d.finished(),
         });
-        if force || d.version != self.scene_version {
+        let scene_due = match wall_ms {
+            None => true,
+            Some(w) => d.finished() || w - self.scene_wall_ms >= SCENE_EVERY_MS,
+        };
+        if force || (scene_due && d.version != self.scene_version) {
+            self.scene_wall_ms = wall_ms.unwrap_or(self.scene_wall_ms);
             let due = match wall_ms {
                 None => true,
                 Some(w) => d.finished() || w - self.detail_wall_ms >= DETAIL_EVERY_MS,
