@@ -141,27 +141,9 @@ pub fn query_for(config: &Config) -> String {
 /// The text a form field shows for parameter `name`.
 pub fn param_text(config: &Config, name: &str) -> String {
     match name {
-        "protocol" => config.protocol.name().to_string(),
-        "nodes" => config.nodes.to_string(),
+        // The form shows how many nodes are Byzantine, explicit ids included.
         "byzantine" => config.byzantine_count().to_string(),
-        "strategy" => config.strategy.name().to_string(),
-        "trials" => config.trials.to_string(),
-        "min-delay-ms" => config.min_delay_ms.to_string(),
-        "max-delay-ms" => config.max_delay_ms.to_string(),
-        "drop" => config.drop.to_string(),
-        "reorder" => config.reorder.to_string(),
-        "duplicate" => config.duplicate.to_string(),
-        "timeout-ms" => config.timeout_ms.to_string(),
-        "processing" => config.processing.name().to_string(),
-        "requests" => config.requests.to_string(),
-        "seed" => config.seed.to_string(),
-        // Parameters added later, byzantine-nodes and partition: their URL text when set.
-        _ => config
-            .to_params()
-            .into_iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v)
-            .unwrap_or_default(),
+        _ => config.param(name).unwrap_or_default(),
     }
 }
 

@@ -80,10 +80,7 @@ fn describe(name: &str) -> (String, &'static str) {
 
 /// The default of a scenario parameter in `config` (a protocol's defaults), as text.
 fn default_text(config: &Config, name: &str) -> String {
-    let num = |v: f64| format!("{v}");
     match name {
-        "protocol" => config.protocol.name().to_string(),
-        "nodes" => config.nodes.to_string(),
         "byzantine" => {
             let counts = default_counts(config);
             format!(
@@ -92,31 +89,14 @@ fn default_text(config: &Config, name: &str) -> String {
                 counts.last().copied().unwrap_or(0)
             )
         }
-        "byzantine-nodes" => "none".into(),
-        "strategy" => config.strategy.name().to_string(),
-        "trials" => config.trials.to_string(),
-        "min-delay-ms" => num(config.min_delay_ms),
-        "max-delay-ms" => num(config.max_delay_ms),
-        "drop" => num(config.drop),
-        "reorder" => num(config.reorder),
-        "duplicate" => num(config.duplicate),
-        "timeout-ms" => num(config.timeout_ms),
-        "processing" => config.processing.name().to_string(),
-        "requests" => config.requests.to_string(),
-        "partition" => "none".into(),
-        "seed" => config.seed.to_string(),
-        "checkpoint-interval" => config.checkpoint_interval.to_string(),
+        "byzantine-nodes" | "partition" => "none".into(),
         "view-timeout-ms" => config.view_timeout_ms.map_or_else(
-            || {
-                format!(
-                    "auto = {} here",
-                    num(config.view_timeout_us() as f64 / 1000.0)
-                )
-            },
-            num,
+            || format!("auto = {} here", config.view_timeout_us() as f64 / 1000.0),
+            |ms| format!("{ms}"),
         ),
-        "slow-ms" => num(config.slow_ms),
-        _ => "the protocol's".into(),
+        _ => config
+            .param(name)
+            .unwrap_or_else(|| "the protocol's".into()),
     }
 }
 

@@ -148,28 +148,10 @@ impl Plan {
 
 /// The current value of parameter `name` as text, for the first sweep's legend label.
 fn param_text(config: &Config, name: &str) -> String {
-    let num = |v: f64| format!("{v}");
-    match name {
-        "protocol" => config.protocol.name().into(),
-        "strategy" => config.strategy.name().into(),
-        "processing" => config.processing.name().into(),
-        "nodes" => config.nodes.to_string(),
-        "trials" => config.trials.to_string(),
-        "requests" => config.requests.to_string(),
-        "seed" => config.seed.to_string(),
-        "min-delay-ms" => num(config.min_delay_ms),
-        "max-delay-ms" => num(config.max_delay_ms),
-        "drop" => num(config.drop),
-        "reorder" => num(config.reorder),
-        "duplicate" => num(config.duplicate),
-        "timeout-ms" => num(config.timeout_ms),
-        "slow-ms" => num(config.slow_ms),
-        _ => config
-            .to_params()
-            .into_iter()
-            .find(|(n, _)| *n == name)
-            .map_or_else(|| "default".into(), |(_, v)| v),
-    }
+    config
+        .param(name)
+        .filter(|text| !text.is_empty())
+        .unwrap_or_else(|| "default".into())
 }
 
 #[cfg(test)]

@@ -510,3 +510,38 @@ fn byzantine_ranges_are_bounded() {
         Ok(max as usize + 1)
     );
 }
+
+/// `param` is the inverse of `set` for every listed parameter, on each protocol's defaults and on
+/// a config with every optional value set; unknown names have no text.
+#[test]
+fn param_text_reads_back_through_set() {
+    let mut busy = Config::default();
+    for (name, value) in [
+        ("byzantine-nodes", "1,3"),
+        ("partition", "0,1@100-500;3@0-50"),
+        ("drop", "0.125"),
+        ("seed", "99"),
+    ] {
+        busy.set(name, value).unwrap();
+    }
+    let mut explicit_none = Config::default();
+    explicit_none.set("byzantine-nodes", "none").unwrap();
+    let configs = [
+        Config::for_protocol(pbft_engine::Protocol::Tutorial),
+        Config::for_protocol(pbft_engine::Protocol::Pbft),
+        busy,
+        explicit_none,
+    ];
+    for cfg in configs {
+        for &name in pbft_engine::PARAMETERS {
+            let text = cfg
+                .param(name)
+                .unwrap_or_else(|| panic!("{name} has no text"));
+            let mut back = cfg.clone();
+            back.set(name, &text)
+                .unwrap_or_else(|e| panic!("{name}={text}: {e}; config {cfg:?}"));
+            assert_eq!(back, cfg, "{name}={text}");
+        }
+        assert_eq!(cfg.param("no-such-parameter"), None);
+    }
+}

@@ -334,95 +334,50 @@ impl Config {
         Ok(())
     }
 
+    /// The text of parameter `name` that `set(name, text)` reads back to the current value, or
+    /// `None` for a name that is not a parameter. An unset optional value (random Byzantine
+    /// placement, no partition, the automatic view timeout) is the empty text, which `set` reads
+    /// as "unset".
+    pub fn param(&self, name: &str) -> Option<String> {
+        Some(match name {
+            "protocol" => self.protocol.name().to_string(),
+            "nodes" => self.nodes.to_string(),
+            "byzantine" => self.byzantine.to_string(),
+            "byzantine-nodes" => match &self.byzantine_nodes {
+                None => String::new(),
+                Some(ids) if ids.is_empty() => "none".to_string(),
+                Some(ids) => join(ids),
+            },
+            "strategy" => self.strategy.name().to_string(),
+            "trials" => self.trials.to_string(),
+            "min-delay-ms" => fmt_num(self.min_delay_ms),
+            "max-delay-ms" => fmt_num(self.max_delay_ms),
+            "drop" => fmt_num(self.drop),
+            "reorder" => fmt_num(self.reorder),
+            "duplicate" => fmt_num(self.duplicate),
+            "timeout-ms" => fmt_num(self.timeout_ms),
+            "processing" => self.processing.name().to_string(),
+            "requests" => self.requests.to_string(),
+            "partition" => format_partitions(&self.partitions),
+            "seed" => self.seed.to_string(),
+            "checkpoint-interval" => self.checkpoint_interval.to_string(),
+            "view-timeout-ms" => self.view_timeout_ms.map(fmt_num).unwrap_or_default(),
+            "slow-ms" => fmt_num(self.slow_ms),
+            _ => return None,
+        })
+    }
+
     /// The parameters that differ from the protocol's defaults, as (name, value) text pairs that
     /// `set` reads back: the body of a shareable URL or a CLI command line.
     pub fn to_params(&self) -> Vec<(&'static str, String)> {
         let base = Config::for_protocol(self.protocol);
         let mut out = vec![("protocol", self.protocol.name().to_string())];
-        let mut push = |name: &'static str, differs: bool, value: String| {
-            if differs {
+        for &name in &PARAMETERS[1..] {
+            let value = self.param(name).expect("every listed parameter has a text");
+            if base.param(name).as_ref() != Some(&value) {
                 out.push((name, value));
             }
-        };
-        push("nodes", self.nodes != base.nodes, self.nodes.to_string());
-        push(
-            "byzantine",
-            self.byzantine != base.byzantine,
-            self.byzantine.to_string(),
-        );
-        if let Some(ids) = &self.byzantine_nodes {
-            let text = if ids.is_empty() {
-                "none".to_string()
-            } else {
-                join(ids)
-            };
-            push("byzantine-nodes", true, text);
         }
-        push(
-            "strategy",
-            self.strategy != base.strategy,
-            self.strategy.name().into(),
-        );
-        push(
-            "trials",
-            self.trials != base.trials,
-            self.trials.to_string(),
-        );
-        push(
-            "min-delay-ms",
-            self.min_delay_ms != base.min_delay_ms,
-            fmt_num(self.min_delay_ms),
-        );
-        push(
-            "max-delay-ms",
-            self.max_delay_ms != base.max_delay_ms,
-            fmt_num(self.max_delay_ms),
-        );
-        push("drop", self.drop != base.drop, fmt_num(self.drop));
-        push(
-            "reorder",
-            self.reorder != base.reorder,
-            fmt_num(self.reorder),
-        );
-        push(
-            "duplicate",
-            self.duplicate != base.duplicate,
-            fmt_num(self.duplicate),
-        );
-        push(
-            "timeout-ms",
-            self.timeout_ms != base.timeout_ms,
-            fmt_num(self.timeout_ms),
-        );
-        push(
-            "processing",
-            self.processing != base.processing,
-            self.processing.name().into(),
-        );
-        push(
-            "requests",
-            self.requests != base.requests,
-            self.requests.to_string(),
-        );
-        push(
-            "partition",
-            !self.partitions.is_empty(),
-            format_partitions(&self.partitions),
-        );
-        push("seed", self.seed != base.seed, self.seed.to_string());
-        push(
-            "checkpoint-interval",
-            self.checkpoint_interval != base.checkpoint_interval,
-            self.checkpoint_interval.to_string(),
-        );
-        if let Some(ms) = self.view_timeout_ms {
-            push("view-timeout-ms", true, fmt_num(ms));
-        }
-        push(
-            "slow-ms",
-            self.slow_ms != base.slow_ms,
-            fmt_num(self.slow_ms),
-        );
         out
     }
 
