@@ -10,24 +10,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, newPage, distDir, outDir } from './lib/harness.mjs';
+import { serve, launch, newPage, distDir, outDir, suite } from './lib/harness.mjs';
 
 const shots = outDir('e2e');
 const server = await serve(distDir());
 const browser = await launch();
-const errors = [];
-let failed = false;
-
-async function check(name, body) {
-    const start = Date.now();
-    try {
-        await body();
-        console.log(`ok   ${name} (${Date.now() - start} ms)`);
-    } catch (e) {
-        failed = true;
-        console.error(`FAIL ${name}: ${e.stack || e}`);
-    }
-}
+const { errors, check, finish } = suite();
 
 /** Clicks Run and waits for the sweep to end; returns its wall time in ms (from the page). */
 async function runSweep(page, timeout = 60_000) {
@@ -138,10 +126,5 @@ try {
     server.close();
 }
 
-if (errors.length) {
-    failed = true;
-    console.error(`FAIL no console errors:\n  ${errors.join('\n  ')}`);
-} else {
-    console.log('ok   no console errors');
-}
-process.exit(failed ? 1 : 0);
+const code = finish();
+process.exit(code);

@@ -11,24 +11,12 @@
 
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { serve, launch, newPage, distDir, outDir } from './lib/harness.mjs';
+import { serve, launch, newPage, distDir, outDir, suite } from './lib/harness.mjs';
 
 const shots = outDir('e2e');
 const server = await serve(distDir());
 const browser = await launch();
-const errors = [];
-let failed = false;
-
-async function check(name, body) {
-    const start = Date.now();
-    try {
-        await body();
-        console.log(`ok   ${name} (${Date.now() - start} ms)`);
-    } catch (e) {
-        failed = true;
-        console.error(`FAIL ${name}: ${e.stack || e}`);
-    }
-}
+const { errors, check, finish } = suite();
 
 const count = (page, sel) => page.locator(sel).count();
 
@@ -110,11 +98,6 @@ try {
     server.close();
 }
 
-if (errors.length) {
-    failed = true;
-    console.error(`FAIL no console errors:\n  ${errors.join('\n  ')}`);
-} else {
-    console.log('ok   no console errors');
-}
+const code = finish();
 console.log(`screenshots in ${shots}`);
-process.exit(failed ? 1 : 0);
+process.exit(code);

@@ -88,3 +88,33 @@ export function outDir(sub) {
     fs.mkdirSync(dir, { recursive: true });
     return dir;
 }
+
+/**
+ * A test file's bookkeeping: `check(name, body)` runs one named check, logs `ok`/`FAIL` with its
+ * time and remembers failures; `errors` collects console errors (pass it to `newPage`);
+ * `finish()` reports them and returns the exit code.
+ */
+export function suite() {
+    const errors = [];
+    let failed = false;
+    async function check(name, body) {
+        const start = Date.now();
+        try {
+            await body();
+            console.log(`ok   ${name} (${Date.now() - start} ms)`);
+        } catch (e) {
+            failed = true;
+            console.error(`FAIL ${name}: ${e.stack || e}`);
+        }
+    }
+    function finish() {
+        if (errors.length) {
+            failed = true;
+            console.error(`FAIL no console errors:\n  ${errors.join('\n  ')}`);
+        } else {
+            console.log('ok   no console errors');
+        }
+        return failed ? 1 : 0;
+    }
+    return { errors, check, finish };
+}
