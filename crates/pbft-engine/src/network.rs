@@ -7,8 +7,8 @@
 
 use crate::config::{ms_to_us, Config};
 use crate::message::NodeId;
+use crate::rng::{coin, uniform_us};
 use crate::trace::DropReason;
-use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 /// The tutorial's reorder hold-back: `random.uniform(0.0, 0.02)` seconds.
@@ -104,18 +104,13 @@ impl Network {
         let mut d = if self.min_delay_us == self.max_delay_us {
             self.min_delay_us
         } else {
-            self.rng.gen_range(self.min_delay_us..=self.max_delay_us)
+            uniform_us(&mut self.rng, self.min_delay_us, self.max_delay_us)
         };
         if coin(&mut self.rng, self.reorder) {
-            d += self.rng.gen_range(0..=REORDER_EXTRA_MAX_US);
+            d += uniform_us(&mut self.rng, 0, REORDER_EXTRA_MAX_US);
         }
         d
     }
-}
-
-/// A Bernoulli trial that draws nothing when `p` is 0 (most runs), keeping the hot path short.
-fn coin(rng: &mut ChaCha8Rng, p: f64) -> bool {
-    p > 0.0 && rng.gen_bool(p)
 }
 
 #[cfg(test)]

@@ -4,10 +4,30 @@
 //! run of a sweep can be replayed alone (the browser opens a sweep point's run by its seed). Each
 //! purpose draws from its own ChaCha8 stream of that key, so changing the strategy does not change
 //! the network's delays, and results are identical on x86_64 and wasm32 (ChaCha8 is portable; we
-//! only sample `u32`/`u64` ranges and Bernoulli trials, never `usize` ranges).
+//! only sample `u32` ranges and Bernoulli trials, never `usize` ranges).
+//!
+//! Draws are 32-bit on purpose: a `u32` takes one ChaCha word where a `u64` takes two, and
+//! sampling a `u32` range needs a 32×32 multiply, where a `u64` range needs a 128-bit multiply
+//! that wasm32 does in a library call. Together that is 14 % of a tutorial sweep's instructions
+//! in wasm (4 % natively); see BENCHMARKS.md, Experiments.
 
-use rand::SeedableRng;
+use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+
+/// A Bernoulli trial with probability `p` from one 32-bit draw; draws nothing when `p` is 0 (most
+/// runs), and always succeeds at `p` = 1 (every `u32` is below 2³²).
+pub fn coin(rng: &mut ChaCha8Rng, p: f64) -> bool {
+    const TWO_POW_32: f64 = 4_294_967_296.0;
+    p > 0.0 && f64::from(rng.next_u32()) < p * TWO_POW_32
+}
+
+/// A whole number of µs uniform in `lo_us..=hi_us`, which must fit in 32 bits (delays are
+/// validated to at most an hour, 3.6 × 10⁹ µs).
+pub fn uniform_us(rng: &mut ChaCha8Rng, lo_us: u64, hi_us: u64) -> u64 {
+    let lo = u32::try_from(lo_us).expect("validated delays fit in 32 bits of µs");
+    let hi = u32::try_from(hi_us).expect("validated delays fit in 32 bits of µs");
+    u64::from(rng.gen_range(lo..=hi))
+}
 
 /// What a stream is used for; its number is the ChaCha stream id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,6 +88,26 @@ mod tests {
         assert_ne!(a, RunKey::new(7, 1, 0));
         assert_ne!(a, RunKey::new(7, 0, 1));
         assert_ne!(RunKey::new(7, 1, 0), RunKey::new(7, 0, 1));
+    }
+
+    #[test]
+    fn coin_is_exact_at_the_ends_and_fair_between() {
+        let mut rng = RunKey::new(5, 0, 0).stream(Stream::Network);
+        assert!((0..1000).all(|_| coin(&mut rng, 1.0)));
+        assert!((0..1000).all(|_| !coin(&mut rng, 0.0)));
+        let heads = (0..100_000).filter(|_| coin(&mut rng, 0.25)).count();
+        // Binomial(100 000, 0.25): sd ≈ 137, so ±1,000 is more than 7 sd.
+        assert!((24_000..=26_000).contains(&heads), "{heads}");
+    }
+
+    #[test]
+    fn uniform_us_covers_its_inclusive_range() {
+        let mut rng = RunKey::new(6, 0, 0).stream(Stream::Network);
+        let draws: Vec<u64> = (0..10_000).map(|_| uniform_us(&mut rng, 3, 7)).collect();
+        assert!(draws.iter().all(|d| (3..=7).contains(d)));
+        assert!((3..=7).all(|v| draws.contains(&v)));
+        let top = crate::config::ms_to_us(crate::config::MAX_DELAY_MS);
+        assert!(uniform_us(&mut rng, top, top) == top);
     }
 
     #[test]

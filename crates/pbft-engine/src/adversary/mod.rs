@@ -140,10 +140,10 @@ impl Adversary for TutorialAdversary {
                 msg: &Message::PrePrepare { view, seq, digest },
                 ..
             } => {
-                if ctx.rng.gen_bool(0.5) {
+                if crate::rng::coin(ctx.rng, 0.5) {
                     return;
                 }
-                let digest = if ctx.rng.gen_bool(0.5) {
+                let digest = if crate::rng::coin(ctx.rng, 0.5) {
                     digest
                 } else {
                     Digest::of_parts(&[&digest.hex_bytes(), b"::fake"])
