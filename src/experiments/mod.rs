@@ -8,6 +8,7 @@
 //! chain (see [`state`]); f = floor((n − 1)/3) is marked on every chart (Castro & Liskov, OSDI
 //! 1999 §2: n ≥ 3f + 1 replicas tolerate f faults).
 
+mod backend;
 pub mod chart;
 pub mod state;
 mod table;

@@ -3,6 +3,7 @@
 //! n ≥ 3f + 1: Castro & Liskov, OSDI 1999 §2), the colour and marker shape of each series, the
 //! legend, and the layout handed back to an interactive caller.
 
+use crate::legend::{Entry, Sample};
 use crate::ChartData;
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -93,6 +94,7 @@ fn draw_shape<DB: DrawingBackend>(
 }
 
 /// A legend entry: a short line with the series' marker on it, at backend pixel `at`.
+#[derive(Clone, Copy)]
 pub struct LegendMark {
     pub at: BackendCoord,
     pub shape: Shape,
@@ -239,19 +241,6 @@ pub fn draw_f_marker<'a, DB: DrawingBackend + 'a>(
     Ok(())
 }
 
-/// The legend, top right, over a translucent white box so the lines below stay visible.
-pub fn draw_legend<'a, DB: DrawingBackend + 'a>(
-    chart: &mut Chart<'a, DB>,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font((FONT, 16))
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(160, 160, 160))
-        .draw()
-}
-
 /// The layout of a drawn chart.
 pub fn layout<DB: DrawingBackend>(chart: &Chart<'_, DB>) -> PlotLayout {
     let (x_px, y_px) = chart.plotting_area().get_pixel_range();
@@ -292,13 +281,14 @@ pub enum Stroke {
 }
 
 /// One series' line through `pairs` (gaps where a value is missing), a marker on every point,
-/// and its legend entry `label`.
+/// and its entry `label` added to `legend`.
 pub fn draw_line<'a, DB: DrawingBackend + 'a>(
     chart: &mut Chart<'a, DB>,
     pairs: &[(u32, Option<f64>)],
     series: usize,
     stroke: Stroke,
     label: String,
+    legend: &mut Vec<Entry>,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let (color, shape) = series_style(series);
     let line = color.stroke_width(2);
@@ -327,16 +317,16 @@ pub fn draw_line<'a, DB: DrawingBackend + 'a>(
             style: mark,
         }))?;
     }
-    chart
-        .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())?
-        .label(label)
-        .legend(move |at| LegendMark {
-            at,
+    legend.push(Entry {
+        label,
+        sample: Sample::Line(LegendMark {
+            at: (0, 0),
             shape,
             line,
             mark,
             dashed: stroke == Stroke::Dashed,
-        });
+        }),
+    });
     Ok(())
 }
 

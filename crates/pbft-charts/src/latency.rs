@@ -7,6 +7,7 @@
 //! drop to zero.
 
 use crate::frame::{self, series_style, PlotLayout, Stroke};
+use crate::legend::{self, Entry, Sample};
 use crate::ChartData;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -32,6 +33,7 @@ pub fn draw<DB: DrawingBackend>(
         "commit latency (ms), successful runs",
         &|y| format!("{y:.0}"),
     )?;
+    let mut legend = Vec::new();
     for (i, series) in data.series.iter().enumerate() {
         let (color, _) = series_style(i);
         let band: Vec<(u32, Option<(f64, f64)>)> = series
@@ -57,10 +59,10 @@ pub fn draw<DB: DrawingBackend>(
                 fill,
             )))?;
         }
-        chart
-            .draw_series(std::iter::empty::<Polygon<(f64, f64)>>())?
-            .label(format!("{}: p5–p95", series.label))
-            .legend(move |(x, y)| Rectangle::new([(x - 10, y - 5), (x + 10, y + 5)], fill));
+        legend.push(Entry {
+            label: format!("{}: p5–p95", series.label),
+            sample: Sample::Band(fill),
+        });
         let mean: Vec<(u32, Option<f64>)> = series
             .points
             .iter()
@@ -72,9 +74,10 @@ pub fn draw<DB: DrawingBackend>(
             i,
             Stroke::Solid,
             format!("{}: mean", series.label),
+            &mut legend,
         )?;
     }
     frame::draw_f_marker(&mut chart, data)?;
-    frame::draw_legend(&mut chart)?;
+    legend::draw(&chart, &legend)?;
     Ok(frame::layout(&chart))
 }

@@ -24,6 +24,7 @@
 pub mod export;
 pub mod frame;
 pub mod latency;
+pub mod legend;
 pub mod messages;
 pub mod success;
 

@@ -6,6 +6,7 @@
 //! changes (§4.4) raise it.
 
 use crate::frame::{self, PlotLayout, Stroke};
+use crate::legend;
 use crate::ChartData;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -26,6 +27,7 @@ pub fn draw<DB: DrawingBackend>(
         "messages per run (mean)",
         &|y| format!("{y:.0}"),
     )?;
+    let mut legend = Vec::new();
     for (i, series) in data.series.iter().enumerate() {
         let mean: Vec<(u32, Option<f64>)> = series
             .points
@@ -38,9 +40,10 @@ pub fn draw<DB: DrawingBackend>(
             i,
             Stroke::Solid,
             format!("{}: messages", series.label),
+            &mut legend,
         )?;
     }
     frame::draw_f_marker(&mut chart, data)?;
-    frame::draw_legend(&mut chart)?;
+    legend::draw(&chart, &legend)?;
     Ok(frame::layout(&chart))
 }

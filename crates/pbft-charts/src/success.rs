@@ -6,6 +6,7 @@
 //! the dashed line with hollow markers, in the series' colour.
 
 use crate::frame::{self, PlotLayout, Stroke};
+use crate::legend;
 use crate::ChartData;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -22,6 +23,7 @@ pub fn draw<DB: DrawingBackend>(
     })?;
     let percent =
         |count: u64, trials: u64| (trials > 0).then(|| 100.0 * count as f64 / trials as f64);
+    let mut legend = Vec::new();
     for (i, series) in data.series.iter().enumerate() {
         let success: Vec<(u32, Option<f64>)> = series
             .points
@@ -39,6 +41,7 @@ pub fn draw<DB: DrawingBackend>(
             i,
             Stroke::Solid,
             format!("{}: success", series.label),
+            &mut legend,
         )?;
         frame::draw_line(
             &mut chart,
@@ -46,9 +49,10 @@ pub fn draw<DB: DrawingBackend>(
             i,
             Stroke::Dashed,
             format!("{}: agreement", series.label),
+            &mut legend,
         )?;
     }
     frame::draw_f_marker(&mut chart, data)?;
-    frame::draw_legend(&mut chart)?;
+    legend::draw(&chart, &legend)?;
     Ok(frame::layout(&chart))
 }
