@@ -12,7 +12,8 @@ use plotters::prelude::*;
 use plotters_backend::{BackendCoord, DrawingErrorKind};
 use std::ops::Range;
 
-/// The family every label uses: generic, so no particular font file is needed anywhere.
+/// The family every label uses: generic, so no particular font file is needed by the SVG or the
+/// canvas (the PNG renderer, `raster`, draws every family with its embedded Noto Sans).
 pub const FONT: &str = "sans-serif";
 
 /// Series colours (colour-blind-safe blue, vermillion, green, purple), cycled past four.

@@ -4,7 +4,8 @@
 //! ([`latency`]), success and agreement rate ([`success`]) and messages per run ([`messages`]),
 //! each against the number of Byzantine nodes m. Each chart is one module with one `draw`
 //! function generic over plotters' [`DrawingBackend`], so the browser draws them on a `<canvas>`
-//! (plotters-canvas) and the CLI writes them as SVG ([`render_svg`]) from the same code.
+//! (plotters-canvas) and the CLI writes them as SVG ([`render_svg`]) or PNG (`render_png`, feature
+//! `png`) from the same code.
 //!
 //! Every chart marks f = floor((n − 1)/3) with a vertical line: PBFT's resilience bound
 //! (Castro & Liskov, OSDI 1999 §2 and §4.5: safety and liveness need n ≥ 3f + 1), the point past
@@ -15,7 +16,9 @@
 //!
 //! Fonts: plotters is used without its `ttf`/`ab_glyph` features, so nothing loads system fonts.
 //! The SVG backend writes text as `<text>` elements (the viewer's fonts render them) and on wasm
-//! plotters measures and draws text with the browser's canvas fonts.
+//! plotters measures and draws text with the browser's canvas fonts. The `png` feature (native
+//! only, off by default, enabled by the CLI) draws text itself, with ab_glyph and a Noto Sans TTF
+//! compiled in (module `raster`); it changes nothing in the SVG or canvas paths.
 
 /// CSV and JSON of sweep points with the CLI's columns. The source file is the CLI's own
 /// `output.rs`, compiled here too, so the browser's export and `pbft-sim sweep --format csv|json`
@@ -26,6 +29,8 @@ pub mod frame;
 pub mod latency;
 pub mod legend;
 pub mod messages;
+#[cfg(all(feature = "png", not(target_arch = "wasm32")))]
+pub mod raster;
 pub mod success;
 
 pub use frame::PlotLayout;
@@ -34,6 +39,8 @@ use pbft_engine::SweepPoint;
 pub use plotters;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+#[cfg(all(feature = "png", not(target_arch = "wasm32")))]
+pub use raster::render_png;
 
 /// One labelled sweep: its points in Byzantine-count order.
 #[derive(Clone, Debug, PartialEq)]

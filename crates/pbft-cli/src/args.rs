@@ -75,10 +75,10 @@ pub const CLI_FLAGS: &[FlagSpec] = &[
     },
     FlagSpec {
         name: "plot",
-        value: Some("FILE.svg"),
+        value: Some("FILE.svg|FILE.png"),
         default: "none",
-        help:
-            "sweep: also draw latency, success/agreement and messages against m, stacked in one SVG",
+        help: "sweep: also draw latency, success/agreement and messages against m, stacked in one \
+               900x1500 image; the extension picks SVG or PNG (text drawn with a built-in font)",
     },
     FlagSpec {
         name: "compare",
@@ -97,7 +97,7 @@ pub struct Options {
     pub trial: u32,
     pub trace: bool,
     pub quiet: bool,
-    /// `--plot`: where to write the sweep's charts (SVG).
+    /// `--plot`: where to write the sweep's charts (SVG or PNG, by the extension).
     pub plot: Option<String>,
     /// `--compare`: the (parameter, value) of the overlaid second sweep.
     pub compare: Option<(String, String)>,
@@ -296,7 +296,7 @@ fn check_command(args: &Args) -> Result<(), UsageError> {
     if args.options.compare.is_some() && args.options.plot.is_none() {
         return Err(UsageError::new(
             Some("compare"),
-            "--compare overlays a second sweep on the charts, so it needs --plot FILE.svg",
+            "--compare overlays a second sweep on the charts, so it needs --plot FILE.svg|FILE.png",
         ));
     }
     if args.command == Command::Sweep && args.options.trial != 0 {

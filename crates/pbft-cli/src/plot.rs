@@ -1,45 +1,72 @@
-//! `pbft-sim sweep --plot FILE.svg [--compare NAME=VALUE]`: the sweep's charts, natively.
+//! `pbft-sim sweep --plot FILE.svg|FILE.png [--compare NAME=VALUE]`: the sweep's charts,
+//! natively.
 //!
 //! The three charts of the browser's Experiments view (commit latency with its p5–p95 band,
 //! success and agreement rate, messages per run, each against the Byzantine count m with a marker
-//! at f = floor((n − 1)/3)) come from the same `pbft-charts` code, drawn here on plotters' SVG
-//! backend and stacked top to bottom in one 900 × 1500 document.
+//! at f = floor((n − 1)/3)) come from the same `pbft-charts` code, stacked top to bottom in one
+//! 900 × 1500 image. The file's extension (any case) picks the format:
+//!
+//! - `.svg`: plotters' SVG backend. Text is written as `<text>` elements, drawn by the viewer's
+//!   fonts.
+//! - `.png`: the same layout rasterised by plotters' bitmap backend (`pbft_charts::render_png`).
+//!   Text is drawn by ab_glyph from a Noto Sans TTF compiled into the binary, so the PNG looks the
+//!   same on every machine and needs no system font, fontconfig or FreeType.
+//!
+//! Any other extension is refused before the sweep runs.
 //!
 //! `--compare NAME=VALUE` runs a second sweep of the same counts and trials with that one
 //! parameter changed (through `Config::set`, as a flag would), then overlays it on every chart:
 //! `--compare protocol=pbft` shows what view change does to success for m ≤ f, `--compare
 //! strategy=silent` how a crash differs from the tutorial's lying nodes. Only the first sweep is
 //! printed on stdout; the second is only drawn.
-//!
-//! SVG only: plotters' bitmap backend rasterises text itself and so needs either its `ttf`
-//! feature (font-kit, which loads system fonts through fontconfig/FreeType) or its `ab_glyph`
-//! feature plus a font file shipped in this repository. SVG writes text as `<text>` elements and
-//! leaves the fonts to the viewer, with no native library and no font file.
 
 use crate::args::{Args, UsageError};
 use crate::commands::Failure;
 use crate::parallel;
 use crate::progress::Progress;
 use crate::scenario::{engine_error, Scenario};
-use pbft_charts::{render_svg, ChartData, Series};
+use pbft_charts::{render_png, render_svg, ChartData, Series};
 use pbft_engine::{Config, SweepPoint, PARAMETERS};
 use std::cell::RefCell;
 
-/// The document's size in pixels: three charts of 900 × 500.
+/// The image's size in pixels: three charts of 900 × 500.
 pub const WIDTH: u32 = 900;
 pub const HEIGHT: u32 = 1500;
 
-/// `--plot`'s value: a path ending in `.svg`.
+/// What `--plot` writes, from the file's extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlotFormat {
+    Svg,
+    Png,
+}
+
+impl PlotFormat {
+    /// The format of `path` by its extension (any case); `None` for any other, or for a bare
+    /// extension with no name before it.
+    pub fn of(path: &str) -> Option<PlotFormat> {
+        let (stem, extension) = path.rsplit_once('.')?;
+        if stem.is_empty() || stem.ends_with(['/', '\\']) {
+            return None;
+        }
+        match extension.to_ascii_lowercase().as_str() {
+            "svg" => Some(PlotFormat::Svg),
+            "png" => Some(PlotFormat::Png),
+            _ => None,
+        }
+    }
+}
+
+/// `--plot`'s value: a path ending in `.svg` or `.png`.
 pub fn check_path(value: &str) -> Result<String, UsageError> {
     let path = value.trim();
-    if path.to_ascii_lowercase().ends_with(".svg") && path.len() > 4 {
+    if PlotFormat::of(path).is_some() {
         return Ok(path.to_string());
     }
     Err(UsageError::new(
         Some("plot"),
         format!(
-            "'{path}' does not end in .svg; charts are written as SVG only (PNG would need a \
-             font rasteriser and a font file; open the SVG in a browser or convert it)"
+            "'{path}' does not end in .svg or .png; the charts are written as SVG (.svg) or \
+             PNG (.png), chosen by the extension"
         ),
     ))
 }
@@ -135,9 +162,12 @@ impl Plan {
                 points: other,
             });
         }
-        let svg =
-            render_svg(&data, WIDTH, HEIGHT).map_err(|e| Failure::Io(std::io::Error::other(e)))?;
-        std::fs::write(path, svg).map_err(|e| {
+        let image = match PlotFormat::of(path) {
+            Some(PlotFormat::Png) => render_png(&data, WIDTH, HEIGHT),
+            _ => render_svg(&data, WIDTH, HEIGHT).map(String::into_bytes),
+        }
+        .map_err(|e| Failure::Io(std::io::Error::other(e)))?;
+        std::fs::write(path, image).map_err(|e| {
             Failure::Usage(UsageError::new(
                 Some("plot"),
                 format!("cannot write '{path}': {e}"),
@@ -161,8 +191,25 @@ mod tests {
     #[test]
     fn flag_values_are_checked() {
         assert_eq!(check_path(" out.SVG ").unwrap(), "out.SVG");
-        for bad in ["out.png", ".svg", "out"] {
-            assert_eq!(check_path(bad).unwrap_err().flag.as_deref(), Some("plot"));
+        assert_eq!(check_path("charts/out.Png").unwrap(), "charts/out.Png");
+        assert_eq!(PlotFormat::of("a.b/out.svg"), Some(PlotFormat::Svg));
+        assert_eq!(PlotFormat::of("OUT.PNG"), Some(PlotFormat::Png));
+        for bad in [
+            "out.gif",
+            "out.jpg",
+            ".svg",
+            "dir/.png",
+            "out",
+            "out.svg.txt",
+            "png",
+        ] {
+            let err = check_path(bad).unwrap_err();
+            assert_eq!(err.flag.as_deref(), Some("plot"), "{bad}");
+            assert!(
+                err.message.contains(".svg or .png"),
+                "{bad}: {}",
+                err.message
+            );
         }
         assert_eq!(
             check_compare("strategy=silent").unwrap(),

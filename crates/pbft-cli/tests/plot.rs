@@ -1,6 +1,8 @@
-//! `pbft-sim sweep --plot FILE.svg [--compare NAME=VALUE]`: the file is a complete SVG document
-//! with the three charts' titles, every series in the legends, the same stdout as without
-//! `--plot`, and bad values refused before any sweep runs (exit 2, nothing written).
+//! `pbft-sim sweep --plot FILE.svg|FILE.png [--compare NAME=VALUE]`: an SVG file is a complete
+//! document with the three charts' titles and every series in the legends, a PNG file a valid
+//! 900 × 1500 image with the charts drawn; stdout is the same as without `--plot`, and bad values
+//! (an extension other than .svg or .png among them) are refused before any sweep runs (exit 2,
+//! nothing written).
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -69,6 +71,43 @@ fn plot_writes_an_svg_with_the_three_charts() {
 }
 
 #[test]
+fn plot_writes_a_png_when_the_file_ends_in_png() {
+    let path = out_path("sweep.PNG");
+    let sweep = ["sweep", "--trials", "4", "--byzantine", "0..=5", "--quiet"];
+    let out = pbft_sim(&[&sweep[..], &["--plot", path.to_str().unwrap()]].concat());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        out.stdout,
+        pbft_sim(&sweep).stdout,
+        "--plot does not change stdout"
+    );
+    let bytes = std::fs::read(&path).unwrap();
+    let decoder = png::Decoder::new(std::io::Cursor::new(&bytes[..]));
+    let mut reader = decoder.read_info().expect("a PNG header");
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader
+        .next_frame(&mut pixels)
+        .expect("the image data decodes");
+    assert_eq!((info.width, info.height), (900, 1500));
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    let pixels = &pixels[..info.buffer_size()];
+    let dark = pixels
+        .chunks(3)
+        .filter(|p| p.iter().all(|&c| c < 100))
+        .count();
+    let white = pixels.chunks(3).filter(|p| p == &[255, 255, 255]).count();
+    assert!(dark > 5_000, "{dark} dark pixels: text and axes");
+    assert!(
+        white < 900 * 1500 * 19 / 20,
+        "{white} white pixels: nearly blank"
+    );
+}
+
+#[test]
 fn compare_overlays_a_second_sweep() {
     let path = out_path("compare.svg");
     let out = pbft_sim(&[
@@ -106,10 +145,10 @@ fn compare_overlays_a_second_sweep() {
 
 #[test]
 fn bad_plot_flags_exit_2_before_running() {
-    let png = out_path("nope.png");
+    let gif = out_path("nope.gif");
     let svg = out_path("nope.svg");
     for (args, flag) in [
-        (vec!["sweep", "--plot", png.to_str().unwrap()], "--plot"),
+        (vec!["sweep", "--plot", gif.to_str().unwrap()], "--plot"),
         (vec!["run", "--plot", svg.to_str().unwrap()], "--plot"),
         (vec!["sweep", "--compare", "strategy=silent"], "--compare"),
         (
@@ -138,6 +177,12 @@ fn bad_plot_flags_exit_2_before_running() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(flag), "{args:?}: {err}");
         assert!(out.stdout.is_empty(), "{args:?}");
-        assert!(!png.exists() && !svg.exists(), "{args:?} wrote a file");
+        assert!(!gif.exists() && !svg.exists(), "{args:?} wrote a file");
     }
+    let out = pbft_sim(&["sweep", "--plot", gif.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("does not end in .svg or .png"),
+        "the message names the formats: {err}"
+    );
 }
