@@ -458,8 +458,16 @@ mod tests {
         d.advance(u64::MAX, usize::MAX);
         let l = lanes(&d);
         assert!(!l.arrows.is_empty() && !l.drops.is_empty());
-        let (rows, total) = log_rows(&d.timeline.events, Some(2), Some("commit"));
+        // A node that committed in this run (which ones do depends on the seed's draws).
+        let node = d.timeline.events.iter().find_map(|e| match e.kind {
+            TraceKind::Commit { node, .. } => Some(node),
+            _ => None,
+        });
+        let (rows, total) = log_rows(&d.timeline.events, node, Some("commit"));
         assert!(total >= 1 && rows.iter().all(|r| r.kind == "commit"));
+        assert!(rows
+            .iter()
+            .all(|r| r.text.starts_with(&format!("node {} ", node.unwrap()))));
         let (all, n) = log_rows(&d.timeline.events, None, None);
         assert_eq!(n, d.timeline.events.len());
         assert_eq!(all.len(), n.min(MAX_LOG_ROWS));
