@@ -1,5 +1,7 @@
 //! The root component: holds the reducer, runs the animation loop and the page-wide listeners
-//! (keyboard, tab visibility, reduced motion), and lays out the components.
+//! (keyboard, tab visibility, and `prefers-reduced-motion`, followed through its
+//! `MediaQueryList` change event so a change applies without a reload), and lays out the
+//! components.
 //!
 //! The loop is a chain of `requestAnimationFrame` callbacks owned by an effect: it exists only
 //! while the run plays and the tab is visible, and the effect's cleanup cancels it, so a hidden
@@ -109,13 +111,21 @@ fn page_listeners(dispatch: Callback<Action>) -> Vec<Listener> {
     let Some(document) = window.document() else {
         return Vec::new();
     };
-    let reduced = window
+    // Reduced motion: read now, and followed when the user changes the setting.
+    let motion = window
         .match_media("(prefers-reduced-motion: reduce)")
         .ok()
-        .flatten()
-        .is_some_and(|m| m.matches());
-    dispatch.emit(Action::ReducedMotion(reduced));
+        .flatten();
+    dispatch.emit(Action::ReducedMotion(
+        motion.as_ref().is_some_and(|m| m.matches()),
+    ));
     dispatch.emit(Action::Hidden(document.hidden()));
+    let motion_change = motion.map(|m| {
+        let (on_change, query) = (dispatch.clone(), m.clone());
+        Listener::new(&m, "change", move |_| {
+            on_change.emit(Action::ReducedMotion(query.matches()));
+        })
+    });
     let on_key = dispatch.clone();
     let keys = Listener::new(&window, "keydown", move |e: web_sys::Event| {
         let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
@@ -138,7 +148,9 @@ fn page_listeners(dispatch: Callback<Action>) -> Vec<Listener> {
     let visibility = Listener::new(&document, "visibilitychange", move |_| {
         dispatch.emit(Action::Hidden(doc.hidden()));
     });
-    vec![keys, visibility]
+    let mut listeners = vec![keys, visibility];
+    listeners.extend(motion_change);
+    listeners
 }
 
 #[function_component(App)]

@@ -2,6 +2,9 @@
 //! runs them). Each test mounts into its own `<div>` appended to the page — never replacing
 //! `document.body`, which holds the test runner's output.
 //!
+//! Message dots: SVG `.msg[data-phase]` elements for a few dots, the canvas (with its
+//! `data-mode`, `data-dots` and `data-phases` hooks) for many (src/components/dots/mod.rs).
+//!
 //! Natively this file compiles to nothing: the reducer and view-model logic it builds on are
 //! unit-tested natively in `src/`.
 #![cfg(target_arch = "wasm32")]
@@ -81,6 +84,73 @@ async fn dots_carry_their_phase() {
     assert_eq!(
         first.get_attribute("data-phase").as_deref(),
         Some("pre-prepare")
+    );
+    // Few dots: SVG elements, and the canvas's hooks say the same.
+    let canvas = root.query_selector("canvas.msg-layer").unwrap().unwrap();
+    assert_eq!(canvas.get_attribute("data-mode").as_deref(), Some("svg"));
+    let n = state.frame.dots.len().to_string();
+    assert_eq!(
+        canvas.get_attribute("data-dots").as_deref(),
+        Some(n.as_str())
+    );
+    assert!(canvas
+        .get_attribute("data-phases")
+        .unwrap()
+        .starts_with("pre-prepare="));
+}
+
+#[wasm_bindgen_test]
+async fn many_dots_go_to_the_canvas_with_counts_by_phase() {
+    use pbft_web::components::dots::{phase_counts, SVG_DOTS_MAX};
+    let mut state = std::rc::Rc::new(AppState::from_query(
+        "?nodes=16&processing=concurrent&min-delay-ms=300&max-delay-ms=600",
+    ));
+    // Seek forward until more messages are in flight than the SVG layer draws.
+    let mut t = 0;
+    while state.frame.dots.len() <= SVG_DOTS_MAX && t < 5_000_000 {
+        t += 20_000;
+        state = yew::Reducible::reduce(state, Action::Seek(t));
+    }
+    let dots = &state.frame.dots;
+    assert!(dots.len() > SVG_DOTS_MAX, "{} dots at {t} µs", dots.len());
+    let root = mount_point();
+    let props = pbft_web::components::graph::Props {
+        scene: state.scene.clone(),
+        frame: state.frame.clone(),
+        dispatch: noop(),
+    };
+    yew::Renderer::<Graph>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    assert_eq!(count(&root, ".msg"), 0, "no SVG dots in canvas mode");
+    let canvas = root
+        .query_selector("canvas.msg-layer")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlCanvasElement>()
+        .unwrap();
+    assert_eq!(canvas.get_attribute("data-mode").as_deref(), Some("canvas"));
+    let n = dots.len().to_string();
+    assert_eq!(
+        canvas.get_attribute("data-dots").as_deref(),
+        Some(n.as_str())
+    );
+    let phases = canvas.get_attribute("data-phases").unwrap();
+    assert_eq!(phases, phase_counts(dots));
+    assert!(phases.contains("prepare="), "{phases}");
+    // The dots are really drawn: some pixels are not transparent.
+    let ctx = canvas
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::CanvasRenderingContext2d>()
+        .unwrap();
+    let (w, h) = (f64::from(canvas.width()), f64::from(canvas.height()));
+    let px = ctx.get_image_data(0.0, 0.0, w, h).unwrap().data().0;
+    let drawn = px.chunks_exact(4).filter(|p| p[3] > 0).count();
+    assert!(
+        drawn > dots.len(),
+        "{drawn} pixels drawn for {} dots",
+        dots.len()
     );
 }
 

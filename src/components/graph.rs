@@ -1,14 +1,17 @@
 //! The cluster as an SVG graph: nodes on a circle, every message a dot travelling from sender
-//! to receiver, coloured by phase (colours live in the stylesheet, keyed by `data-phase`).
+//! to receiver, coloured and shaped by phase (colours live in the stylesheet, keyed by
+//! `data-phase`; the dots themselves are drawn by [`super::dots`], as SVG elements for small
+//! runs and on a canvas under the SVG for large ones).
 //!
-//! Stable hooks for tests: `class="node" data-node="<id>"`, `class="msg" data-phase="<phase>"`.
-//! Byzantine nodes differ by shape (a diamond) as well as colour, so colour-blind readers and
-//! grey-scale prints still tell them apart.
+//! Stable hooks for tests: `class="node" data-node="<id>"`; for messages, `class="msg"
+//! data-phase="<phase>"` while they are SVG elements and the canvas's `data-dots` /
+//! `data-phases` always (see [`super::dots`]). Byzantine nodes differ by shape (a diamond) as
+//! well as colour, so colour-blind readers and grey-scale prints still tell them apart.
 
+use super::dots::use_dots;
 use super::Dispatch;
 use crate::state::{Action, Frame, Scene};
 use crate::view::{node_radius, NodeView, Shared, GRAPH_SIZE};
-use pbft_engine::Phase;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -16,84 +19,6 @@ pub struct Props {
     pub scene: Shared<Scene>,
     pub frame: Shared<Frame>,
     pub dispatch: Dispatch,
-}
-
-/// The dots layer, updated every frame.
-#[derive(Properties, PartialEq)]
-struct DotsProps {
-    frame: Shared<Frame>,
-    radius: f64,
-}
-
-const SVG_NS: &str = "http://www.w3.org/2000/svg";
-
-/// One pooled `<circle>` and what it shows now (to touch the DOM only for changes).
-struct PooledDot {
-    el: web_sys::Element,
-    phase: Option<Phase>,
-    dropped: bool,
-    radius: f64,
-}
-
-/// Makes the `<g>`'s circles match `frame.dots`: a pool of elements reused frame to frame, so a
-/// frame costs two attribute writes per dot instead of a virtual-DOM diff of thousands of nodes.
-fn sync_dots(layer: &web_sys::Element, pool: &mut Vec<PooledDot>, frame: &Frame, radius: f64) {
-    let Some(doc) = layer.owner_document() else {
-        return;
-    };
-    for (i, d) in frame.dots.iter().enumerate() {
-        if i == pool.len() {
-            let Ok(el) = doc.create_element_ns(Some(SVG_NS), "circle") else {
-                return;
-            };
-            let _ = layer.append_child(&el);
-            pool.push(PooledDot {
-                el,
-                phase: None,
-                dropped: false,
-                radius: 0.0,
-            });
-        }
-        let slot = &mut pool[i];
-        let el = &slot.el;
-        if slot.phase != Some(d.phase) || slot.dropped != d.dropped {
-            let _ = el.set_attribute("class", if d.dropped { "msg dropped" } else { "msg" });
-            let _ = el.set_attribute("data-phase", d.phase.name());
-            if slot.dropped && !d.dropped {
-                let _ = el.remove_attribute("opacity");
-            }
-            slot.phase = Some(d.phase);
-            slot.dropped = d.dropped;
-        }
-        if slot.radius != radius {
-            let _ = el.set_attribute("r", &format!("{radius:.1}"));
-            slot.radius = radius;
-        }
-        let _ = el.set_attribute("cx", &format!("{:.1}", d.x));
-        let _ = el.set_attribute("cy", &format!("{:.1}", d.y));
-        if d.dropped {
-            let _ = el.set_attribute("opacity", &format!("{:.2}", d.opacity));
-        }
-    }
-    for extra in pool.drain(frame.dots.len().min(pool.len())..) {
-        extra.el.remove();
-    }
-}
-
-#[function_component(Dots)]
-fn dots(p: &DotsProps) -> Html {
-    let layer = use_node_ref();
-    let pool = use_mut_ref(Vec::<PooledDot>::new);
-    {
-        let layer = layer.clone();
-        use_effect_with((p.frame.clone(), p.radius), move |(frame, radius)| {
-            if let Some(g) = layer.cast::<web_sys::Element>() {
-                sync_dots(&g, &mut pool.borrow_mut(), frame, *radius);
-            }
-        });
-    }
-    // Yew owns the empty `<g>`; its children are the pool's, managed above.
-    html! { <g class="msgs" ref={layer} /> }
 }
 
 fn node_shape(v: &NodeView, r: f64) -> Html {
@@ -212,15 +137,23 @@ pub fn graph(p: &Props) -> Html {
     let n = p.scene.nodes.len() as u32;
     let c = GRAPH_SIZE / 2.0;
     let hidden = p.frame.hidden_dots;
+    let (dots, canvas) = (use_node_ref(), use_node_ref());
+    let radius = if n <= 16 { 5.0 } else { 3.5 };
+    use_dots(p.frame.clone(), radius, dots.clone(), canvas.clone());
     html! {
         <div class="graph-wrap">
-            <svg class="graph" viewBox={format!("0 0 {GRAPH_SIZE} {GRAPH_SIZE}")}
-                role="group" aria-label="The cluster: nodes on a circle, messages as moving dots">
-                <circle class="ring" cx={c.to_string()} cy={c.to_string()}
-                    r={format!("{:.1}", GRAPH_SIZE * 0.38)} />
-                <Dots frame={p.frame.clone()} radius={if n <= 16 { 5.0 } else { 3.5 }} />
-                <Nodes scene={p.scene.clone()} dispatch={p.dispatch.clone()} />
-            </svg>
+            <div class="graph-box">
+                // Under the SVG: nodes, labels and every click target stay on top.
+                <canvas class="msg-layer" ref={canvas} aria-hidden="true" />
+                <svg class="graph" viewBox={format!("0 0 {GRAPH_SIZE} {GRAPH_SIZE}")}
+                    role="group" aria-label="The cluster: nodes on a circle, messages as moving dots">
+                    <circle class="ring" cx={c.to_string()} cy={c.to_string()}
+                        r={format!("{:.1}", GRAPH_SIZE * 0.38)} />
+                    // Yew owns the empty group; its children are the dots layer's.
+                    <g class="msgs" ref={dots} />
+                    <Nodes scene={p.scene.clone()} dispatch={p.dispatch.clone()} />
+                </svg>
+            </div>
             if hidden > 0 {
                 <p class="note">{ format!("{hidden} more messages in flight are not drawn") }</p>
             }

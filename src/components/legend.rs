@@ -1,6 +1,8 @@
-//! The legend: what each colour means, with one line on what that PBFT phase does (OSDI 1999
-//! §4.2–4.4), and the node shapes.
+//! The legend: what each colour and dot shape means, with one line on what that PBFT phase does
+//! (OSDI 1999 §4.2–4.4), and the node shapes. The swatches are the dots' own shapes
+//! ([`super::dots::shape_path`]), so the legend never disagrees with the graph.
 
+use super::dots::shape_path;
 use pbft_engine::Phase;
 use yew::prelude::*;
 
@@ -28,7 +30,7 @@ pub fn legend() -> Html {
                 { for Phase::ALL.iter().map(|p| html! {
                     <li>
                         <svg class="swatch" viewBox="0 0 10 10" aria-hidden="true">
-                            <circle class="swatch-dot" data-phase={p.name()} cx="5" cy="5" r="4" />
+                            <path class="swatch-dot" data-phase={p.name()} d={shape_path(*p, 5.0, 5.0, 3.6)} />
                         </svg>
                         <b>{ p.name() }</b>{ " — " }{ explain(*p) }
                     </li>

@@ -3,6 +3,7 @@
 
 pub mod banner;
 pub mod controls;
+pub mod dots;
 pub mod graph;
 pub mod inspector;
 pub mod legend;

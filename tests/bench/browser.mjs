@@ -58,11 +58,15 @@ async function firstRender() {
 /** Plays `query` slowly; once `minDots` dots are in flight, counts frames for `ms`. */
 async function frameRate(query, minDots, ms) {
     const page = await newPage(browser, { width: 1280, height: 800 }, errors);
+    // Dots on screen, SVG or canvas alike: the dots layer's `data-dots` (src/components/dots.rs).
+    await page.addInitScript(() => {
+        window.dotsDrawn = () => Number(document.querySelector('.msg-layer')?.dataset.dots ?? 0);
+    });
     await page.goto(`${server.base}${query}`);
     await page.waitForSelector('.node');
     await page.locator('#speed').fill('0'); // 0.01× real time: messages stay in flight
     await page.getByTestId('play').click();
-    await page.waitForFunction((n) => document.querySelectorAll('.msg').length >= n, minDots, {
+    await page.waitForFunction((n) => dotsDrawn() >= n, minDots, {
         timeout: 120_000,
         polling: 100,
     });
@@ -76,7 +80,7 @@ async function frameRate(query, minDots, ms) {
                 let last = start;
                 function tick(t) {
                     frames++;
-                    dots += document.querySelectorAll('.msg').length;
+                    dots += dotsDrawn();
                     worst = Math.max(worst, t - last);
                     last = t;
                     if (t - start < ms) requestAnimationFrame(tick);

@@ -7,7 +7,9 @@
 // downloaded. It serves the bundle on 127.0.0.1 under a sub-path, opens scenarios from the URL,
 // and checks: the right number of `.node` elements; `.msg` dots appear and move; the run reaches
 // commit; the log fills; a bad URL parameter and a bad field value show their messages; no console
-// error. Screenshots (1280×800 and 390×844) go to target/e2e/.
+// error. Message dots are SVG `.msg[data-phase]` elements for small runs; with many in flight
+// (n = 16 and 64 here) the canvas layer draws them and its `data-dots` / `data-phases` say what it
+// draws (src/components/dots/mod.rs). Screenshots (1280×800 and 390×844) go to target/e2e/.
 
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -57,6 +59,59 @@ try {
         // Seeking back replays: the time goes back and nodes are no longer all committed.
         await page.locator('svg.st').click({ position: { x: 5, y: 5 } });
         assert.ok((await count(page, '.node.committed')) < 7, 'seeking back undoes commits');
+        await page.close();
+    });
+
+    await check('many messages: the canvas dots layer, counts by phase, moving dots, screenshots', async () => {
+        // Concurrent processing and long delays put thousands of messages in flight at n = 64.
+        const slow = '&processing=concurrent&min-delay-ms=300&max-delay-ms=600';
+        for (const n of [16, 64]) {
+            for (const [w, h] of [[1280, 800], [390, 844]]) {
+                const page = await newPage(browser, { width: w, height: h }, errors);
+                await page.goto(`${server.base}?nodes=${n}${slow}`);
+                await page.waitForSelector('.node');
+                await page.locator('#speed').fill('667'); // 1× real time
+                await page.getByTestId('play').click();
+                const layer = page.locator('canvas.msg-layer');
+                await page.waitForSelector('canvas.msg-layer[data-mode="canvas"]', { timeout: 30_000 });
+                await page.locator('#speed').fill('0'); // 0.01×: keep them in flight
+                // Above the SVG threshold no `.msg` element exists; the canvas says what it draws.
+                const hooks = await layer.evaluate((c) => ({ ...c.dataset, msgs: document.querySelectorAll('.msg').length }));
+                const dots = Number(hooks.dots);
+                assert.equal(hooks.msgs, 0, 'no SVG dots in canvas mode');
+                assert.ok(dots > 100, `dots ${dots}`);
+                const byPhase = Object.fromEntries(hooks.phases.split(' ').map((x) => x.split('=')));
+                assert.ok(Number(byPhase.prepare) > 0, `phases ${hooks.phases}`);
+                const sum = Object.values(byPhase).reduce((a, b) => a + Number(b), 0);
+                assert.equal(sum, dots, 'counts by phase add up to the dots drawn');
+                // The dots move: two pictures of the graph a moment apart differ.
+                const box = page.locator('.graph-box');
+                await box.scrollIntoViewIfNeeded();
+                const a = await box.screenshot();
+                await page.waitForTimeout(400);
+                const b = await box.screenshot({ path: path.join(shots, `canvas-n${n}-${w}x${h}-graph.png`) });
+                assert.notDeepEqual(a, b, 'the canvas changes while playing');
+                await page.screenshot({ path: path.join(shots, `running-n${n}-${w}x${h}.png`) });
+                await page.close();
+            }
+        }
+    });
+
+    await check('reduced motion is followed when it changes, not only at start-up', async () => {
+        const page = await newPage(browser, { width: 1280, height: 800 }, errors);
+        await page.goto(`${server.base}?nodes=4`);
+        await page.waitForSelector('.node');
+        for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+        await page.waitForSelector('.msg');
+        const where = () => page.locator('.msg').evaluateAll((els) => els.map((e) => e.getAttribute('transform')).join(';'));
+        const moving = await where();
+        await page.emulateMedia({ reducedMotion: 'reduce' });
+        // Paused, so only the preference moves the dots: to the middle of their path.
+        await page.waitForFunction((before) => [...document.querySelectorAll('.msg')]
+            .map((e) => e.getAttribute('transform')).join(';') !== before, moving);
+        await page.emulateMedia({ reducedMotion: 'no-preference' });
+        await page.waitForFunction((before) => [...document.querySelectorAll('.msg')]
+            .map((e) => e.getAttribute('transform')).join(';') === before, moving);
         await page.close();
     });
 
