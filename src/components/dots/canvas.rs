@@ -18,26 +18,54 @@ use std::f64::consts::TAU;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
-/// A pre-drawn dot: `side` × `side` RGBA pixels, not premultiplied (as `getImageData` gives),
-/// and per row the span of columns that are not fully transparent.
+/// A pre-drawn dot: `side` × `side` RGBA pixels, not premultiplied (as `getImageData` gives).
+/// Per row: the span of columns that are not fully transparent, and within it the first run of
+/// fully opaque columns (copied whole, without blending).
 pub struct Sprite {
     pub side: usize,
     pub px: Vec<u8>,
-    pub rows: Vec<(usize, usize)>,
+    pub rows: Vec<[usize; 4]>,
 }
 
 impl Sprite {
     pub fn new(side: usize, px: Vec<u8>) -> Sprite {
         let rows = (0..side)
             .map(|y| {
-                let alpha = |x: &usize| px[(y * side + x) * 4 + 3] > 0;
-                match (0..side).find(alpha) {
-                    Some(a) => (a, (0..side).rfind(alpha).unwrap_or(a) + 1),
-                    None => (0, 0),
-                }
+                let alpha = |x: usize| px[(y * side + x) * 4 + 3];
+                let Some(a) = (0..side).find(|&x| alpha(x) > 0) else {
+                    return [0; 4];
+                };
+                let b = (a..side).rfind(|&x| alpha(x) > 0).unwrap_or(a) + 1;
+                let oa = (a..b).find(|&x| alpha(x) == 255).unwrap_or(b);
+                let ob = (oa..b).find(|&x| alpha(x) < 255).unwrap_or(b);
+                [a, oa, ob, b]
             })
             .collect();
         Sprite { side, px, rows }
+    }
+}
+
+/// Source-over of `src` onto `dst` (RGBA runs of equal length, straight alpha), the source's
+/// alpha scaled by `fade` / 255.
+fn blend(dst: &mut [u8], src: &[u8], fade: u32) {
+    for (d, p) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
+        let sa = u32::from(p[3]) * fade / 255;
+        let da = u32::from(d[3]);
+        if sa == 0 {
+            continue;
+        }
+        if sa == 255 || da == 0 {
+            d[..3].copy_from_slice(&p[..3]);
+            d[3] = sa as u8;
+            continue;
+        }
+        // out = src·sa + dst·da·(1 − sa), renormalised by the output alpha.
+        let keep = da * (255 - sa) / 255;
+        let oa = sa + keep;
+        for c in 0..3 {
+            d[c] = ((u32::from(p[c]) * sa + u32::from(d[c]) * keep) / oa) as u8;
+        }
+        d[3] = oa as u8;
     }
 }
 
@@ -61,36 +89,22 @@ pub fn blit(
         return;
     }
     for sy in cy0..cy1 {
-        let (a, b) = s.rows[sy as usize];
-        let (a, b) = ((a as i64).max(cx0), (b as i64).min(cx1));
+        let clip = |x: usize| (x as i64).clamp(cx0, cx1) as usize;
+        let [a, oa, ob, b] = s.rows[sy as usize].map(clip);
         if a >= b {
             continue;
         }
-        let src = &s.px[((sy * side + a) * 4) as usize..((sy * side + b) * 4) as usize];
-        let at = (((y0 + sy) * w + x0 + a) * 4) as usize;
-        let dst = &mut buf[at..at + src.len()];
-        for (d, p) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
-            let sa = if fade == 255 {
-                u32::from(p[3])
-            } else {
-                u32::from(p[3]) * fade / 255
-            };
-            let da = u32::from(d[3]);
-            if sa == 0 {
-                continue;
-            }
-            if sa == 255 || da == 0 {
-                d[..3].copy_from_slice(&p[..3]);
-                d[3] = sa as u8;
-                continue;
-            }
-            // Source-over on straight alpha: out = src·sa + dst·da·(1 − sa), renormalised.
-            let keep = da * (255 - sa) / 255;
-            let oa = sa + keep;
-            for c in 0..3 {
-                d[c] = ((u32::from(p[c]) * sa + u32::from(d[c]) * keep) / oa) as u8;
-            }
-            d[3] = oa as u8;
+        let row = (sy * side) as usize;
+        let src = |x0: usize, x1: usize| &s.px[(row + x0) * 4..(row + x1) * 4];
+        // Buffer offset of sprite column x on this row (x ≥ cx0 keeps it inside the buffer).
+        let base = (y0 + sy) * w + x0;
+        let at = |x: usize| ((base + x as i64) * 4) as usize;
+        if fade == 255 {
+            blend(&mut buf[at(a)..at(oa)], src(a, oa), fade);
+            buf[at(oa)..at(ob)].copy_from_slice(src(oa, ob));
+            blend(&mut buf[at(ob)..at(b)], src(ob, b), fade);
+        } else {
+            blend(&mut buf[at(a)..at(b)], src(a, b), fade);
         }
     }
 }
@@ -284,6 +298,16 @@ mod tests {
         // Only the pixel at (2, 0) is inside.
         assert_eq!(&buf[2 * 4..3 * 4], &[10, 20, 30, 255]);
         assert_eq!(buf.iter().filter(|&&b| b != 0).count(), 4);
+        // Past the top-left corner: only the sprite's bottom-right pixel lands, at (0, 0).
+        let mut buf = vec![0u8; 3 * 3 * 4];
+        blit(&mut buf, 3, 3, &sprite([1, 2, 3, 255]), -1, -1, 1.0);
+        assert_eq!(&buf[..4], &[1, 2, 3, 255]);
+        assert_eq!(buf.iter().filter(|&&b| b != 0).count(), 4);
+        // Past the bottom-right corner.
+        let mut buf = vec![0u8; 3 * 3 * 4];
+        blit(&mut buf, 3, 3, &sprite([1, 2, 3, 255]), 2, 2, 1.0);
+        assert_eq!(&buf[8 * 4..], &[1, 2, 3, 255]);
+        assert_eq!(buf.iter().filter(|&&b| b != 0).count(), 4);
     }
 
     #[test]
@@ -302,6 +326,6 @@ mod tests {
         let mut px = vec![0u8; 3 * 3 * 4];
         px[(3 + 1) * 4 + 3] = 255; // only (1, 1) is visible
         let s = Sprite::new(3, px);
-        assert_eq!(s.rows, vec![(0, 0), (1, 2), (0, 0)]);
+        assert_eq!(s.rows, vec![[0; 4], [1, 1, 2, 2], [0; 4]]);
     }
 }
