@@ -160,7 +160,7 @@ impl TutorialNode {
                     voters: t.voters.to_vec(),
                 })
                 .collect();
-            v.sort_by_key(|v| v.digest);
+            Votes::sort_by_digest(&mut v);
             v
         };
         let pre_prepare = slot.preprepare_seen;

@@ -318,7 +318,7 @@ impl Replica for PbftReplica {
                         voters: tally.voters.to_vec(),
                     })
                     .collect();
-            v.sort_by_key(|v| v.digest);
+            Votes::sort_by_digest(&mut v);
             v
         };
         let slots = self
