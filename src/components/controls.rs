@@ -35,6 +35,9 @@ pub fn label(name: &str) -> String {
         "requests" => "Requests",
         "partition" => "Partitions",
         "seed" => "Seed",
+        "checkpoint-interval" => "Checkpoint interval K (sequence numbers)",
+        "view-timeout-ms" => "View-change timeout (ms)",
+        "slow-ms" => "Slow node's extra delay (ms)",
         other => return other.replace('-', " "),
     }
     .to_string()
@@ -143,5 +146,23 @@ pub fn controls(p: &Props) -> Html {
                 <p class="form-note">{ "Fix the highlighted field to run; the last valid scenario stays on screen." }</p>
             }
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::label;
+    use pbft_engine::config::PARAMETERS;
+
+    #[test]
+    fn every_form_parameter_has_a_written_label() {
+        // `trials` belongs to the Experiments form, which labels it itself.
+        for name in PARAMETERS.iter().filter(|&&n| n != "trials") {
+            let text = label(name);
+            assert!(
+                text.starts_with(|c: char| c.is_uppercase()),
+                "{name} falls back to its flag name: {text:?}"
+            );
+        }
     }
 }
