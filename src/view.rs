@@ -12,6 +12,10 @@ use std::rc::Rc;
 
 /// Width and height of the graph's SVG coordinate space.
 pub const GRAPH_SIZE: f64 = 600.0;
+
+/// Radius of the ring the nodes sit on. 0.36 of the graph leaves room outside the ring for the
+/// vote counters of the nodes at the far left and right (two lines of about 46 units each).
+pub const RING_RADIUS: f64 = GRAPH_SIZE * 0.36;
 /// Most message dots drawn at once; beyond it the graph says how many are hidden.
 pub const MAX_DOTS: usize = 2_500;
 /// Most arrows drawn in the space-time diagram.
@@ -53,7 +57,7 @@ impl<T> Shared<T> {
 /// Node positions on a circle, node 0 at the top, clockwise.
 pub fn ring_layout(n: u32) -> Vec<(f64, f64)> {
     let c = GRAPH_SIZE / 2.0;
-    let r = GRAPH_SIZE * 0.38;
+    let r = RING_RADIUS;
     (0..n)
         .map(|i| {
             let a = std::f64::consts::TAU * f64::from(i) / f64::from(n.max(1))
@@ -77,7 +81,7 @@ pub fn endpoint(positions: &[(f64, f64)], id: NodeId) -> (f64, f64) {
 
 /// Radius of a node circle: as big as the ring allows, within 6..24.
 pub fn node_radius(n: u32) -> f64 {
-    let circumference = std::f64::consts::TAU * GRAPH_SIZE * 0.38;
+    let circumference = std::f64::consts::TAU * RING_RADIUS;
     (circumference / f64::from(n.max(1)) * 0.36).clamp(6.0, 24.0)
 }
 
@@ -101,9 +105,15 @@ pub struct NodeView {
 impl NodeView {
     /// `P 5/7  C 3/7`: votes seen against the quorum.
     pub fn counters(&self) -> String {
-        format!(
-            "P {}/{}  C {}/{}",
-            self.prepares, self.quorum, self.commits, self.quorum
+        let (prepares, commits) = self.counter_lines();
+        format!("{prepares}  {commits}")
+    }
+
+    /// The two halves of [`NodeView::counters`]: `P 5/7` and `C 3/7`.
+    pub fn counter_lines(&self) -> (String, String) {
+        (
+            format!("P {}/{}", self.prepares, self.quorum),
+            format!("C {}/{}", self.commits, self.quorum),
         )
     }
 }

@@ -11,7 +11,7 @@
 use super::dots::use_dots;
 use super::Dispatch;
 use crate::state::{Action, Frame, Scene};
-use crate::view::{node_radius, NodeView, Shared, GRAPH_SIZE};
+use crate::view::{node_radius, NodeView, Shared, GRAPH_SIZE, RING_RADIUS};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -59,21 +59,7 @@ fn node(v: &NodeView, r: f64, show_counters: bool, dispatch: &Dispatch) -> Html 
             }
         })
     };
-    // Text sits outside the ring, along the radius through the node.
-    let c = GRAPH_SIZE / 2.0;
-    let (dx, dy) = (v.x - c, v.y - c);
-    let len = (dx * dx + dy * dy).sqrt().max(1.0);
-    let (ux, uy) = (dx / len, dy / len);
-    let out = r + 8.0;
-    let (tx, ty) = (v.x + ux * out, v.y + uy * (out + 6.0) + 4.0);
-    // Anchored on the side facing away from the ring, so text never covers its node.
-    let anchor = if ux > 0.3 {
-        "start"
-    } else if ux < -0.3 {
-        "end"
-    } else {
-        "middle"
-    };
+    let (tx, ty, anchor) = counters_place(v, r);
     let role = if v.byzantine { "Byzantine" } else { "honest" };
     let label = format!(
         "node {id}, {role}{}, {}, view {}, {}",
@@ -105,13 +91,62 @@ fn node(v: &NodeView, r: f64, show_counters: bool, dispatch: &Dispatch) -> Html 
                 <text class="check" x={format!("{:.1}", v.x + r * 0.8)} y={format!("{:.1}", v.y - r * 0.7)}>{ "✓" }</text>
             }
             if show_counters {
-                <text class="counters" x={format!("{tx:.1}")} y={format!("{ty:.1}")} text-anchor={anchor}>
-                    { if v.primary { format!("primary · {}", v.counters()) } else { v.counters() } }
-                </text>
+                { counters_text(v, tx, ty, anchor) }
             }
         </g>
     }
 }
+
+/// Where a node's counters go: outside the ring, along the radius through the node, anchored on
+/// the side facing away from the ring so text never covers its node. Returns (x, y, anchor).
+fn counters_place(v: &NodeView, r: f64) -> (f64, f64, &'static str) {
+    let c = GRAPH_SIZE / 2.0;
+    let (dx, dy) = (v.x - c, v.y - c);
+    let len = (dx * dx + dy * dy).sqrt().max(1.0);
+    let (ux, uy) = (dx / len, dy / len);
+    // Clear of the primary's dashed ring (5 units outside its circle) as well.
+    let out = r + if v.primary { 13.0 } else { 8.0 };
+    let anchor = if ux > 0.3 {
+        "start"
+    } else if ux < -0.3 {
+        "end"
+    } else {
+        "middle"
+    };
+    (v.x + ux * out, v.y + uy * (out + 6.0) + 4.0, anchor)
+}
+
+/// A node's vote counters beside it: one line above and below the ring, a short line each
+/// (primary, prepares, commits) at the sides, where one long line would run out of the picture.
+fn counters_text(v: &NodeView, x: f64, y: f64, anchor: &'static str) -> Html {
+    if anchor == "middle" {
+        let primary = if v.primary { "primary · " } else { "" };
+        return html! {
+            <text class="counters" x={format!("{x:.1}")} y={format!("{y:.1}")} text-anchor={anchor}>
+                { format!("{primary}{}", v.counters()) }
+            </text>
+        };
+    }
+    let (prepares, commits) = v.counter_lines();
+    let lines: Vec<String> = v
+        .primary
+        .then(|| "primary".to_string())
+        .into_iter()
+        .chain([prepares, commits])
+        .collect();
+    let x = format!("{x:.1}");
+    let top = y - COUNTER_LINE / 2.0 * (lines.len() - 1) as f64;
+    html! {
+        <text class="counters" x={x.clone()} y={format!("{top:.1}")} text-anchor={anchor}>
+            { for lines.into_iter().enumerate().map(|(i, line)| html! {
+                <tspan x={x.clone()} dy={if i == 0 { 0.0 } else { COUNTER_LINE }.to_string()}>{ line }</tspan>
+            }) }
+        </text>
+    }
+}
+
+/// Line height of the counters' text in graph units (their font is 11 px).
+const COUNTER_LINE: f64 = 13.0;
 
 /// The nodes layer, re-rendered only when the scene changes (not every frame).
 #[derive(Properties, PartialEq)]
@@ -148,7 +183,7 @@ pub fn graph(p: &Props) -> Html {
                 <svg class="graph" viewBox={format!("0 0 {GRAPH_SIZE} {GRAPH_SIZE}")}
                     role="group" aria-label="The cluster: nodes on a circle, messages as moving dots">
                     <circle class="ring" cx={c.to_string()} cy={c.to_string()}
-                        r={format!("{:.1}", GRAPH_SIZE * 0.38)} />
+                        r={format!("{RING_RADIUS:.1}")} />
                     // Yew owns the empty group; its children are the dots layer's.
                     <g class="msgs" ref={dots} />
                     <Nodes scene={p.scene.clone()} dispatch={p.dispatch.clone()} />
@@ -159,5 +194,57 @@ pub fn graph(p: &Props) -> Html {
             }
             <p class="hint">{ "Click a node to inspect it; shift-click toggles it Byzantine." }</p>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::ring_layout;
+
+    /// Width of a line of the counters' 11 px monospace text, in graph units (about 0.6 em a
+    /// character).
+    fn width(text: &str) -> f64 {
+        text.chars().count() as f64 * 11.0 * 0.6
+    }
+
+    #[test]
+    fn counters_stay_inside_the_graph_for_every_node_and_primary() {
+        for n in 1..=16u32 {
+            let r = node_radius(n);
+            for (i, &(x, y)) in ring_layout(n).iter().enumerate() {
+                for primary in [false, true] {
+                    let v = NodeView {
+                        id: i as u32,
+                        x,
+                        y,
+                        byzantine: false,
+                        primary,
+                        status: "idle",
+                        view: 0,
+                        seq: 0,
+                        prepares: 99,
+                        commits: 99,
+                        quorum: 11,
+                        committed: false,
+                        selected: false,
+                    };
+                    let (tx, _, anchor) = counters_place(&v, r);
+                    let (p, c) = v.counter_lines();
+                    let (left, right) = match anchor {
+                        "middle" => {
+                            let w = width(&format!("primary · {}", v.counters()));
+                            (tx - w / 2.0, tx + w / 2.0)
+                        }
+                        "start" => (tx, tx + width(&p).max(width(&c))),
+                        _ => (tx - width(&p).max(width(&c)), tx),
+                    };
+                    assert!(
+                        left >= 0.0 && right <= GRAPH_SIZE,
+                        "n = {n}, node {i}, primary {primary}: {left:.1}..{right:.1}"
+                    );
+                }
+            }
+        }
     }
 }
