@@ -14,6 +14,25 @@ use yew::prelude::*;
 /// The canvas's drawing size in pixels (CSS scales it to the column's width).
 pub const WIDTH: u32 = 720;
 pub const HEIGHT: u32 = 400;
+/// The drawing size on a phone-width screen, where 720 pixels scaled down to the column would
+/// leave the labels about 5 px high.
+pub const NARROW_WIDTH: u32 = 460;
+pub const NARROW_HEIGHT: u32 = 380;
+/// Below this window width (CSS px) the charts are drawn at the narrow size.
+const NARROW_BELOW_PX: f64 = 600.0;
+
+/// The drawing size for the current window width.
+fn drawing_size() -> (u32, u32) {
+    let narrow = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|v| v.as_f64())
+        .is_some_and(|w| w < NARROW_BELOW_PX);
+    if narrow {
+        (NARROW_WIDTH, NARROW_HEIGHT)
+    } else {
+        (WIDTH, HEIGHT)
+    }
+}
 
 /// The file-name stem and `data-chart` hook of each chart.
 pub const NAMES: [&str; 3] = ["latency", "success", "messages"];
@@ -89,6 +108,7 @@ pub fn chart_canvas(p: &Props) -> Html {
     };
     let onmouseleave = p.on_hover.reform(|_: MouseEvent| None);
     let name = NAMES[p.which.min(2)];
+    let (width, height) = drawing_size();
     let save = {
         let canvas = canvas.clone();
         Callback::from(move |_: MouseEvent| {
@@ -102,7 +122,7 @@ pub fn chart_canvas(p: &Props) -> Html {
     };
     html! {
         <figure class="exp-chart">
-            <canvas ref={canvas} width={WIDTH.to_string()} height={HEIGHT.to_string()}
+            <canvas ref={canvas} width={width.to_string()} height={height.to_string()}
                 data-chart={name} role="img" aria-label={CHART_TITLES[p.which.min(2)]}
                 {onmousemove} {onmouseleave} {onclick} />
             <figcaption>

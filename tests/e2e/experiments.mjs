@@ -121,6 +121,18 @@ try {
         assert.equal(url.searchParams.get('seed'), '3');
         await page.close();
     });
+
+    await check('phone width: charts drawn at the narrow size, so their text stays readable', async () => {
+        const page = await newPage(browser, { width: 390, height: 844 }, errors);
+        await page.goto(`${server.base}?view=experiments&trials=10`);
+        await page.waitForSelector('canvas[data-chart]');
+        await runSweep(page);
+        const widths = await page.$$eval('canvas[data-chart]', (cs) => cs.map((c) => c.width));
+        assert.deepEqual(widths, [460, 460, 460]);
+        for (const [i, ink] of (await inkPerCanvas(page)).entries()) assert.ok(ink > 3000, `chart ${i}: ${ink}`);
+        await page.screenshot({ path: path.join(shots, 'experiments-390x844.png'), fullPage: true });
+        await page.close();
+    });
 } finally {
     await browser.close();
     server.close();

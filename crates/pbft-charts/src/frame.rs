@@ -195,10 +195,12 @@ pub fn build<'a, DB: DrawingBackend>(
     y_format: &dyn Fn(&f64) -> String,
 ) -> Result<Chart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
     let (x_range, x_ticks) = x_axis(data);
+    let caption = caption_size(area, title)?;
+    let desc = axis_desc_size(area, y_desc, caption)?;
     let mut chart = ChartBuilder::on(area)
-        .caption(title, (FONT, 22))
-        .margin(12)
-        .x_label_area_size(44)
+        .caption(title, (FONT, caption))
+        .margin(MARGIN)
+        .x_label_area_size(X_LABEL_AREA)
         .y_label_area_size(64)
         .build_cartesian_2d(x_range, y_range)?;
     chart
@@ -208,7 +210,7 @@ pub fn build<'a, DB: DrawingBackend>(
         .y_max_light_lines(1)
         .x_desc("Byzantine nodes m (count)")
         .y_desc(y_desc)
-        .axis_desc_style((FONT, 17))
+        .axis_desc_style((FONT, desc))
         .label_style((FONT, 15))
         .x_label_formatter(&|x| format!("{}", x.round() as i64))
         .y_label_formatter(y_format)
@@ -217,6 +219,53 @@ pub fn build<'a, DB: DrawingBackend>(
         .draw()?;
     Ok(chart)
 }
+
+/// The caption's font size: 22, or smaller (down to 12) when the title would not fit the
+/// width, as on a phone-width canvas.
+fn caption_size<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+) -> Result<u32, DrawingAreaErrorKind<DB::ErrorType>> {
+    let room = area.dim_in_pixel().0.saturating_sub(2 * MARGIN);
+    fit_size(area, title, 22, room)
+}
+
+/// The axis descriptions' font size: 17, or smaller when the y description would run past the
+/// plot's height (a short canvas); the x description follows, so both axes read alike.
+fn axis_desc_size<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    y_desc: &str,
+    caption: u32,
+) -> Result<u32, DrawingAreaErrorKind<DB::ErrorType>> {
+    let room = area
+        .dim_in_pixel()
+        .1
+        .saturating_sub(2 * MARGIN + X_LABEL_AREA + caption + 8);
+    fit_size(area, y_desc, 17, room)
+}
+
+/// The largest font size from `max` down to 12 at which `text` is at most `room` pixels long.
+fn fit_size<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    max: u32,
+    room: u32,
+) -> Result<u32, DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut size = max;
+    while size > 12
+        && area
+            .estimate_text_size(text, &(FONT, size).into_text_style(area))?
+            .0
+            > room
+    {
+        size -= 1;
+    }
+    Ok(size)
+}
+
+/// Space around a chart, and under its plot for the x labels and description, in pixels.
+const MARGIN: u32 = 12;
+const X_LABEL_AREA: u32 = 44;
 
 /// The vertical line at each f of the data, labelled `f = 3`.
 pub fn draw_f_marker<'a, DB: DrawingBackend + 'a>(

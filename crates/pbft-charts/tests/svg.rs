@@ -363,3 +363,31 @@ fn csv_and_json_have_one_row_per_point_with_the_cli_columns() {
         .lines()
         .all(|l| l.starts_with("{\"protocol\":") && l.ends_with('}')));
 }
+
+#[test]
+fn titles_shrink_to_fit_a_phone_width_canvas() {
+    let data = ChartData::single("tutorial", tutorial());
+    let title_size = |svg: &str, title: &str| -> f64 {
+        let (attrs, _) = texts(svg)
+            .into_iter()
+            .find(|(_, t)| t == title)
+            .unwrap_or_else(|| panic!("no title {title:?}"));
+        attrs["font-size"].parse().expect("a numeric font-size")
+    };
+    let mut shrunk = 0;
+    for (which, title) in CHART_TITLES.iter().enumerate() {
+        let wide = title_size(&render_one_svg(which, &data, W, H).unwrap(), title);
+        let size = title_size(&render_one_svg(which, &data, 460, 380).unwrap(), title);
+        // About 0.55 em a character in a sans-serif font: the title must fit 460 px less margins.
+        let width = title.chars().count() as f64 * size * 0.55;
+        assert!(
+            size <= wide && width <= 460.0 - 24.0,
+            "chart {which} at 460 px: size {size} (wide {wide}), about {width:.0} px wide"
+        );
+        shrunk += usize::from(size < wide);
+    }
+    assert!(
+        shrunk >= 1,
+        "no title needed to shrink at 460 px: the test shows nothing"
+    );
+}
