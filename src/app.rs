@@ -4,8 +4,8 @@
 //! components.
 //!
 //! The loop is a chain of `requestAnimationFrame` callbacks owned by an effect: it exists only
-//! while the run plays and the tab is visible, and the effect's cleanup cancels it, so a hidden
-//! tab or a paused run costs no CPU.
+//! while the run plays or a seek is under way (`AppState::animating`), and the tab is visible;
+//! the effect's cleanup cancels it, so a hidden tab or a paused run costs no CPU.
 
 use crate::components::{
     banner::Banner, controls::Controls, graph::Graph, inspector::Inspector, legend::Legend,
@@ -204,7 +204,8 @@ pub fn app() -> Html {
                 </aside>
                 <section class="stage">
                     <Transport playing={s.playing} runnable={s.runnable()} speed={s.speed}
-                        now_us={frame.now_us} end_us={frame.end_us} finished={frame.finished}
+                        now_us={frame.now_us} seek_us={frame.seek_us} end_us={frame.end_us}
+                        finished={frame.finished}
                         dispatch={dispatch.clone()} />
                     <Graph scene={scene.clone()} frame={frame.clone()}
                         dispatch={dispatch.clone()} />

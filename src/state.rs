@@ -5,6 +5,18 @@
 //! Time: a frame advances virtual time by wall time elapsed × speed, processing the events that
 //! fall due within a per-frame budget ([`EVENTS_PER_FRAME`]) so no frame blocks the page.
 //! Scrubbing back rebuilds the run from its seed and replays to the chosen time.
+//!
+//! Seeking is cooperative: [`Action::Seek`] sets a pending target and processes at most one
+//! frame's budget of events toward it (a seek that fits ends there), then each animation frame
+//! takes the next budget until the target is reached. The animation loop runs while a seek is
+//! pending, even when paused (never while the tab is hidden). Meanwhile the scrubber shows the
+//! target ([`Frame::seek_us`]), the time and the dots follow the driver (whose events have all
+//! happened), and the scene and detail views hold until the target is reached, then are redrawn
+//! once: redrawing them every frame (the log's table above all) takes longer than a frame at
+//! n = 64, so a seek would block the page again in a different place.
+//! Another seek replaces the pending one (behind the cursor it replays from time 0 first, as
+//! runs are deterministic); Step and Reset cancel it; Play and Pause only choose what happens
+//! once the target is reached, as the playing state before the seek does.
 
 use crate::timeline::Driver;
 use crate::url;
@@ -60,6 +72,8 @@ pub struct Frame {
     pub dots: Vec<Dot>,
     pub hidden_dots: usize,
     pub finished: bool,
+    /// The target of a seek still under way.
+    pub seek_us: Option<u64>,
 }
 
 /// The costly views (they grow with the run): rebuilt at most every [`DETAIL_EVERY_MS`] of
@@ -111,6 +125,8 @@ pub struct AppState {
     pub selected: Option<NodeId>,
     pub log_node: Option<NodeId>,
     pub log_kind: Option<String>,
+    /// The target of a seek still under way (see the module docs).
+    seek_us: Option<u64>,
     last_wall_ms: Option<f64>,
     driver: Rc<RefCell<Driver>>,
     pub frame: Shared<Frame>,
@@ -139,6 +155,7 @@ impl AppState {
             selected: None,
             log_node: None,
             log_kind: None,
+            seek_us: None,
             last_wall_ms: None,
             driver: Rc::new(RefCell::new(driver)),
             frame: Shared::default(),
@@ -157,9 +174,9 @@ impl AppState {
         self.errors.is_empty()
     }
 
-    /// The animation loop should run.
+    /// The animation loop should run: the run plays or a seek is under way, in a visible tab.
     pub fn animating(&self) -> bool {
-        self.playing && !self.hidden
+        (self.playing || self.seek_us.is_some()) && !self.hidden
     }
 
     fn copy(&self) -> AppState {
@@ -175,6 +192,7 @@ impl AppState {
             selected: self.selected,
             log_node: self.log_node,
             log_kind: self.log_kind.clone(),
+            seek_us: self.seek_us,
             last_wall_ms: self.last_wall_ms,
             driver: self.driver.clone(),
             frame: self.frame.clone(),
@@ -186,11 +204,18 @@ impl AppState {
         }
     }
 
-    /// Rebuilds the run from `self.config` at time 0.
+    /// Rebuilds the run from `self.config` at time 0, cancelling any seek under way.
     fn restart(&mut self) {
-        if let Ok(driver) = Driver::new(&self.config) {
+        let same = self.driver.borrow().config == self.config;
+        let driver = if same {
+            Ok(self.driver.borrow().replay())
+        } else {
+            Driver::new(&self.config)
+        };
+        if let Ok(driver) = driver {
             self.driver = Rc::new(RefCell::new(driver));
         }
+        self.seek_us = None;
         self.last_wall_ms = None;
         if self.selected.is_some_and(|id| id >= self.config.nodes) {
             self.selected = None;
@@ -219,8 +244,9 @@ impl AppState {
         }
     }
 
-    /// Rebuilds the frame, and the scene when events happened or `force`. `wall_ms` is set for
-    /// animation frames, which refresh the costly detail views only now and then.
+    /// Rebuilds the frame, and the scene when events happened or `force` (not while a seek is
+    /// under way). `wall_ms` is set for animation frames, which refresh the costly detail views
+    /// only now and then.
     fn derive(&mut self, force: bool, wall_ms: Option<f64>) {
         let mut d = self.driver.borrow_mut();
         let (dots, hidden_dots) = view::dots(&mut d, self.reduced_motion);
@@ -230,7 +256,11 @@ impl AppState {
             dots,
             hidden_dots,
             finished: d.finished(),
+            seek_us: self.seek_us,
         });
+        if self.seek_us.is_some() && !force {
+            return; // see the module docs: the scene follows once the seek is over
+        }
         let scene_due = match wall_ms {
             None => true,
             Some(w) => d.finished() || w - self.scene_wall_ms >= SCENE_EVERY_MS,
@@ -344,6 +374,7 @@ impl AppState {
             }
             Action::Step => {
                 self.playing = false;
+                self.seek_us = None;
                 if self.runnable() {
                     self.driver.borrow_mut().step_event();
                 }
@@ -356,8 +387,8 @@ impl AppState {
                 if t_us < self.driver.borrow().cursor_us {
                     self.restart();
                 }
-                self.driver.borrow_mut().advance(t_us, usize::MAX);
-                self.last_wall_ms = None;
+                self.seek_us = Some(t_us);
+                self.continue_seek();
             }
             Action::SetSpeed(s) => self.speed = s.clamp(MIN_SPEED, MAX_SPEED),
             Action::NewSeed(seed) => {
@@ -393,7 +424,14 @@ impl AppState {
             }
             Action::Tick(wall_ms) => {
                 wall = Some(wall_ms);
-                if self.animating() {
+                if self.hidden {
+                    // No frames come while hidden; a stray one does nothing.
+                } else if self.seek_us.is_some() {
+                    if self.continue_seek() {
+                        // Reached: the scene and the detail views show the target at once.
+                        wall = None;
+                    }
+                } else if self.playing {
                     let dt_ms = self
                         .last_wall_ms
                         .map_or(0.0, |last| (wall_ms - last).clamp(0.0, MAX_FRAME_MS));
@@ -421,10 +459,23 @@ impl AppState {
             }
             Action::DismissNotices => self.notices.clear(),
         }
-        if !self.playing {
+        if !self.playing || self.seek_us.is_some() {
             self.last_wall_ms = None;
         }
         self.derive(force, wall);
+    }
+
+    /// Processes one frame's budget of events toward the pending seek target; returns whether
+    /// it was reached (the seek is then over).
+    fn continue_seek(&mut self) -> bool {
+        let Some(target) = self.seek_us else {
+            return false;
+        };
+        let reached = self.driver.borrow_mut().advance(target, EVENTS_PER_FRAME);
+        if reached {
+            self.seek_us = None;
+        }
+        reached
     }
 }
 
@@ -461,87 +512,4 @@ pub fn slider_to_speed(pos: u32) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn reduce(s: AppState, a: Action) -> AppState {
-        Rc::try_unwrap(Rc::new(s).reduce(a)).ok().unwrap()
-    }
-
-    #[test]
-    fn ticks_advance_by_wall_time_times_speed() {
-        let mut s = AppState::from_query("?nodes=4");
-        s = reduce(s, Action::SetSpeed(0.1));
-        s = reduce(s, Action::Play);
-        assert!(s.playing);
-        s = reduce(s, Action::Tick(1000.0));
-        s = reduce(s, Action::Tick(1050.0));
-        // 50 ms × 0.1 = 5 ms of virtual time.
-        assert_eq!(s.frame.now_us, 5_000);
-        assert!(s.scene.detail.log_total > 0);
-    }
-
-    #[test]
-    fn invalid_value_shows_by_its_field_and_never_runs() {
-        let mut s = AppState::from_query("");
-        s = reduce(s, Action::SetParam("drop".into(), "1.5".into()));
-        assert!(s.errors["drop"].contains("probability"));
-        assert_eq!(s.texts["drop"], "1.5");
-        s = reduce(s, Action::Play);
-        assert!(!s.playing);
-        s = reduce(s, Action::SetParam("nodes".into(), "x".into()));
-        assert!(s.errors["nodes"].contains("must be a number"));
-        s = reduce(s, Action::SetParam("nodes".into(), "7".into()));
-        assert!(s.errors.is_empty());
-        assert_eq!(s.scene.nodes.len(), 7);
-    }
-
-    #[test]
-    fn seeking_back_replays_the_same_run() {
-        let mut s = AppState::from_query("?nodes=7&drop=0.1");
-        s = reduce(s, Action::Seek(40_000));
-        let log_at_40 = s.scene.detail.log.clone();
-        s = reduce(s, Action::Seek(80_000));
-        s = reduce(s, Action::Seek(40_000));
-        assert_eq!(s.frame.now_us, 40_000);
-        assert_eq!(s.scene.detail.log, log_at_40);
-    }
-
-    #[test]
-    fn toggling_byzantine_places_it_explicitly() {
-        let mut s = AppState::from_query("");
-        s = reduce(s, Action::ToggleByzantine(3));
-        assert_eq!(s.config.byzantine_nodes, Some(vec![3]));
-        assert!(s.scene.nodes[3].byzantine);
-        s = reduce(s, Action::ToggleByzantine(3));
-        assert_eq!(s.config.byzantine_count(), 0);
-    }
-
-    #[test]
-    fn speed_slider_is_logarithmic() {
-        assert_eq!(speed_to_slider(MIN_SPEED), 0);
-        assert_eq!(speed_to_slider(MAX_SPEED), 1000);
-        assert!((slider_to_speed(speed_to_slider(0.1)) - 0.1).abs() < 1e-3);
-        assert_eq!(speed_to_slider(1.0), 667);
-    }
-
-    #[test]
-    fn step_and_play_reach_commit() {
-        let mut s = AppState::from_query("?nodes=4");
-        s = reduce(s, Action::Step);
-        assert!(s.scene.detail.log_total >= 1);
-        s = reduce(s, Action::SetSpeed(10.0));
-        s = reduce(s, Action::Play);
-        let mut t = 0.0;
-        while s.playing {
-            t += 16.0;
-            s = reduce(s, Action::Tick(t));
-        }
-        assert!(s.frame.finished);
-        assert!(
-            s.scene.status.starts_with("Committed"),
-            "{}",
-            s.scene.status
-        );
-    }
-}
+mod tests;

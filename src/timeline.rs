@@ -215,6 +215,17 @@ impl Driver {
     /// A fresh run of `config` (trial 0) at time 0. Validation errors come back untouched.
     pub fn new(config: &Config) -> Result<Driver, ConfigError> {
         let end_us = Simulation::new(config, 0)?.run().end_us;
+        Driver::with_end(config, end_us)
+    }
+
+    /// The same run again from time 0, for a seek back. The end time is kept rather than learned
+    /// again: the run is deterministic, and learning it means running the whole simulation (at
+    /// n = 64 as long as the replay itself).
+    pub fn replay(&self) -> Driver {
+        Driver::with_end(&self.config, self.end_us).expect("a config that ran builds again")
+    }
+
+    fn with_end(config: &Config, end_us: u64) -> Result<Driver, ConfigError> {
         let sim = Simulation::new(config, 0)?.with_trace(true);
         let timeline = Timeline::new(config.nodes, sim.byzantine_nodes(), end_us);
         Ok(Driver {
@@ -328,6 +339,19 @@ mod tests {
         assert_eq!(a.timeline.events, b.timeline.events, "config {c:?}");
         assert_eq!(a.cursor_us, a.end_us);
         assert!(a.outcome().is_some());
+    }
+
+    #[test]
+    fn replay_is_the_same_run() {
+        let c = config(&[("nodes", "7"), ("drop", "0.1"), ("seed", "9")]);
+        let mut a = Driver::new(&c).unwrap();
+        a.advance(30_000, usize::MAX);
+        let mut b = a.replay();
+        assert_eq!((b.cursor_us, b.end_us), (0, a.end_us));
+        b.advance(u64::MAX, usize::MAX);
+        a.advance(u64::MAX, usize::MAX);
+        assert_eq!(a.timeline.events, b.timeline.events);
+        assert_eq!(b.cursor_us, b.end_us);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Play, pause, step, reset; the speed (log scale, 0.01× to 10× real time) and the time
-//! scrubber (dragging back replays the run from its seed up to that time).
+//! scrubber (dragging back replays the run from its seed up to that time; while a seek is under
+//! way the scrubber shows its target and the time label the time reached so far).
 
 use super::Dispatch;
 use crate::state::{slider_to_speed, speed_to_slider, Action};
@@ -12,6 +13,8 @@ pub struct Props {
     pub runnable: bool,
     pub speed: f64,
     pub now_us: u64,
+    /// The target of a seek under way.
+    pub seek_us: Option<u64>,
     pub end_us: u64,
     pub finished: bool,
     pub dispatch: Dispatch,
@@ -47,7 +50,8 @@ pub fn transport(p: &Props) -> Html {
         let permille: u64 = input_value(&e).parse().unwrap_or(0);
         Action::Seek(end * permille / 1000)
     });
-    let pos = (p.now_us * 1000).checked_div(end).unwrap_or(0);
+    let shown_us = p.seek_us.unwrap_or(p.now_us);
+    let pos = (shown_us * 1000).checked_div(end).unwrap_or(0);
     let play_label = if p.playing {
         "Pause"
     } else if p.finished {
@@ -79,7 +83,7 @@ pub fn transport(p: &Props) -> Html {
                 </label>
                 <input id="scrub" type="range" min="0" max="1000" value={pos.to_string()}
                     oninput={seek} disabled={!p.runnable}
-                    aria-valuetext={fmt_ms(p.now_us)} />
+                    aria-valuetext={fmt_ms(shown_us)} />
             </div>
         </div>
     }
