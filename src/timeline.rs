@@ -107,9 +107,9 @@ impl Timeline {
             } => {
                 self.dropped += 1;
                 if *from < self.nodes {
-                    let x = crate::view::lane_x(event.time_us, self.end_us);
-                    let y = f64::from(*from) + 0.15;
-                    let _ = write!(self.drop_path, "M{x:.1} {y:.2}v0.7");
+                    // A mark from 0.15 to 0.85 of the sender's lane.
+                    let x = crate::view::LaneX::at(event.time_us, self.end_us);
+                    let _ = write!(self.drop_path, "M{x} {from}.15v0.7");
                 }
                 self.active.push(self.msgs.len());
                 self.msgs.push(Msg {
@@ -149,12 +149,12 @@ impl Timeline {
         }
         self.arrows_drawn += 1;
         let (x0, x1) = (
-            crate::view::lane_x(sent_us, self.end_us),
-            crate::view::lane_x(at_us, self.end_us),
+            crate::view::LaneX::at(sent_us, self.end_us),
+            crate::view::LaneX::at(at_us, self.end_us),
         );
-        let (y0, y1) = (f64::from(from) + 0.5, f64::from(to) + 0.5);
+        // From the middle of the sender's lane (y = id + 0.5) to the middle of the receiver's.
         if let Some(path) = self.arrow_paths.get_mut(phase.index()) {
-            let _ = write!(path, "M{x0:.1} {y0:.2}L{x1:.1} {y1:.2}");
+            let _ = write!(path, "M{x0} {from}.5L{x1} {to}.5");
         }
     }
 

@@ -272,6 +272,26 @@ pub fn lane_x(t_us: u64, end_us: u64) -> f64 {
     LANES_WIDTH * t_us as f64 / end_us.max(1) as f64
 }
 
+/// [`lane_x`] rounded to a tenth, for path data: it prints as `123.4` through integer
+/// formatting. std's `{:.1}` of a float takes its exact (arbitrary-precision) path, the largest
+/// single cost of recording a run's arrows (two x coordinates a message).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LaneX(u64);
+
+impl LaneX {
+    pub fn at(t_us: u64, end_us: u64) -> LaneX {
+        let end = u128::from(end_us.max(1));
+        let tenths = (u128::from(t_us) * (LANES_WIDTH as u128 * 10) + end / 2) / end;
+        LaneX(tenths as u64)
+    }
+}
+
+impl std::fmt::Display for LaneX {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.0 / 10, self.0 % 10)
+    }
+}
+
 /// The inverse of [`lane_x`] for a click at `fraction` of the width.
 pub fn seek_time(fraction: f64, end_us: u64) -> u64 {
     (fraction.clamp(0.0, 1.0) * end_us as f64).round() as u64
@@ -393,12 +413,43 @@ pub fn log_rows(
 
 /// `12.345 ms`.
 pub fn fmt_ms(t_us: u64) -> String {
-    format!("{:.3} ms", t_us as f64 / 1000.0)
+    // Integer digits: the same text as `{:.3}` of the float, without float formatting.
+    format!("{}.{:03} ms", t_us / 1000, t_us % 1000)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lane_x_prints_like_the_float_rounded_to_a_tenth() {
+        for (t, end) in [
+            (0, 1),
+            (1, 3),
+            (2, 3),
+            (5_000, 20_000),
+            (1_069_794, 1_069_794),
+            (123_456, 789_012),
+        ] {
+            assert_eq!(
+                LaneX::at(t, end).to_string(),
+                format!("{:.1}", lane_x(t, end)),
+                "t = {t}, end = {end}"
+            );
+        }
+        assert_eq!(
+            LaneX::at(7, 0).to_string(),
+            "7000.0",
+            "end 0 counts as 1 µs"
+        );
+    }
+
+    #[test]
+    fn fmt_ms_prints_like_the_float_with_three_decimals() {
+        for t in [0, 1, 999, 1_000, 1_069_794, 12_345_678_901] {
+            assert_eq!(fmt_ms(t), format!("{:.3} ms", t as f64 / 1000.0));
+        }
+    }
     use pbft_engine::Config;
 
     #[test]
