@@ -6,10 +6,12 @@
 // It uses `playwright-core` (root package.json) driving /usr/bin/chromium (or $CHROMIUM); nothing is
 // downloaded. It serves the bundle on 127.0.0.1 under a sub-path, opens scenarios from the URL,
 // and checks: the right number of `.node` elements; `.msg` dots appear and move; the run reaches
-// commit; the log fills; a bad URL parameter and a bad field value show their messages; no console
-// error. Message dots are SVG `.msg[data-phase]` elements for small runs; with many in flight
-// (n = 16 and 64 here) the canvas layer draws them and its `data-dots` / `data-phases` say what it
-// draws (src/components/dots/mod.rs). Screenshots (1280×800 and 390×844) go to target/e2e/.
+// commit; the log fills (only the rows in its scroll box are in the DOM, the scrollbar standing
+// for all of them; a new event at the top leaves the other rows' elements in place); a bad URL
+// parameter and a bad field value show their messages; no console error. Message dots are SVG
+// `.msg[data-phase]` elements for small runs; with many in flight (n = 16 and 64 here) the canvas
+// layer draws them and its `data-dots` / `data-phases` say what it draws
+// (src/components/dots/mod.rs). Screenshots (1280×800 and 390×844) go to target/e2e/.
 
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -21,6 +23,22 @@ const browser = await launch();
 const { errors, check, finish } = suite();
 
 const count = (page, sel) => page.locator(sel).count();
+
+/** The log's scroll box is as tall as all its `rows` rows of 22 px, and the rows rendered cover
+ * what is in view (src/components/log.rs renders no others, give or take a few). */
+async function logRowsFillTheView(page, rows) {
+    const g = await page.locator('.log-rows').evaluate((b) => ({
+        top: b.getBoundingClientRect().top + b.clientTop,
+        height: b.clientHeight,
+        scrollHeight: b.scrollHeight,
+        rows: [...b.querySelectorAll('.log-row')].map((r) => [r.getBoundingClientRect().top, r.getBoundingClientRect().bottom]),
+    }));
+    assert.equal(g.scrollHeight, rows * 22, 'the scrollbar stands for every row');
+    assert.ok(g.rows.every(([t, b]) => Math.abs(b - t - 22) < 0.01), 'rows are one 22 px line');
+    assert.ok(g.rows.length > 0 && g.rows[0][0] <= g.top, `rows from the view's top (${g.rows[0]?.[0]} > ${g.top})`);
+    assert.ok(g.rows.at(-1)[1] >= g.top + g.height, "rows to the view's bottom");
+    assert.ok(g.rows.length <= Math.ceil(g.height / 22) + 1 + 2 * 6, `${g.rows.length} rows rendered`);
+}
 
 try {
     await check('a scenario in the URL runs to commit, with moving dots and a full log', async () => {
@@ -48,7 +66,15 @@ try {
             { timeout: 60_000 },
         );
         assert.equal(await count(page, '.node.committed'), 7, 'every node committed');
-        assert.ok((await count(page, '.log-row')) > 20, 'the log fills');
+        // The log fills; only the rows in its scroll box (and a few beyond) are in the DOM.
+        const logCount = await page.getByTestId('log-count').textContent();
+        const total = Number(logCount.match(/(\d+) events$/)[1]);
+        assert.ok(total > 20, `the log fills (${logCount})`);
+        await logRowsFillTheView(page, Math.min(total, 200));
+        await page.locator('.log-rows').evaluate((b) => { b.scrollTop = b.scrollHeight; });
+        // At the bottom the spacer below the rows is empty.
+        await page.waitForFunction(() => document.querySelector('.log-rows').lastElementChild.style.height === '0px');
+        await logRowsFillTheView(page, Math.min(total, 200));
         assert.ok((await count(page, '.arrow')) >= 2, 'the space-time diagram has arrows');
         await page.screenshot({ path: path.join(shots, 'committed-1280x800.png'), fullPage: true });
         // The inspector opens on a click and shows the votes.
@@ -112,6 +138,22 @@ try {
         await page.emulateMedia({ reducedMotion: 'no-preference' });
         await page.waitForFunction((before) => [...document.querySelectorAll('.msg')]
             .map((e) => e.getAttribute('transform')).join(';') === before, moving);
+        await page.close();
+    });
+
+    await check('a new event at the top of the log leaves the other rows in place', async () => {
+        const page = await newPage(browser, { width: 1280, height: 800 }, errors);
+        await page.goto(`${server.base}?nodes=4`);
+        await page.waitForSelector('.node');
+        const countText = () => page.getByTestId('log-count').textContent();
+        while (Number((await countText()).match(/(\d+) events$/)[1]) < 40) await page.keyboard.press('ArrowRight');
+        const before = await countText();
+        await page.$$eval('.log-row', (rows) => rows.forEach((r) => { r.dataset.old = 'yes'; }));
+        await page.keyboard.press('ArrowRight');
+        await page.waitForFunction((b) => document.querySelector('[data-testid=log-count]').textContent !== b, before);
+        const rows = await count(page, '.log-row');
+        const kept = await count(page, '.log-row[data-old=yes]');
+        assert.ok(kept >= rows - 2, `keyed rows: ${kept} of ${rows} kept`);
         await page.close();
     });
 
