@@ -9,6 +9,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::element::{DashedPathElement, Drawable, PointCollection};
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_backend::{BackendCoord, DrawingErrorKind};
 use std::ops::Range;
 
@@ -279,14 +280,23 @@ pub fn draw_f_marker<'a, DB: DrawingBackend + 'a>(
             vec![(x, y.start), (x, y.end)],
             F_MARKER_COLOR.stroke_width(2),
         )))?;
-        // The label sits just right of the line, at the top of the plot.
-        let (x_range, top) = (chart.x_range(), y.end - (y.end - y.start) * 0.02);
+        // The label sits at the foot of the line, on its left: every chart is empty there (up to
+        // f runs succeed with latencies and message counts well above the axis), while the top
+        // right is where the legend goes. With f the first count there is no room on the left,
+        // so it goes top right.
+        let x_range = chart.x_range();
         let nudge = (x_range.end - x_range.start) * 0.006;
-        chart.draw_series(std::iter::once(Text::new(
-            format!("f = {f}"),
-            (x + nudge, top),
-            (FONT, 16).into_font().color(&F_MARKER_COLOR),
-        )))?;
+        let style = (FONT, 16).into_font().color(&F_MARKER_COLOR);
+        let (at, style) = if x - x_range.start > 0.75 {
+            let foot = y.start + (y.end - y.start) * 0.02;
+            (
+                (x - nudge, foot),
+                style.pos(Pos::new(HPos::Right, VPos::Bottom)),
+            )
+        } else {
+            ((x + nudge, y.end - (y.end - y.start) * 0.02), style)
+        };
+        chart.draw_series(std::iter::once(Text::new(format!("f = {f}"), at, style)))?;
     }
     Ok(())
 }

@@ -230,7 +230,20 @@ fn the_f_marker_stands_on_the_tick_of_f() {
         let svg = render_one_svg(which, &data, W, H).unwrap();
         let (markers, tick) = marker_and_tick_x(&svg, "3");
         assert_eq!(markers, [tick], "chart {which}: f = 3 marker");
-        assert!(has_text(&svg, "f = 3"));
+        // Its label stands at the line's foot on the left, clear of the legend (top right).
+        let (label, _) = texts(&svg)
+            .into_iter()
+            .find(|(_, t)| t == "f = 3")
+            .unwrap_or_else(|| panic!("chart {which}: no f label"));
+        let (x, y): (f64, f64) = (label["x"].parse().unwrap(), label["y"].parse().unwrap());
+        assert!(
+            x < f64::from(tick),
+            "chart {which}: label x {x} not left of {tick}"
+        );
+        assert!(
+            y > f64::from(H) / 2.0,
+            "chart {which}: label y {y} not in the lower half"
+        );
     }
     // n = 4: f = 1; and a sweep that stops short of f still shows f.
     let small = Config {
