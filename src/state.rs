@@ -12,8 +12,8 @@
 //! pending, even when paused (never while the tab is hidden). Meanwhile the scrubber shows the
 //! target ([`Frame::seek_us`]), the time and the dots follow the driver (whose events have all
 //! happened), and the scene and detail views hold until the target is reached, then are redrawn
-//! once: redrawing them every frame (the log's table above all) takes longer than a frame at
-//! n = 64, so a seek would block the page again in a different place.
+//! once: redrawing them every frame took longer than a frame at n = 64 (measured while the log
+//! still rendered all its 200 rows), so a seek would block the page again in a different place.
 //! Another seek replaces the pending one (behind the cursor it replays from time 0 first, as
 //! runs are deterministic); Step and Reset cancel it; Play and Pause only choose what happens
 //! once the target is reached, as the playing state before the seek does.

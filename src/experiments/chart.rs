@@ -71,9 +71,12 @@ pub fn chart_canvas(p: &Props) -> Html {
     let canvas = use_node_ref();
     let layout = use_mut_ref(|| None::<PlotLayout>);
     let last_draw_ms = use_mut_ref(|| f64::NEG_INFINITY);
+    // A new size rewrites the canvas's width and height, which clears it: redraw then too.
+    let (width, height) = drawing_size();
     {
         let (canvas, layout, which) = (canvas.clone(), layout.clone(), p.which);
-        use_effect_with((p.data.clone(), p.running), move |(data, running)| {
+        let deps = (p.data.clone(), p.running, (width, height));
+        use_effect_with(deps, move |(data, running, _)| {
             let now = super::state::now_ms();
             if *running && now - *last_draw_ms.borrow() < REDRAW_MS {
                 return;
@@ -108,7 +111,6 @@ pub fn chart_canvas(p: &Props) -> Html {
     };
     let onmouseleave = p.on_hover.reform(|_: MouseEvent| None);
     let name = NAMES[p.which.min(2)];
-    let (width, height) = drawing_size();
     let save = {
         let canvas = canvas.clone();
         Callback::from(move |_: MouseEvent| {
