@@ -9,9 +9,10 @@
 
 use crate::components::{
     banner::Banner, controls::Controls, graph::Graph, inspector::Inspector, legend::Legend,
-    log::Log, spacetime::SpaceTime, transport::Transport,
+    log::Log, outcome::Outcome, spacetime::SpaceTime, states::States, transport::Transport,
+    Dispatch,
 };
-use crate::state::{Action, AppState};
+use crate::state::{protocol_title, Action, AppState};
 use crate::url;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -91,14 +92,16 @@ impl Drop for Listener {
 }
 
 /// The action a key press asks for, if any. Keys typed into a field belong to the field.
-pub fn key_action(key: &str, target_tag: &str) -> Option<Action> {
+pub fn key_action(key: &str, target_tag: &str, shift: bool) -> Option<Action> {
     let in_field = matches!(target_tag, "INPUT" | "SELECT" | "TEXTAREA");
     match key {
         _ if in_field => None,
         // A focused button already activates on space.
         " " if target_tag == "BUTTON" => None,
         " " => Some(Action::TogglePlay),
+        "ArrowRight" if shift => Some(Action::StepPhase),
         "ArrowRight" => Some(Action::Step),
+        "ArrowLeft" => Some(Action::Back),
         "r" | "R" => Some(Action::Reset),
         _ => None,
     }
@@ -139,7 +142,7 @@ fn page_listeners(dispatch: Callback<Action>) -> Vec<Listener> {
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
             .map(|el| el.tag_name())
             .unwrap_or_default();
-        if let Some(action) = key_action(&k.key(), &tag) {
+        if let Some(action) = key_action(&k.key(), &tag, k.shift_key()) {
             e.prevent_default();
             on_key.emit(action);
         }
@@ -176,59 +179,77 @@ pub fn app() -> Html {
             move || drop(frames)
         });
     }
-    let s = &*state;
+    page(&state, dispatch)
+}
+
+/// The title: the protocol's own name, and what its numbers mean here.
+fn header(s: &AppState) -> Html {
+    let (n, f, q) = (s.config.nodes, s.config.f(), s.config.quorum());
+    html! {
+        <header class="top">
+            <div class="title">
+                <h1>{ "PBFT, message by message" }</h1>
+                <p class="subtitle">
+                    <b class="protocol">{ protocol_title(&s.config) }</b>{ ": " }
+                    { format!("{n} nodes tolerate f = {f} Byzantine; a quorum is 2f + 1 = {q}.") }
+                </p>
+            </div>
+            <a class="view-link" href={crate::experiments::link_for(&s.config)}>{ "Experiments →" }</a>
+        </header>
+    }
+}
+
+/// The middle column: transport, outcome, graph (and the phone's inspector sheet under it).
+fn stage(s: &AppState, dispatch: &Dispatch) -> Html {
+    let (scene, frame) = (s.scene.clone(), s.frame.clone());
+    html! {
+        <section class="stage">
+            <Transport playing={s.playing} runnable={s.runnable()} speed={s.speed}
+                now_us={frame.now_us} seek_us={frame.seek_us} end_us={frame.end_us}
+                span_us={frame.span_us} can_go_back={frame.events > 0}
+                finished={frame.finished} dispatch={dispatch.clone()} />
+            <Outcome scene={scene.clone()} />
+            <Graph scene={scene.clone()} frame={frame.clone()} dispatch={dispatch.clone()} />
+            <Inspector scene={scene.clone()} dispatch={dispatch.clone()} sheet=true />
+            <States scene={scene.clone()} dispatch={dispatch.clone()} />
+            <p class="counts">
+                { format!("{} messages sent · {} delivered · {} lost",
+                    scene.sent, scene.delivered, scene.dropped) }
+            </p>
+        </section>
+    }
+}
+
+fn page(s: &AppState, dispatch: Dispatch) -> Html {
     let scene = s.scene.clone();
-    let frame = s.frame.clone();
     html! {
         <div class="app">
-            <header class="top">
-                <div class="title">
-                    <h1>{ "PBFT, message by message" }</h1>
-                    <p class="subtitle">
-                        { "Practical Byzantine Fault Tolerance (Castro & Liskov, 1999): " }
-                        { format!("{} nodes tolerate f = {} Byzantine; every vote needs a quorum of 2f + 1 = {}.",
-                            s.config.nodes, scene.f, scene.quorum) }
-                    </p>
-                </div>
-                <a class="view-link" href={crate::experiments::link_for(&s.config)}>{ "Experiments →" }</a>
-                <p class={classes!("status", frame.finished.then_some("done"))} role="status"
-                   aria-live="polite" data-testid="status">{ &scene.status }</p>
-            </header>
+            { header(s) }
             <Banner notices={s.notices.clone()} alarm={scene.alarm.clone()}
-                    dispatch={dispatch.clone()} />
+                warning={pbft_engine::explain::over_threshold(&s.config)}
+                dispatch={dispatch.clone()} />
             <main class="layout">
                 <aside class="panel controls-panel">
                     <Controls texts={s.texts.clone()} errors={s.errors.clone()}
                         byzantine_nodes={s.config.byzantine_nodes.clone()}
                         dispatch={dispatch.clone()} />
                 </aside>
-                <section class="stage">
-                    <Transport playing={s.playing} runnable={s.runnable()} speed={s.speed}
-                        now_us={frame.now_us} seek_us={frame.seek_us} end_us={frame.end_us}
-                        finished={frame.finished}
-                        dispatch={dispatch.clone()} />
-                    <Graph scene={scene.clone()} frame={frame.clone()}
-                        dispatch={dispatch.clone()} />
-                    <p class="counts">
-                        { format!("{} messages sent · {} delivered · {} lost",
-                            scene.sent, scene.delivered, scene.dropped) }
-                    </p>
-                </section>
+                { stage(s, &dispatch) }
                 <aside class="panel side-panel">
                     <Inspector scene={scene.clone()} dispatch={dispatch.clone()} />
                     <Legend />
                 </aside>
             </main>
             <section class="panel wide">
-                <SpaceTime detail={scene.detail.clone()} now_us={frame.now_us}
+                <SpaceTime detail={scene.detail.clone()} now_us={s.frame.now_us}
                     dispatch={dispatch.clone()} />
             </section>
             <section class="panel wide">
-                <Log detail={scene.detail.clone()} nodes={s.config.nodes} node={s.log_node}
-                    kind={s.log_kind.clone()} dispatch={dispatch} />
+                <Log detail={scene.detail.clone()} endpoints={scene.detail.lanes.nodes}
+                    node={s.filter.node} kind={s.filter.kind.clone()} dispatch={dispatch} />
             </section>
             <footer class="foot">
-                { "Keyboard: space play/pause · → step · r reset. The URL holds the whole scenario: copy it to share this exact run." }
+                { "Keyboard: space play/pause · ← back · → step · shift + → next phase · r reset. The URL holds the scenario and the moment on screen: copy it to share this exact state." }
             </footer>
         </div>
     }
@@ -240,11 +261,17 @@ mod tests {
 
     #[test]
     fn keys_map_to_actions_outside_fields() {
-        assert_eq!(key_action(" ", "BODY"), Some(Action::TogglePlay));
-        assert_eq!(key_action("ArrowRight", "DIV"), Some(Action::Step));
-        assert_eq!(key_action("r", "svg"), Some(Action::Reset));
-        assert_eq!(key_action("r", "INPUT"), None);
-        assert_eq!(key_action(" ", "BUTTON"), None);
-        assert_eq!(key_action("x", "BODY"), None);
+        assert_eq!(key_action(" ", "BODY", false), Some(Action::TogglePlay));
+        assert_eq!(key_action("ArrowRight", "DIV", false), Some(Action::Step));
+        assert_eq!(
+            key_action("ArrowRight", "DIV", true),
+            Some(Action::StepPhase)
+        );
+        assert_eq!(key_action("ArrowLeft", "DIV", false), Some(Action::Back));
+        assert_eq!(key_action("r", "svg", false), Some(Action::Reset));
+        assert_eq!(key_action("r", "INPUT", false), None);
+        assert_eq!(key_action("ArrowLeft", "INPUT", false), None);
+        assert_eq!(key_action(" ", "BUTTON", false), None);
+        assert_eq!(key_action("x", "BODY", false), None);
     }
 }

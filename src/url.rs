@@ -4,6 +4,9 @@
 //!
 //! A bad or unknown parameter never stops the page: it is reported in words and the default is
 //! used for it.
+//!
+//! Besides the scenario, the URL holds the moment on screen ([`VIEW_PARAMS`]): `t` (virtual time
+//! in ms), `speed` (× real time) and `node` (the node inspected), so a link opens that moment.
 
 use pbft_engine::{Config, ConfigError, Protocol};
 
@@ -12,6 +15,80 @@ pub const MAX_BROWSER_NODES: u32 = 64;
 
 /// Parameters the browser ignores on purpose (a single animated run has one trial).
 pub const IGNORED: &[&str] = &["trials"];
+
+/// Parameters of the moment on screen rather than of the scenario.
+pub const VIEW_PARAMS: &[&str] = &["t", "speed", "node"];
+
+/// The moment on screen, as the URL holds it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ViewParams {
+    pub t_us: Option<u64>,
+    pub speed: Option<f64>,
+    pub node: Option<u32>,
+}
+
+/// The view parameters in `pairs`, and one sentence per bad one (it is left out).
+pub fn view_params(pairs: &[(String, String)], nodes: u32) -> (ViewParams, Vec<String>) {
+    let mut v = ViewParams::default();
+    let mut problems = Vec::new();
+    for (k, value) in pairs {
+        let number = value
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite() && *x >= 0.0);
+        match (k.as_str(), number) {
+            ("t", Some(ms)) => v.t_us = Some((ms * 1000.0).round() as u64),
+            ("speed", Some(x)) if x > 0.0 => v.speed = Some(x),
+            ("node", Some(id)) if id.fract() == 0.0 && id < f64::from(nodes) => {
+                v.node = Some(id as u32)
+            }
+            ("t", None) => problems.push(format!(
+                "t must be a time in milliseconds, like t=120.5; '{value}' is not one (ignored)"
+            )),
+            ("speed", _) => problems.push(format!(
+                "speed must be a positive number, like speed=0.1; '{value}' is not one (ignored)"
+            )),
+            ("node", _) => problems.push(format!(
+                "node must be a node id from 0 to {}; '{value}' is not one (ignored)",
+                nodes.saturating_sub(1)
+            )),
+            _ => {}
+        }
+    }
+    (v, problems)
+}
+
+/// `query_for(config)` followed by the view parameters that are set.
+pub fn query_with_view(config: &Config, view: &ViewParams) -> String {
+    let mut q = query_for(config);
+    let mut add = |k: &str, v: String| {
+        if q.len() > 1 {
+            q.push('&');
+        }
+        q.push_str(k);
+        q.push('=');
+        q.push_str(&v);
+    };
+    if let Some(t) = view.t_us {
+        // Milliseconds with the microseconds kept: `t=451.558`.
+        let ms = if t % 1000 == 0 {
+            (t / 1000).to_string()
+        } else {
+            format!("{}.{:03}", t / 1000, t % 1000)
+                .trim_end_matches('0')
+                .to_string()
+        };
+        add("t", ms);
+    }
+    if let Some(s) = view.speed {
+        add("speed", format!("{}", (s * 1000.0).round() / 1000.0));
+    }
+    if let Some(n) = view.node {
+        add("node", n.to_string());
+    }
+    q
+}
 
 /// Decodes `%XX` escapes and `+` in one query component.
 pub fn percent_decode(s: &str) -> String {
@@ -95,7 +172,7 @@ pub fn config_from_pairs(pairs: &[(String, String)]) -> (Config, Vec<String>) {
     let mut usable: Vec<&(String, String)> = Vec::new();
     for pair in pairs {
         let (k, v) = pair;
-        if k == "protocol" || IGNORED.contains(&k.as_str()) {
+        if k == "protocol" || IGNORED.contains(&k.as_str()) || VIEW_PARAMS.contains(&k.as_str()) {
             continue;
         }
         let mut probe = Config::for_protocol(protocol);
@@ -155,15 +232,11 @@ pub fn read_location() -> String {
         .unwrap_or_default()
 }
 
-/// Replaces the page's query without a reload or a history entry (browser only).
+/// Replaces the page's query (`?...`) without a reload or a history entry (browser only).
 #[cfg(target_arch = "wasm32")]
-pub fn write_location(config: &Config) {
+pub fn write_location(query: &str) {
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&query_for(config)),
-        );
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(query));
     }
 }
 
@@ -173,7 +246,7 @@ pub fn read_location() -> String {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-pub fn write_location(_config: &Config) {}
+pub fn write_location(_query: &str) {}
 
 #[cfg(test)]
 mod tests {
@@ -220,6 +293,38 @@ mod tests {
         assert!(problems[0].contains("at most 64"));
         let (_, problems) = parse("?protocol=raft");
         assert!(problems[0].contains("unknown protocol 'raft'"));
+    }
+
+    #[test]
+    fn the_moment_round_trips_through_the_url() {
+        let c = Config::default();
+        let view = ViewParams {
+            t_us: Some(451_558),
+            speed: Some(0.2),
+            node: Some(3),
+        };
+        let q = query_with_view(&c, &view);
+        assert!(q.ends_with("t=451.558&speed=0.2&node=3"), "{q}");
+        let pairs = query_pairs(&q);
+        let (back, problems) = view_params(&pairs, c.nodes);
+        assert!(problems.is_empty());
+        assert_eq!(back, view);
+        let (config, problems) = config_from_pairs(&pairs);
+        assert!(
+            problems.is_empty(),
+            "view parameters are not scenario problems: {problems:?}"
+        );
+        assert_eq!(config, c);
+        let (_, problems) = view_params(&query_pairs("?t=soon&node=99&speed=-1"), 10);
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(query_with_view(
+            &c,
+            &ViewParams {
+                t_us: Some(20_000),
+                ..ViewParams::default()
+            }
+        )
+        .ends_with("&t=20"));
     }
 
     #[test]

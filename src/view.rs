@@ -1,30 +1,29 @@
 //! The view-model: plain data the components draw, derived from the driver by pure functions.
 //!
-//! Nothing here touches the DOM, so native tests check the geometry and the text. A node's
-//! state comes from `Simulation::snapshot`: the status of its first unfinished sequence number
-//! and its PREPARE / COMMIT vote counts against the 2f + 1 quorum (OSDI 1999 §4.2: prepared
-//! needs 2f matching PREPAREs plus the PRE-PREPARE, committed-local 2f + 1 COMMITs; the
-//! snapshot's `quorum` says how the protocol counts).
+//! Nothing here touches the DOM, so native tests check the geometry and the text. Node and
+//! client views live in [`nodes`], the log's words in [`words`], the log's rows in [`log`].
 
 use crate::timeline::{Driver, Msg};
-use pbft_engine::{NodeId, NodeSnapshot, Phase, SlotSnapshot, TraceEvent, Votes};
+use pbft_engine::{NodeId, Phase};
 use std::rc::Rc;
 
+pub mod log;
+pub mod nodes;
 pub mod words;
+pub use log::{LogFilter, LogView};
+pub use nodes::{ClientView, NodeView, TimerArc};
 pub use words::{describe, event_nodes, Names};
 
 /// Width and height of the graph's SVG coordinate space.
 pub const GRAPH_SIZE: f64 = 600.0;
 
-/// Radius of the ring the nodes sit on. 0.36 of the graph leaves room outside the ring for the
-/// vote counters of the nodes at the far left and right (two lines of about 46 units each).
-pub const RING_RADIUS: f64 = GRAPH_SIZE * 0.36;
+/// Radius of the ring the nodes sit on. 0.32 of the graph leaves room outside the ring for the
+/// counters of the nodes at the far left and right (lines of up to 10 characters, 66 units).
+pub const RING_RADIUS: f64 = GRAPH_SIZE * 0.32;
 /// Most message dots drawn at once; beyond it the graph says how many are hidden.
 pub const MAX_DOTS: usize = 2_500;
 /// Most arrows drawn in the space-time diagram.
 pub const MAX_ARROWS: usize = 6_000;
-/// Most log rows rendered.
-pub const MAX_LOG_ROWS: usize = 200;
 /// Width of the space-time diagram's coordinate space.
 pub const LANES_WIDTH: f64 = 1000.0;
 
@@ -70,15 +69,16 @@ pub fn ring_layout(n: u32) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// Where an endpoint sits: a node on the ring, or (ids beyond the ring: clients of protocols
-/// that model them) a column at the top left.
+/// Where client `k` sits: a column in the graph's top-left corner, outside the ring.
+pub fn client_position(k: u32) -> (f64, f64) {
+    (40.0, 40.0 + 56.0 * f64::from(k % 8))
+}
+
+/// Where an endpoint sits: a replica on the ring, a client (ids after the replicas) outside it.
 pub fn endpoint(positions: &[(f64, f64)], id: NodeId) -> (f64, f64) {
     match positions.get(id as usize) {
         Some(&p) => p,
-        None => {
-            let k = f64::from(id - positions.len() as u32);
-            (24.0, 24.0 + 22.0 * (k % 20.0))
-        }
+        None => client_position(id - positions.len() as u32),
     }
 }
 
@@ -86,108 +86,6 @@ pub fn endpoint(positions: &[(f64, f64)], id: NodeId) -> (f64, f64) {
 pub fn node_radius(n: u32) -> f64 {
     let circumference = std::f64::consts::TAU * RING_RADIUS;
     (circumference / f64::from(n.max(1)) * 0.36).clamp(6.0, 24.0)
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct NodeView {
-    pub id: NodeId,
-    pub x: f64,
-    pub y: f64,
-    pub byzantine: bool,
-    pub primary: bool,
-    pub status: &'static str,
-    pub view: u64,
-    pub seq: u64,
-    pub prepares: u32,
-    pub commits: u32,
-    pub quorum: u32,
-    pub committed: bool,
-    pub selected: bool,
-}
-
-impl NodeView {
-    /// `P 5/7  C 3/7`: votes seen against the quorum.
-    pub fn counters(&self) -> String {
-        let (prepares, commits) = self.counter_lines();
-        format!("{prepares}  {commits}")
-    }
-
-    /// The two halves of [`NodeView::counters`]: `P 5/7` and `C 3/7`.
-    pub fn counter_lines(&self) -> (String, String) {
-        (
-            format!("P {}/{}", self.prepares, self.quorum),
-            format!("C {}/{}", self.commits, self.quorum),
-        )
-    }
-}
-
-/// The slot a node is working on: its first sequence number not yet committed, else its last.
-pub fn current_slot(s: &NodeSnapshot) -> Option<&SlotSnapshot> {
-    s.slots
-        .iter()
-        .find(|x| x.committed.is_none())
-        .or_else(|| s.slots.last())
-}
-
-/// Votes for the slot's pre-prepared digest (or the best-supported digest before one arrives).
-fn votes_for(slot: &SlotSnapshot, votes: &[Votes]) -> u32 {
-    let matching = slot
-        .pre_prepare
-        .and_then(|d| votes.iter().find(|v| v.digest == d));
-    match matching {
-        Some(v) => v.voters.len() as u32,
-        None => votes
-            .iter()
-            .map(|v| v.voters.len() as u32)
-            .max()
-            .unwrap_or(0),
-    }
-}
-
-/// The node views, from the snapshots.
-pub fn node_views(driver: &Driver, selected: Option<NodeId>) -> Vec<NodeView> {
-    let n = driver.config.nodes;
-    let positions = ring_layout(n);
-    let snaps: Vec<Option<NodeSnapshot>> = (0..n).map(|i| driver.snapshot(i)).collect();
-    let byz = driver.byzantine();
-    let primary = primary_of(&snaps);
-    let quorum_default = driver.config.quorum();
-    (0..n)
-        .map(|id| {
-            let snap = snaps[id as usize].as_ref();
-            let slot = snap.and_then(current_slot);
-            let (x, y) = positions[id as usize];
-            NodeView {
-                id,
-                x,
-                y,
-                byzantine: byz.contains(&id),
-                primary: primary == Some(id),
-                status: slot.map_or("idle", |s| s.status.name()),
-                view: snap.map_or(0, |s| s.view),
-                seq: slot.map_or(0, |s| s.seq),
-                prepares: slot.map_or(0, |s| votes_for(s, &s.prepares)),
-                commits: slot.map_or(0, |s| votes_for(s, &s.commits)),
-                quorum: snap.map_or(quorum_default, |s| s.quorum),
-                committed: snap.is_some_and(|s| {
-                    !s.slots.is_empty() && s.slots.iter().all(|x| x.committed.is_some())
-                }),
-                selected: selected == Some(id),
-            }
-        })
-        .collect()
-}
-
-/// The primary most nodes believe in (views can differ during a view change).
-fn primary_of(snaps: &[Option<NodeSnapshot>]) -> Option<NodeId> {
-    let mut counts = std::collections::BTreeMap::new();
-    for s in snaps.iter().flatten() {
-        *counts.entry(s.primary).or_insert(0u32) += 1;
-    }
-    counts
-        .into_iter()
-        .max_by_key(|&(id, c)| (c, std::cmp::Reverse(id)))
-        .map(|(id, _)| id)
 }
 
 /// A message dot on the graph.
@@ -198,6 +96,8 @@ pub struct Dot {
     pub y: f64,
     pub phase: Phase,
     pub dropped: bool,
+    /// It carries a conflicting digest (see [`crate::timeline`]).
+    pub alt: bool,
     pub opacity: f64,
 }
 
@@ -229,6 +129,7 @@ pub fn dot_for(m: &Msg, now_us: u64, fade_us: u64, positions: &[(f64, f64)], sti
         y: y0 + (y1 - y0) * progress,
         phase: m.phase,
         dropped: m.deliver_us.is_none(),
+        alt: m.alt,
         opacity,
     }
 }
@@ -258,13 +159,17 @@ pub fn dots(driver: &mut Driver, still: bool) -> (Vec<Dot>, usize) {
     (dots, hidden)
 }
 
-/// One space-time diagram path per phase (arrows from send to delivery), plus drop marks.
+/// One space-time diagram path per phase and digest (arrows from send to delivery), plus drop
+/// marks.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Lanes {
+    /// Lanes: the replicas, then the clients.
     pub nodes: u32,
+    pub replicas: u32,
+    /// The time axis: the run's activity ([`Driver::span_us`]).
     pub end_us: u64,
-    /// (phase, SVG path data) for phases with traffic.
-    pub arrows: Vec<(Phase, Rc<str>)>,
+    /// (phase, carries a conflicting digest, SVG path data) for those with traffic.
+    pub arrows: Vec<(Phase, bool, Rc<str>)>,
     pub drops: Rc<str>,
     /// Arrows left out over [`MAX_ARROWS`].
     pub omitted: usize,
@@ -305,51 +210,19 @@ pub fn seek_time(fraction: f64, end_us: u64) -> u64 {
 pub fn lanes(driver: &Driver) -> Lanes {
     let t = &driver.timeline;
     Lanes {
-        nodes: driver.config.nodes,
-        end_us: driver.end_us,
-        arrows: Phase::ALL
+        nodes: driver.config.nodes + driver.clients().len() as u32,
+        replicas: driver.config.nodes,
+        end_us: driver.span_us,
+        arrows: t
+            .arrow_paths
             .iter()
-            .zip(&t.arrow_paths)
+            .enumerate()
             .filter(|(_, d)| !d.is_empty())
-            .map(|(&p, d)| (p, Rc::from(d.as_str())))
+            .map(|(i, d)| (Phase::ALL[i / 2], i % 2 == 1, Rc::from(d.as_str())))
             .collect(),
         drops: Rc::from(t.drop_path.as_str()),
         omitted: t.arrows_omitted,
     }
-}
-
-/// One row of the event log.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LogRow {
-    pub time_us: u64,
-    pub kind: &'static str,
-    pub text: String,
-}
-
-/// The newest [`MAX_LOG_ROWS`] events matching the filters, newest first, and how many match.
-pub fn log_rows(
-    events: &[TraceEvent],
-    names: &Names,
-    node: Option<NodeId>,
-    kind: Option<&str>,
-) -> (Vec<LogRow>, usize) {
-    let matches = |e: &&TraceEvent| {
-        kind.is_none_or(|k| e.kind.name() == k)
-            && node.is_none_or(|n| event_nodes(e).is_some_and(|(a, b)| a == n || b == Some(n)))
-    };
-    let total = events.iter().filter(matches).count();
-    let rows = events
-        .iter()
-        .rev()
-        .filter(matches)
-        .take(MAX_LOG_ROWS)
-        .map(|e| LogRow {
-            time_us: e.time_us,
-            kind: e.kind.name(),
-            text: describe(e, names),
-        })
-        .collect();
-    (rows, total)
 }
 
 /// `12.345 ms`.

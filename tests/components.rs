@@ -188,12 +188,14 @@ async fn banner_lists_url_problems() {
     let props = pbft_web::components::banner::Props {
         notices: vec!["unknown parameter 'colour' (ignored)".into()],
         alarm: Some("Safety violated".into()),
+        warning: Some("2 Byzantine nodes exceed f = 1".into()),
         dispatch: noop(),
     };
     yew::Renderer::<Banner>::with_root_and_props(root.clone(), props).render();
     settle().await;
     assert_eq!(count(&root, "[data-testid=url-notice] li"), 1);
     assert_eq!(count(&root, "[data-testid=alarm]"), 1);
+    assert_eq!(count(&root, "[data-testid=over-f]"), 1);
 }
 
 #[wasm_bindgen_test]

@@ -1,5 +1,6 @@
-//! Messages nobody should miss: problems found in the URL (the default was used instead), and
-//! the safety alarm when two honest nodes commit different requests at one sequence number.
+//! Messages nobody should miss: problems found in the URL (the default was used instead), a
+//! warning when more nodes are Byzantine than the protocol tolerates, and the safety alarm when
+//! two honest nodes commit different requests at one sequence number.
 
 use super::Dispatch;
 use crate::state::Action;
@@ -9,6 +10,9 @@ use yew::prelude::*;
 pub struct Props {
     pub notices: Vec<String>,
     pub alarm: Option<String>,
+    /// More Byzantine nodes than f.
+    #[prop_or_default]
+    pub warning: Option<String>,
     pub dispatch: Dispatch,
 }
 
@@ -21,6 +25,12 @@ pub fn banner(p: &Props) -> Html {
                 <div class="alarm" role="alert" data-testid="alarm">
                     <span class="alarm-icon" aria-hidden="true">{ "⚠" }</span>
                     <div><b>{ "SAFETY VIOLATION" }</b><p>{ alarm }</p></div>
+                </div>
+            }
+            if let Some(w) = &p.warning {
+                <div class="notice warn" data-testid="over-f">
+                    <span class="alarm-icon" aria-hidden="true">{ "⚠" }</span>
+                    <div><b>{ "More Byzantine nodes than PBFT tolerates. " }</b>{ w }</div>
                 </div>
             }
             if !p.notices.is_empty() {

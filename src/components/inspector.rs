@@ -1,82 +1,162 @@
-//! The inspector: what one node knows, from `Simulation::snapshot`: its view and primary, and
-//! per sequence number its status, the PRE-PREPARE digest it accepted, and the PREPARE and
-//! COMMIT votes it holds, by digest and sender (OSDI 1999 §4.2: prepared = PRE-PREPARE + 2f
-//! matching PREPAREs; committed-local = 2f + 1 matching COMMITs).
+//! The inspector: what one node knows, from the engine's snapshot: its view (and the view
+//! change it takes part in, with the VIEW-CHANGEs it holds toward 2f + 1, OSDI 1999 §4.4), its
+//! pending timers, its checkpoint window (the stable checkpoint h and the high watermark H,
+//! §4.3: the log holds nothing at or below h once executed), and per sequence number its status,
+//! the PRE-PREPARE it accepted (re-issued by a NEW-VIEW, or the null request, said so) and the
+//! PREPARE and COMMIT votes it holds by digest and sender, against the rule (§4.2: prepared =
+//! PRE-PREPARE + 2f matching PREPAREs; committed-local = prepared + 2f + 1 matching COMMITs, or
+//! a commit certificate of 2f + 1 matching COMMITs alone).
+//!
+//! On a phone it opens as a sheet right under the graph (`sheet`), beside the node tapped,
+//! with the "make Byzantine" button in reach.
 
 use super::Dispatch;
-use crate::state::{Action, Scene};
-use crate::view::Shared;
-use pbft_engine::{Digest, Votes};
+use crate::state::{Action, Inspect, Scene};
+use crate::view::words::digest_text;
+use crate::view::{fmt_ms, Shared};
+use pbft_engine::{Digest, SlotSnapshot, Votes};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub scene: Shared<Scene>,
     pub dispatch: Dispatch,
+    /// Drawn as the phone's sheet under the graph.
+    #[prop_or_default]
+    pub sheet: bool,
 }
 
-fn votes(kind: &str, votes: &[Votes], accepted: Option<Digest>, quorum: u32) -> Html {
+fn votes(kind: &str, votes: &[Votes], accepted: Option<Digest>, needed: u32) -> Html {
     if votes.is_empty() {
-        return html! { <li class="muted">{ format!("{kind}: none yet") }</li> };
+        return html! { <li class="muted">{ format!("{kind}: none yet (needs {needed})") }</li> };
     }
     html! {
         { for votes.iter().map(|v| {
             let ids: Vec<String> = v.voters.iter().map(|i| i.to_string()).collect();
-            let matches = accepted == Some(v.digest);
+            let conflict = accepted.is_some_and(|a| a != v.digest);
+            let held = v.voters.len() as u32;
+            let mut text = format!(" for {} from {}", digest_text(v.digest), ids.join(", "));
+            if held > needed {
+                text.push_str(&format!(" ({held} held)"));
+            }
+            if conflict {
+                text.push_str(" — not the digest it accepted");
+            }
             html! {
-                <li class={classes!((!matches && accepted.is_some()).then_some("conflict"))}>
-                    <b>{ format!("{kind} {}/{quorum}", v.voters.len()) }</b>
-                    { format!(" for {} from {}", v.digest.short(), ids.join(", ")) }
+                <li class={classes!(conflict.then_some("conflict"))}>
+                    <b>{ format!("{kind} {}/{needed}", held.min(needed)) }</b>{ text }
                 </li>
             }
         }) }
     }
 }
 
+fn slot(s: &SlotSnapshot, prepare_needed: u32, commit_needed: u32) -> Html {
+    let mut title = format!("seq {} · {} · view {}", s.seq, s.status.name(), s.view);
+    if s.reissued {
+        title.push_str(" · re-issued by NEW-VIEW");
+    }
+    if s.is_null() {
+        title.push_str(" · null request");
+    }
+    let digest = s.committed.or(s.pre_prepare);
+    html! {
+        <div class="slot">
+            <h3>{ title }</h3>
+            <ul>
+                <li>{ format!("pre-prepare: {}", s.pre_prepare.map_or("none".to_string(), digest_text)) }</li>
+                { votes("prepare", &s.prepares, s.pre_prepare, prepare_needed) }
+                { votes("commit", &s.commits, digest, commit_needed) }
+                if let Some(d) = s.committed {
+                    <li class="ok">{
+                        if s.by_certificate {
+                            format!("committed {} through a commit certificate (2f + 1 matching COMMITs, without preparing it here)", digest_text(d))
+                        } else {
+                            format!("committed {}", digest_text(d))
+                        }
+                    }</li>
+                }
+            </ul>
+        </div>
+    }
+}
+
+fn view_line(i: &Inspect) -> Html {
+    let snap = &i.snapshot;
+    match &snap.view_change {
+        Some(vc) => {
+            let ids: Vec<String> = vc.voters.iter().map(|v| v.to_string()).collect();
+            html! {
+                <p class="vc">
+                    <b>{ format!("Changing view: in view {}, asking for view {}", i.entered_view, vc.view) }</b><br />
+                    { format!("VIEW-CHANGE {}/{} (2f + 1) from {}", (vc.voters.len() as u32).min(vc.quorum), vc.quorum, ids.join(", ")) }
+                </p>
+            }
+        }
+        None => html! {
+            <p>{ format!("view {} · primary {} · quorum 2f + 1 = {}", snap.view, snap.primary, snap.quorum) }</p>
+        },
+    }
+}
+
+fn extras(i: &Inspect) -> Html {
+    let snap = &i.snapshot;
+    html! {
+        <ul class="facts">
+            { for i.timers.iter().map(|t| html! {
+                <li>{ format!("{} timer: fires at {} (in {})", t.name, fmt_ms(t.fires_us),
+                    fmt_ms(t.fires_us.saturating_sub(i.now_us))) }</li>
+            }) }
+            if let Some(w) = snap.watermarks {
+                <li>{ format!("stable checkpoint h = {} · accepts seq in (h, H] = ({}, {}] · executed up to {}",
+                    w.stable, w.stable, w.high, snap.last_executed) }</li>
+                if w.stable > 0 {
+                    <li class="muted">{ format!("log garbage-collected at and below seq {} (checkpoint every K = {})", w.stable.min(snap.last_executed), w.interval) }</li>
+                }
+            }
+        </ul>
+    }
+}
+
 #[function_component(Inspector)]
 pub fn inspector(p: &Props) -> Html {
-    let Some((id, byzantine, snap)) = &p.scene.inspector else {
+    let Some(i) = &p.scene.inspector else {
+        if p.sheet {
+            return html! {};
+        }
         return html! {
             <div class="inspector empty">
                 <h2>{ "Inspector" }</h2>
-                <p class="hint">{ "Click a node to see its view, its sequence numbers and the votes it holds." }</p>
+                <p class="hint">{ "Click a node to see its view, its timers, its checkpoint window and the votes it holds." }</p>
             </div>
         };
     };
-    let id = *id;
+    let id = i.id;
     let close = p.dispatch.reform(|_| Action::SelectNode(None));
     let toggle = p.dispatch.reform(move |_| Action::ToggleByzantine(id));
+    let snap = &i.snapshot;
     html! {
-        <div class="inspector" data-testid="inspector">
+        <div class={classes!("inspector", p.sheet.then_some("sheet"))} data-testid={if p.sheet { "sheet" } else { "inspector" }}
+            role="region" aria-label={format!("Node {id}")}>
             <div class="insp-head">
                 <h2>{ format!("Node {id}") }</h2>
+                <span class={classes!("tag", i.byzantine.then_some("byz"))}>
+                    { if i.byzantine { format!("Byzantine: {}", i.strategy) } else { "honest".to_string() } }
+                </span>
                 <button class="small" onclick={close} aria-label="Close the inspector">{ "×" }</button>
             </div>
-            <p>
-                <span class={classes!("tag", byzantine.then_some("byz"))}>
-                    { if *byzantine { "Byzantine" } else { "honest" } }
-                </span>
-                { format!(" view {} · primary {} · quorum {}", snap.view, snap.primary, snap.quorum) }
-            </p>
-            <button class="small" onclick={toggle}>
-                { if *byzantine { "Make honest (restarts)" } else { "Make Byzantine (restarts)" } }
+            <button class="small make-byz" onclick={toggle}>
+                { if i.byzantine { "Make honest (restarts the run)" } else { "Make Byzantine (restarts the run)" } }
             </button>
-            if snap.slots.is_empty() {
-                <p class="muted">{ "No sequence number seen yet." }</p>
+            if i.byzantine {
+                <p class="muted">{ "What follows is its honest bookkeeping; its strategy decides what it actually sends." }</p>
             }
-            { for snap.slots.iter().map(|s| html! {
-                <div class="slot">
-                    <h3>{ format!("seq {} · {}", s.seq, s.status.name()) }</h3>
-                    <ul>
-                        <li>{ format!("pre-prepare: {}", s.pre_prepare.map_or("none".to_string(), |d| d.short())) }</li>
-                        { votes("prepare", &s.prepares, s.pre_prepare, snap.quorum) }
-                        { votes("commit", &s.commits, s.pre_prepare, snap.quorum) }
-                        if let Some(d) = s.committed {
-                            <li class="ok">{ format!("committed {}", d.short()) }</li>
-                        }
-                    </ul>
-                </div>
-            }) }
+            { view_line(i) }
+            { extras(i) }
+            if snap.slots.is_empty() {
+                <p class="muted">{ "No sequence number in its log." }</p>
+            }
+            { for snap.slots.iter().map(|s| slot(s, snap.prepare_quorum, snap.quorum)) }
         </div>
     }
 }

@@ -1,16 +1,19 @@
-//! The event log: every send, delivery, drop, timer, commit (and, with protocols that have
-//! them, view changes) with its virtual time, newest first, filterable by node and kind.
+//! The event log: every event of the run so far in words (sends, deliveries, losses, timers,
+//! commits, view changes, the client's accepts), with its virtual time, newest first,
+//! filterable by node and by kind or message phase. A row is a link to its moment: clicking it
+//! (or Enter on it) goes to the state just after that event.
 //!
 //! Only the rows in the scroll box's view (plus [`OVERSCAN`] each side) are in the DOM, between
-//! two spacers that keep the scrollbar's size for all of them: rendering the newest
-//! [`MAX_LOG_ROWS`] as table rows made every seek lay out some 1,900 objects (33-39 ms at
-//! n = 64). Rows are one line of [`ROW_HEIGHT`] px, long texts ellipsised with the full text in
-//! `title`, and keyed by their place among the matching events counted from the oldest, so an
-//! event arriving at the top moves no other row's key.
+//! two spacers that keep the scrollbar's size for all of them, and only those rows' words are
+//! made ([`crate::view::LogView::row`]): rendering every row made each seek lay out thousands
+//! of objects. Rows are one line of [`ROW_HEIGHT`] px, long texts ellipsised with the full text
+//! in `title`, and keyed by their place among the matching events counted from the oldest, so
+//! an event arriving at the top moves no other row's key.
 
 use super::Dispatch;
 use crate::state::{Action, Detail};
-use crate::view::{fmt_ms, Shared, MAX_LOG_ROWS};
+use crate::view::log::kind_options;
+use crate::view::{fmt_ms, Shared};
 use pbft_engine::NodeId;
 use std::ops::Range;
 use yew::prelude::*;
@@ -37,7 +40,8 @@ pub fn visible_rows(scroll_top: f64, row_height: f64, viewport: f64, rows: usize
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub detail: Shared<Detail>,
-    pub nodes: u32,
+    /// Endpoints the node filter offers (replicas, then clients).
+    pub endpoints: u32,
     pub node: Option<NodeId>,
     pub kind: Option<String>,
     pub dispatch: Dispatch,
@@ -48,8 +52,7 @@ fn selected_value(e: &Event) -> String {
         .value()
 }
 
-#[function_component(Log)]
-pub fn log(p: &Props) -> Html {
+fn filters(p: &Props) -> Html {
     let on_node = p
         .dispatch
         .reform(|e: Event| Action::FilterNode(selected_value(&e).parse().ok()));
@@ -57,6 +60,30 @@ pub fn log(p: &Props) -> Html {
         let v = selected_value(&e);
         Action::FilterKind((!v.is_empty()).then_some(v))
     });
+    let names = p.detail.log.names;
+    html! {
+        <>
+            <label for="log-node">{ "Node" }</label>
+            <select id="log-node" onchange={on_node}>
+                <option value="" selected={p.node.is_none()}>{ "all" }</option>
+                { for (0..p.endpoints).map(|i| html! {
+                    <option value={i.to_string()} selected={p.node == Some(i)}>{ names.endpoint(i) }</option>
+                }) }
+            </select>
+            <label for="log-kind">{ "Kind" }</label>
+            <select id="log-kind" onchange={on_kind}>
+                <option value="" selected={p.kind.is_none()}>{ "all" }</option>
+                { for kind_options().into_iter().map(|(value, label)| {
+                    let selected = p.kind.as_deref() == Some(value.as_str());
+                    html! { <option value={value} {selected}>{ label }</option> }
+                }) }
+            </select>
+        </>
+    }
+}
+
+#[function_component(Log)]
+pub fn log(p: &Props) -> Html {
     // Scroll offset and height of the view, from its last scroll event.
     let view = use_state_eq(|| (0.0, VIEWPORT));
     let on_scroll = {
@@ -66,50 +93,46 @@ pub fn log(p: &Props) -> Html {
             view.set((f64::from(el.scroll_top()), f64::from(el.client_height())));
         })
     };
-    let s = &p.detail;
-    let win = visible_rows(view.0, ROW_HEIGHT, view.1, s.log.len());
+    let log = &p.detail.log;
+    let total = log.len();
+    let win = visible_rows(view.0, ROW_HEIGHT, view.1, total);
     let spacer = |rows: usize| format!("height:{}px", rows as f64 * ROW_HEIGHT);
+    let row = |i: usize| -> Html {
+        let Some(r) = log.row(i) else {
+            return html! {};
+        };
+        let index = r.index;
+        let go = p.dispatch.reform(move |_| Action::GoToEvent(index));
+        let key_go = p.dispatch.clone();
+        let onkeydown = Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                key_go.emit(Action::GoToEvent(index));
+            }
+        });
+        html! {
+            <div class="log-row" data-kind={r.kind} data-event={index.to_string()} key={total - i}
+                role="button" tabindex="-1" onclick={go} {onkeydown}
+                title={format!("{} — click to go to this moment", r.text)}>
+                <span class="t">{ fmt_ms(r.time_us) }</span>
+                <span class="kind">{ r.kind }</span>
+                <span class="text">{ r.text }</span>
+            </div>
+        }
+    };
     html! {
         <div class="log">
             <div class="log-head">
                 <h2>{ "Event log" }</h2>
-                <label for="log-node">{ "Node" }</label>
-                <select id="log-node" onchange={on_node}>
-                    <option value="" selected={p.node.is_none()}>{ "all" }</option>
-                    { for (0..p.nodes).map(|i| html! {
-                        <option value={i.to_string()} selected={p.node == Some(i)}>{ i }</option>
-                    }) }
-                </select>
-                <label for="log-kind">{ "Kind" }</label>
-                <select id="log-kind" onchange={on_kind}>
-                    <option value="" selected={p.kind.is_none()}>{ "all" }</option>
-                    { for s.kinds.iter().map(|k| html! {
-                        <option value={*k} selected={p.kind.as_deref() == Some(*k)}>{ *k }</option>
-                    }) }
-                </select>
-                <span class="log-count" data-testid="log-count">
-                    { if s.log_total > MAX_LOG_ROWS {
-                        format!("newest {MAX_LOG_ROWS} of {} events", s.log_total)
-                    } else {
-                        format!("{} events", s.log_total)
-                    } }
-                </span>
+                { filters(p) }
+                <span class="log-count" data-testid="log-count">{ format!("{total} events") }</span>
             </div>
-            <div class="log-rows" role="log" tabindex="0" aria-label="Event log, newest first"
+            <div class="log-rows" role="log" tabindex="0" aria-label="Event log, newest first; click a row to go to that moment"
                 onscroll={on_scroll}>
                 <div style={spacer(win.start)}></div>
                 // Its own element: a keyed list among the unkeyed spacers would be diffed unkeyed.
-                <div>
-                    { for s.log[win.clone()].iter().zip(win.clone()).map(|(r, i)| html! {
-                        <div class="log-row" data-kind={r.kind} key={s.log_total - i}>
-                            <span class="t">{ fmt_ms(r.time_us) }</span>
-                            <span class="kind">{ r.kind }</span>
-                            <span class="text" title={r.text.clone()}>{ &r.text }</span>
-                        </div>
-                    }) }
-                </div>
-                <div style={spacer(s.log.len() - win.end)}></div>
-                if s.log.is_empty() {
+                <div>{ for win.clone().map(row) }</div>
+                <div style={spacer(total - win.end)}></div>
+                if total == 0 {
                     <p class="empty">{ "Nothing has happened yet." }</p>
                 }
             </div>

@@ -8,7 +8,9 @@ pub mod graph;
 pub mod inspector;
 pub mod legend;
 pub mod log;
+pub mod outcome;
 pub mod spacetime;
+pub mod states;
 pub mod transport;
 
 use crate::state::Action;

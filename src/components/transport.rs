@@ -1,6 +1,10 @@
-//! Play, pause, step, reset; the speed (log scale, 0.01× to 10× real time) and the time
-//! scrubber (dragging back replays the run from its seed up to that time; while a seek is under
-//! way the scrubber shows its target and the time label the time reached so far).
+//! Play, pause, Step back, step one event, step to the next phase, reset; the speed (log scale,
+//! 0.01× to 10× real time) and the time scrubber (dragging back replays the run from its seed up
+//! to that time; while a seek is under way the scrubber shows its target and the time label the
+//! time reached so far).
+//!
+//! The scrubber spans the run's activity: when the run then only waits for its timeout, the last
+//! notch jumps to the end, and the label says so.
 
 use super::Dispatch;
 use crate::state::{slider_to_speed, speed_to_slider, Action};
@@ -16,6 +20,10 @@ pub struct Props {
     /// The target of a seek under way.
     pub seek_us: Option<u64>,
     pub end_us: u64,
+    /// The run's activity ends here (`end_us` when it does not wait idle for its timeout).
+    pub span_us: u64,
+    /// Whether there is anything to go back to.
+    pub can_go_back: bool,
     pub finished: bool,
     pub dispatch: Dispatch,
 }
@@ -36,22 +44,42 @@ pub fn fmt_speed(speed: f64) -> String {
     }
 }
 
+/// The time at a slider position: linear over the activity, the last notch at the end.
+pub fn slider_time(permille: u64, span_us: u64, end_us: u64) -> u64 {
+    if permille >= 1000 {
+        end_us
+    } else {
+        span_us * permille / 1000
+    }
+}
+
+/// The slider position of a time (the inverse of [`slider_time`]).
+pub fn slider_pos(t_us: u64, span_us: u64, end_us: u64) -> u64 {
+    if t_us >= end_us && end_us > 0 {
+        1000
+    } else {
+        ((t_us * 1000).checked_div(span_us).unwrap_or(0)).min(999)
+    }
+}
+
 #[function_component(Transport)]
 pub fn transport(p: &Props) -> Html {
     let d = &p.dispatch;
     let play = d.reform(|_| Action::TogglePlay);
     let step = d.reform(|_| Action::Step);
+    let phase = d.reform(|_| Action::StepPhase);
+    let back = d.reform(|_| Action::Back);
     let reset = d.reform(|_| Action::Reset);
     let speed = d.reform(|e: InputEvent| {
         Action::SetSpeed(slider_to_speed(input_value(&e).parse().unwrap_or(0)))
     });
-    let end = p.end_us;
+    let (end, span) = (p.end_us, p.span_us.min(p.end_us));
     let seek = d.reform(move |e: InputEvent| {
         let permille: u64 = input_value(&e).parse().unwrap_or(0);
-        Action::Seek(end * permille / 1000)
+        Action::Seek(slider_time(permille, span, end))
     });
     let shown_us = p.seek_us.unwrap_or(p.now_us);
-    let pos = (shown_us * 1000).checked_div(end).unwrap_or(0);
+    let pos = slider_pos(shown_us, span, end);
     let play_label = if p.playing {
         "Pause"
     } else if p.finished {
@@ -66,8 +94,13 @@ pub fn transport(p: &Props) -> Html {
                     aria-keyshortcuts="Space" data-testid="play">
                     { if p.playing { "❚❚ " } else { "▶ " } }{ play_label }
                 </button>
+                <button onclick={back} disabled={!p.runnable || !p.can_go_back}
+                    aria-keyshortcuts="ArrowLeft" data-testid="back" title="Back to the previous state (←)">{ "← Back" }</button>
                 <button onclick={step} disabled={!p.runnable || p.finished}
-                    aria-keyshortcuts="ArrowRight">{ "Step →" }</button>
+                    aria-keyshortcuts="ArrowRight" data-testid="step" title="One event forward (→)">{ "Step →" }</button>
+                <button onclick={phase} disabled={!p.runnable || p.finished}
+                    aria-keyshortcuts="Shift+ArrowRight" data-testid="step-phase"
+                    title="Forward to the next phase: another kind of message, or a decision (shift + →)">{ "Next phase ⇥" }</button>
                 <button onclick={reset} aria-keyshortcuts="r">{ "↺ Reset" }</button>
             </div>
             <div class="slider">
@@ -79,12 +112,31 @@ pub fn transport(p: &Props) -> Html {
             <div class="slider grow">
                 <label for="scrub">
                     { "Time " }<span class="mono" data-testid="time">{ fmt_ms(p.now_us) }</span>
-                    { format!(" / {}", fmt_ms(end)) }
+                    if span < end {
+                        { format!(" · activity until {}, then idle until the timeout at {}", fmt_ms(span), fmt_ms(end)) }
+                    } else {
+                        { format!(" / {}", fmt_ms(end)) }
+                    }
                 </label>
                 <input id="scrub" type="range" min="0" max="1000" value={pos.to_string()}
                     oninput={seek} disabled={!p.runnable}
                     aria-valuetext={fmt_ms(shown_us)} />
             </div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_slider_spans_the_activity_and_its_last_notch_is_the_end() {
+        assert_eq!(slider_time(500, 400, 10_000), 200);
+        assert_eq!(slider_time(1000, 400, 10_000), 10_000);
+        assert_eq!(slider_pos(200, 400, 10_000), 500);
+        assert_eq!(slider_pos(10_000, 400, 10_000), 1000);
+        assert_eq!(slider_pos(400, 400, 400), 1000);
+        assert_eq!(slider_pos(0, 0, 0), 0);
     }
 }

@@ -51,6 +51,8 @@ fn dots_move_from_sender_to_receiver() {
         to: 2,
         phase: Phase::Prepare,
         seq: 1,
+        alt: false,
+        delivered_event: None,
         sent_us: 1_000,
         deliver_us: Some(3_000),
     };
@@ -72,6 +74,8 @@ fn drops_fade_out() {
         to: 2,
         phase: Phase::Commit,
         seq: 1,
+        alt: false,
+        delivered_event: None,
         sent_us: 0,
         deliver_us: None,
     };
@@ -83,14 +87,18 @@ fn drops_fade_out() {
 fn finished_tutorial_run_shows_committed_nodes() {
     let mut d = Driver::new(&Config::default()).unwrap();
     d.advance(u64::MAX, usize::MAX);
-    let views = node_views(&d, Some(3));
+    let views = nodes::node_views(&d, Some(3));
     assert_eq!(views.len(), 10);
     assert!(views[0].primary);
     assert!(views[3].selected);
-    assert!(views.iter().all(|v| v.committed && v.status == "committed"));
-    assert!(views.iter().all(|v| v.commits >= v.quorum));
-    assert_eq!(views[0].quorum, 7);
-    assert!(views[1].counters().starts_with("P "));
+    assert!(views.iter().all(|v| v.state == "committed"));
+    assert!(views.iter().all(|v| v.commits >= v.commits_needed));
+    assert_eq!(views[0].commits_needed, 7);
+    assert!(
+        views[1].lines()[0].starts_with("P 7/7"),
+        "{:?}",
+        views[1].lines()
+    );
 }
 
 #[test]
@@ -106,15 +114,19 @@ fn lanes_and_log_fill_up() {
         TraceKind::Commit { node, .. } => Some(node),
         _ => None,
     });
-    let (rows, total) = log_rows(&d.timeline.events, &d.names(), node, Some("commit"));
-    assert!(total >= 1 && rows.iter().all(|r| r.kind == "commit"));
-    assert!(rows
+    let filter = LogFilter {
+        node,
+        kind: Some("commit".into()),
+    };
+    let log = LogView::new(d.timeline.events.view(), d.names(), &filter);
+    assert!(!log.is_empty());
+    let texts: Vec<String> = (0..log.len()).map(|r| log.row(r).unwrap().text).collect();
+    assert!(texts
         .iter()
-        .all(|r| r.text.starts_with(&format!("node {} ", node.unwrap()))));
-    let (all, n) = log_rows(&d.timeline.events, &d.names(), None, None);
-    assert_eq!(n, d.timeline.events.len());
-    assert_eq!(all.len(), n.min(MAX_LOG_ROWS));
-    assert_eq!(all[0].kind, "end", "newest first");
+        .all(|t| t.starts_with(&format!("node {} commits", node.unwrap()))));
+    let all = LogView::new(d.timeline.events.view(), d.names(), &LogFilter::default());
+    assert_eq!(all.len(), d.timeline.events.len());
+    assert_eq!(all.row(0).unwrap().kind, "end", "newest first");
 }
 
 #[test]

@@ -8,7 +8,7 @@
 use pbft_engine::{Digest, NodeId, Phase, TraceEvent, TraceKind, NULL_DIGEST};
 
 /// What a sentence needs to know about the run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Names {
     /// Replicas: ids `0..replicas`; ids from `replicas` on are clients.
     pub replicas: u32,
@@ -38,6 +38,44 @@ impl Names {
     pub fn primary_of(&self, view: u64) -> NodeId {
         (view % u64::from(self.replicas.max(1))) as NodeId
     }
+}
+
+/// Every trace kind, with a label for the log's filter.
+pub const KINDS: &[(&str, &str)] = &[
+    ("propose", "requests issued"),
+    ("send", "messages sent"),
+    ("deliver", "messages delivered"),
+    ("drop", "messages lost"),
+    ("timer-set", "timers started"),
+    ("timer-cancel", "timers stopped"),
+    ("timer", "timers fired"),
+    ("commit", "commits"),
+    ("view-change", "view changes asked"),
+    ("new-view", "views entered"),
+    ("accept", "client accepts"),
+    ("end", "end of the run"),
+];
+
+/// The filter label of an event's kind. Exhaustive: a new kind must be added to [`KINDS`].
+pub fn kind_label(kind: &TraceKind) -> &'static str {
+    let name = match kind {
+        TraceKind::Propose { .. } => "propose",
+        TraceKind::Send { .. } => "send",
+        TraceKind::Deliver { .. } => "deliver",
+        TraceKind::Drop { .. } => "drop",
+        TraceKind::TimerSet { .. } => "timer-set",
+        TraceKind::TimerCancel { .. } => "timer-cancel",
+        TraceKind::Timer { .. } => "timer",
+        TraceKind::Commit { .. } => "commit",
+        TraceKind::ViewChange { .. } => "view-change",
+        TraceKind::NewView { .. } => "new-view",
+        TraceKind::Accept { .. } => "accept",
+        TraceKind::End { .. } => "end",
+    };
+    KINDS
+        .iter()
+        .find(|(k, _)| *k == name)
+        .map_or(name, |(_, label)| label)
 }
 
 /// `8ede1d34`, or `null` for the null request.
@@ -274,6 +312,14 @@ mod tests {
         }
         for k in ["view-change", "new-view", "accept", "timer", "timer-set"] {
             assert!(kinds.contains(k), "{k} in {kinds:?}");
+        }
+        for e in &all {
+            assert_ne!(
+                kind_label(&e.kind),
+                e.kind.name(),
+                "{} has a label",
+                e.kind.name()
+            );
         }
         let first = describe(&all[0], &names);
         assert_eq!(first, "client issues request t=1");

@@ -106,14 +106,23 @@ fn headline(config: &Config, o: &RunOutcome, verdict: Verdict) -> String {
             "Safety violated: honest nodes committed different requests at one sequence number"
                 .to_string()
         }
-        (Verdict::Success, Protocol::Pbft) => format!(
-            "Success: the client accepted all {} request{}{}",
-            config.requests,
-            plural(u64::from(config.requests)),
-            latency.map_or(String::new(), |l| format!(
-                ", latency {l} as the client saw it"
-            ))
-        ),
+        (Verdict::Success, Protocol::Pbft) => {
+            let what = match config.requests {
+                1 => "its request".to_string(),
+                r => format!("all {r} requests"),
+            };
+            let each = if config.requests == 1 {
+                ""
+            } else {
+                " (mean per request)"
+            };
+            format!(
+                "Success: the client accepted {what}{}",
+                latency.map_or(String::new(), |l| format!(
+                    ", latency {l}{each} as the client saw it"
+                ))
+            )
+        }
         (Verdict::Success, Protocol::Tutorial) => format!(
             "Committed: all {} honest nodes agree{}",
             o.honest_total,

@@ -8,7 +8,8 @@
 //! millisecond, and the browser then only copies one bitmap.
 //!
 //! The sprites (one per phase, then the same for a dropped message with its dashed red
-//! outline) are drawn once per scale and radius by the canvas itself, so they are anti-aliased
+//! outline, then for a message carrying a conflicting digest, with a dark outline) are drawn once
+//! per scale and radius by the canvas itself, so they are anti-aliased
 //! exactly as a canvas path would be, and read back with `getImageData`.
 
 use super::outline;
@@ -136,7 +137,8 @@ pub struct Painter {
     /// The graph's square in device pixels: left, top, side.
     square: (i64, i64, usize),
     buf: Vec<u8>,
-    /// Per phase, then per phase dropped; drawn for `sprite_key` = (scale, radius).
+    /// Per phase, then per phase dropped, then per phase with a conflicting digest; drawn for
+    /// `sprite_key` = (scale, radius).
     sprites: Vec<Sprite>,
     sprite_key: (f64, f64),
     /// Something is drawn (a clear is due when switching to SVG).
@@ -209,28 +211,37 @@ impl Painter {
         let doc = self.canvas.owner_document()?;
         // Room for the largest shape (1.3 r) and its outline.
         let side = ((2.0 * (1.3 * r + 1.0) * k).ceil() + 2.0) as usize;
-        let count = 2 * Phase::ALL.len();
+        let count = 3 * Phase::ALL.len();
         let scratch: HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
         scratch.set_width((side * count) as u32);
         scratch.set_height(side as u32);
         let ctx: CanvasRenderingContext2d = scratch.get_context("2d").ok()??.dyn_into().ok()?;
         let half = side as f64 / 2.0;
         for i in 0..count {
-            let (phase, dropped) = (Phase::ALL[i % Phase::ALL.len()], i >= Phase::ALL.len());
+            let phase = Phase::ALL[i % Phase::ALL.len()];
+            let variant = i / Phase::ALL.len();
             ctx.set_transform(k, 0.0, 0.0, k, (i * side) as f64 + half, half)
                 .ok()?;
             ctx.begin_path();
             trace(&ctx, phase, r);
             ctx.set_fill_style_str(&self.colours[phase.index()]);
             ctx.fill();
-            if dropped {
-                let dash = js_sys::Array::of2(&2.0.into(), &1.5.into());
-                ctx.set_line_dash(&dash).ok()?;
-                ctx.set_line_width(1.2);
-                ctx.set_stroke_style_str("#c62828");
-            } else {
-                ctx.set_line_width(0.8);
-                ctx.set_stroke_style_str("#fff");
+            match variant {
+                1 => {
+                    let dash = js_sys::Array::of2(&2.0.into(), &1.5.into());
+                    ctx.set_line_dash(&dash).ok()?;
+                    ctx.set_line_width(1.2);
+                    ctx.set_stroke_style_str("#c62828");
+                }
+                2 => {
+                    ctx.set_line_dash(&js_sys::Array::new()).ok()?;
+                    ctx.set_line_width(1.6);
+                    ctx.set_stroke_style_str("#1d2433");
+                }
+                _ => {
+                    ctx.set_line_width(0.8);
+                    ctx.set_stroke_style_str("#fff");
+                }
             }
             ctx.stroke();
         }
@@ -266,7 +277,8 @@ impl Painter {
         // Graph coordinates are relative to the square, whose side is GRAPH_SIZE × k.
         let half = self.sprites[0].side as f64 / 2.0;
         for d in dots {
-            let s = &self.sprites[d.phase.index() + if d.dropped { phases } else { 0 }];
+            let variant = if d.dropped { 1 } else { usize::from(d.alt) * 2 };
+            let s = &self.sprites[d.phase.index() + variant * phases];
             let (x, y) = ((k * d.x - half).round(), (k * d.y - half).round());
             let o = if d.dropped { d.opacity } else { 1.0 };
             blit(&mut self.buf, side, side, s, x as i64, y as i64, o);

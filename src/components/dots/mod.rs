@@ -15,8 +15,9 @@
 //! truth for tests: `data-mode` (`svg` or `canvas`), `data-dots` (dots drawn now) and
 //! `data-phases` (`pre-prepare=1 prepare=12`: dots per phase, phases in protocol order). Both
 //! ways draw the same picture: colour by phase from the stylesheet's `--<phase>` variables, and
-//! a shape per phase ([`outline`]) so phases differ without colour vision; a dropped message
-//! fades with a dashed red outline where it was lost.
+//! a shape per phase ([`outline`]) so phases differ without colour vision; a message carrying a
+//! conflicting digest has a dark outline; a dropped message fades with a dashed red outline
+//! where it was lost.
 
 mod canvas;
 
@@ -136,6 +137,7 @@ struct PooledDot {
     el: Element,
     phase: Option<Phase>,
     dropped: bool,
+    alt: bool,
     radius: f64,
 }
 
@@ -156,14 +158,22 @@ fn sync_svg(layer: &Element, pool: &mut Vec<PooledDot>, dots: &[Dot], radius: f6
                 el,
                 phase: None,
                 dropped: false,
+                alt: false,
                 radius: 0.0,
             });
         }
         let slot = &mut pool[i];
         let el = &slot.el;
-        if slot.phase != Some(d.phase) || slot.dropped != d.dropped {
-            let _ = el.set_attribute("class", if d.dropped { "msg dropped" } else { "msg" });
+        if slot.phase != Some(d.phase) || slot.dropped != d.dropped || slot.alt != d.alt {
+            let class = match (d.dropped, d.alt) {
+                (true, _) => "msg dropped",
+                (false, true) => "msg alt",
+                (false, false) => "msg",
+            };
+            let _ = el.set_attribute("class", class);
             let _ = el.set_attribute("data-phase", d.phase.name());
+            // Every phase's colour is the stylesheet's `--<phase>` variable.
+            let _ = el.set_attribute("style", &format!("fill:var(--{})", d.phase.name()));
             if slot.dropped && !d.dropped {
                 let _ = el.remove_attribute("opacity");
             }
@@ -174,6 +184,7 @@ fn sync_svg(layer: &Element, pool: &mut Vec<PooledDot>, dots: &[Dot], radius: f6
         }
         slot.phase = Some(d.phase);
         slot.dropped = d.dropped;
+        slot.alt = d.alt;
         let _ = el.set_attribute("transform", &format!("translate({:.1} {:.1})", d.x, d.y));
         if d.dropped {
             let _ = el.set_attribute("opacity", &format!("{:.2}", d.opacity));
@@ -242,6 +253,7 @@ mod tests {
             y: 2.0,
             phase,
             dropped: false,
+            alt: false,
             opacity: 1.0,
         }
     }

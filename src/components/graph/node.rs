@@ -1,0 +1,186 @@
+//! One replica on the graph: its shape (a circle, a diamond when Byzantine), its state colour,
+//! the primary's dashed ring, a chip with the colour of the digest it holds (a conflicting one
+//! stands out), and its counters beside it, placed outside the ring so text never covers a node.
+
+use super::super::Dispatch;
+use crate::state::Action;
+use crate::view::{NodeView, GRAPH_SIZE};
+use yew::prelude::*;
+
+fn node_shape(v: &NodeView, r: f64) -> Html {
+    if v.byzantine {
+        let k = r * 1.25;
+        let points = format!(
+            "{:.1},{:.1} {:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
+            v.x,
+            v.y - k,
+            v.x + k,
+            v.y,
+            v.x,
+            v.y + k,
+            v.x - k,
+            v.y
+        );
+        html! { <polygon class="shape" points={points} /> }
+    } else {
+        html! { <circle class="shape" cx={format!("{:.1}", v.x)} cy={format!("{:.1}", v.y)}
+        r={format!("{r:.1}")} /> }
+    }
+}
+
+/// The digest chip's class: `a` for the first digest seen at the sequence number, `b` for a
+/// conflicting one, `null` for the null request.
+pub fn digest_class(v: &NodeView) -> Option<&'static str> {
+    let d = v.digest.as_deref()?;
+    Some(if d == "null" {
+        "null"
+    } else if v.alt_digest {
+        "b"
+    } else {
+        "a"
+    })
+}
+
+/// A node's counters, drawn outside its (button) group so the button's visible text is only its
+/// id, which its accessible name contains.
+pub fn counters(v: &NodeView, r: f64) -> Html {
+    let (tx, ty, anchor) = counters_place(v, r);
+    counters_text(&v.lines(), tx, ty, anchor, v.primary)
+}
+
+pub fn node(v: &NodeView, r: f64, dispatch: &Dispatch) -> Html {
+    let id = v.id;
+    let onclick = dispatch.reform(move |e: MouseEvent| {
+        if e.shift_key() {
+            Action::ToggleByzantine(id)
+        } else {
+            Action::SelectNode(Some(id))
+        }
+    });
+    let onkeydown = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                dispatch.emit(Action::SelectNode(Some(id)));
+            }
+        })
+    };
+    let label = v.label();
+    let class = classes!(
+        "node",
+        format!("st-{}", v.state),
+        v.byzantine.then_some("byz"),
+        v.primary.then_some("primary"),
+        v.selected.then_some("selected"),
+    );
+    let chip = digest_class(v).filter(|_| !v.byzantine && r >= 8.0);
+    html! {
+        <g key={id} class={class} data-node={id.to_string()} data-state={v.state}
+            data-byzantine={v.byzantine.to_string()}
+            tabindex="0" role="button" aria-label={label.clone()} {onclick} {onkeydown}>
+            <title>{ label }</title>
+            if v.primary {
+                <circle class="primary-ring" cx={format!("{:.1}", v.x)} cy={format!("{:.1}", v.y)}
+                    r={format!("{:.1}", r + 5.0)} />
+            }
+            { node_shape(v, r) }
+            <text class="node-id" x={format!("{:.1}", v.x)} y={format!("{:.1}", v.y + r.min(14.0) * 0.35)}
+                font-size={format!("{:.0}", r.clamp(7.0, 14.0))}>{ id }</text>
+            if let Some(class) = chip {
+                <circle class="digest" data-digest={class}
+                    cx={format!("{:.1}", v.x + r * 0.72)} cy={format!("{:.1}", v.y + r * 0.72)}
+                    r={format!("{:.1}", (r * 0.28).max(3.0))} />
+            }
+        </g>
+    }
+}
+
+/// Where a node's counters go: outside the ring, along the radius through the node, anchored on
+/// the side facing away from the ring so text never covers its node. Returns (x, y, anchor).
+pub fn counters_place(v: &NodeView, r: f64) -> (f64, f64, &'static str) {
+    let c = GRAPH_SIZE / 2.0;
+    let (dx, dy) = (v.x - c, v.y - c);
+    let len = (dx * dx + dy * dy).sqrt().max(1.0);
+    let (ux, uy) = (dx / len, dy / len);
+    // Clear of the primary's dashed ring and of a timer's arc.
+    let out = r + 14.0;
+    if ux.abs() <= 0.3 {
+        // At the top or the bottom of the ring: beside the node, on its right.
+        return (v.x + out, v.y + 4.0, "start");
+    }
+    let anchor = if ux > 0.0 { "start" } else { "end" };
+    (v.x + ux * out, v.y + uy * (out + 6.0) + 4.0, anchor)
+}
+
+/// Line height of the counters' text in graph units (their font is 11 units).
+pub const COUNTER_LINE: f64 = 13.0;
+
+/// The counters, one short line each, stacked and centred on their anchor point.
+fn counters_text(lines: &[String], x: f64, y: f64, anchor: &'static str, primary: bool) -> Html {
+    let n = lines.len().max(1) as f64;
+    let top = y - COUNTER_LINE / 2.0 * (n - 1.0);
+    let x = format!("{x:.1}");
+    html! {
+        <text class={classes!("counters", primary.then_some("primary"))} x={x.clone()} y={format!("{top:.1}")} text-anchor={anchor}>
+            { for lines.iter().enumerate().map(|(i, line)| html! {
+                <tspan x={x.clone()} dy={if i == 0 { 0.0 } else { COUNTER_LINE }.to_string()}>{ line }</tspan>
+            }) }
+        </text>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::{node_radius, ring_layout};
+
+    /// Width of a line of the counters' 11-unit monospace text (about 0.6 em a character).
+    fn width(text: &str) -> f64 {
+        text.chars().count() as f64 * 11.0 * 0.6
+    }
+
+    #[test]
+    fn counters_stay_inside_the_graph_for_every_node_and_primary() {
+        for n in 1..=16u32 {
+            let r = node_radius(n);
+            for (i, &(x, y)) in ring_layout(n).iter().enumerate() {
+                for (primary, byzantine) in [(false, false), (true, false), (true, true)] {
+                    let v = NodeView {
+                        id: i as u32,
+                        x,
+                        y,
+                        primary,
+                        byzantine,
+                        view: 12,
+                        state: "prepared",
+                        strategy: "equivocate",
+                        prepares: 10,
+                        prepares_needed: 10,
+                        commits: 11,
+                        commits_needed: 11,
+                        by_certificate: true,
+                        reissued: true,
+                        window: Some((120, 140)),
+                        ..NodeView::default()
+                    };
+                    let (tx, ty, anchor) = counters_place(&v, r);
+                    let lines = v.lines();
+                    let w = lines.iter().map(|l| width(l)).fold(0.0, f64::max);
+                    let (left, right) = match anchor {
+                        "middle" => (tx - w / 2.0, tx + w / 2.0),
+                        "start" => (tx, tx + w),
+                        _ => (tx - w, tx),
+                    };
+                    let h = COUNTER_LINE * lines.len() as f64;
+                    assert!(
+                        left >= 0.0
+                            && right <= GRAPH_SIZE
+                            && ty - h >= 0.0
+                            && ty + h <= GRAPH_SIZE + 8.0,
+                        "n = {n}, node {i}, primary {primary}: {left:.1}..{right:.1}, y {ty:.1}"
+                    );
+                }
+            }
+        }
+    }
+}
