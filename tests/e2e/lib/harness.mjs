@@ -118,3 +118,20 @@ export function suite() {
     }
     return { errors, check, finish };
 }
+
+/**
+ * Runs axe-core (npm, node_modules/axe-core) over `page` (or the frame) and returns its serious
+ * and critical violations as readable lines; `include` narrows it to a selector.
+ */
+export async function axeViolations(page, include) {
+    const source = fs.readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
+    await page.evaluate(source);
+    const result = await page.evaluate(async (sel) => {
+        // eslint-disable-next-line no-undef
+        const r = await axe.run(sel ? { include: [sel] } : document, { resultTypes: ['violations'] });
+        return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) }));
+    }, include ?? null);
+    return result
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.join(', ')})`);
+}
