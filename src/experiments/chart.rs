@@ -83,7 +83,8 @@ fn pointer_at(el: &HtmlCanvasElement, layout: &PlotLayout, e: &MouseEvent) -> Op
         x: e.offset_x(),
         y: e.offset_y(),
         left: e.offset_x() > w / 2,
-        up: e.offset_y() > h / 2,
+        // The box is about 150 px tall: below the pointer only in the chart's upper part.
+        up: e.offset_y() > h * 2 / 5,
     })
 }
 

@@ -47,7 +47,9 @@ pub fn link_for(config: &Config) -> String {
         trials: Config::for_protocol(config.protocol).trials,
         ..config.clone()
     });
-    format!("./{}", q.replacen('?', "?view=experiments&", 1))
+    // A query-only link keeps the page's own path: it works under any sub-path, and in the
+    // one-file copy opened from the disk (`standalone.html`), where `./` would name the folder.
+    q.replacen('?', "?view=experiments&", 1)
 }
 
 /// The rows of every series: (point, config of its sweep).
@@ -81,7 +83,7 @@ fn header(s: &ExpState) -> Html {
                     "Latency and success against the number of Byzantine nodes m: n = {} tolerates f = {f}.",
                     s.config.nodes) }</p>
             </div>
-            <a class="view-link" href={format!("./{}", url::query_for(&Config { byzantine: f, ..s.config.clone() }))}>
+            <a class="view-link" href={url::query_for(&Config { byzantine: f, ..s.config.clone() })}>
                 { "← Live view" }
             </a>
         </header>
@@ -175,8 +177,7 @@ fn open_live(state: UseReducerHandle<ExpState>) -> Callback<u32> {
             return;
         }
         if let Some(w) = web_sys::window() {
-            let url = format!("./{}", state.live_query(0, m));
-            let _ = w.open_with_url_and_target(&url, "_blank");
+            let _ = w.open_with_url_and_target(&state.live_query(0, m), "_blank");
         }
     })
 }

@@ -33,23 +33,26 @@ pub fn trial0(config: &Config, m: u32) -> &'static str {
 }
 
 fn ms(v: Option<f64>) -> String {
-    v.map_or_else(|| "none".into(), |v| format!("{v:.1} ms"))
+    v.map_or_else(|| "none".into(), |v| format!("{v:.0} ms"))
 }
 
-/// One series' numbers at its point `p`.
+/// One series' numbers at its point `p`, in two short lines.
 fn row(label: &str, protocol: Protocol, p: &SweepPoint, trial0: &str) -> Html {
     let latency = match protocol {
         Protocol::Tutorial => "commit latency",
         Protocol::Pbft => "client latency",
     };
+    let band = match (p.latency_ms_p5, p.latency_ms_p95) {
+        (Some(lo), Some(hi)) => format!(" ({lo:.0}–{hi:.0})"),
+        _ => String::new(),
+    };
     html! {
         <li>
             <strong>{ label }</strong>
-            <span>{ format!("succeeded {} of {} ({:.0} %), agreed {}", p.successes, p.trials,
+            <span>{ format!("{} of {} succeeded ({:.0} %), {} agreed", p.successes, p.trials,
                 100.0 * p.successes as f64 / p.trials.max(1) as f64, p.agreements) }</span>
-            <span>{ format!("{latency}: mean {}, 5th–95th percentile {} – {}", ms(p.latency_ms_mean),
-                ms(p.latency_ms_p5), ms(p.latency_ms_p95)) }</span>
-            <span>{ format!("{:.0} messages per run · trial 0 {trial0}", p.messages_mean) }</span>
+            <span>{ format!("{latency} {}{band} · {:.0} messages · trial 0 {trial0}",
+                ms(p.latency_ms_mean), p.messages_mean) }</span>
         </li>
     }
 }
@@ -71,9 +74,9 @@ pub fn readout(data: &ChartData, configs: &[Config], at: Pointer, outcomes: &[&s
         <div class={classes!("exp-readout", at.left.then_some("left"), at.up.then_some("up"))}
             style={format!("left: {}px; top: {}px", at.x, at.y)} data-testid="exp-readout"
             aria-hidden="true">
-            <p class="exp-readout-head">{ format!("m = {} Byzantine", at.m) }</p>
+            <p class="exp-readout-head">{ format!("m = {} Byzantine nodes", at.m) }</p>
             <ul>{ for rows }</ul>
-            <p class="exp-readout-foot">{ format!("Click: watch trial 0 of {first} in the live view") }</p>
+            <p class="exp-readout-foot">{ format!("Click to watch trial 0 ({first})") }</p>
         </div>
     }
 }

@@ -45,7 +45,7 @@ fn row(s: &ExpState, series: usize, label: &str, p: &SweepPoint) -> Html {
             <td>{ millis(p.latency_ms_p95) }</td>
             <td>{ format!("{:.1}", p.messages_mean) }</td>
             <td>{ p.safety_violations }</td>
-            <td><a href={format!("./{}", s.live_query(series, p.byzantine))} target="_blank"
+            <td><a href={s.live_query(series, p.byzantine)} target="_blank"
                 rel="noopener">{ "trial 0 ↗" }</a></td>
         </tr>
     }
@@ -59,12 +59,13 @@ pub fn results(s: &ExpState) -> Html {
     let config = s.result_configs.first().unwrap_or(&s.config);
     let latency = latency_name(s);
     html! {
+        <>
+        <p class="exp-table-note" id="exp-table-note">{ format!(
+            "Each row: {} runs with m Byzantine nodes. n = {} nodes tolerate f = {} (n ≥ 3f + 1); \
+             latencies are over the runs that succeeded.",
+            config.trials, config.nodes, config.f()) }</p>
         <div class="exp-table-wrap" role="region" aria-label="Results table" tabindex="0">
-            <table class="exp-table" data-testid="exp-table">
-                <caption>{ format!(
-                    "Each row: {} runs with m Byzantine nodes. n = {} nodes tolerate f = {} (n ≥ 3f + 1); \
-                     latencies are over the runs that succeeded.",
-                    config.trials, config.nodes, config.f()) }</caption>
+            <table class="exp-table" data-testid="exp-table" aria-describedby="exp-table-note">
                 <thead><tr>
                     <th scope="col">{ "Series" }</th>
                     <th scope="col">{ "Byzantine nodes m" }</th>
@@ -84,5 +85,6 @@ pub fn results(s: &ExpState) -> Html {
                 </tbody>
             </table>
         </div>
+        </>
     }
 }

@@ -78,7 +78,7 @@ try {
         await page.mouse.move(at.x, at.y);
         const readout = page.getByTestId('exp-readout');
         await readout.waitFor();
-        assert.match(await readout.textContent(), /succeeded \d+ of 20/);
+        assert.match(await readout.textContent(), /\d+ of 20 succeeded/);
         const r = await readout.boundingBox();
         const gap = Math.max(r.x - at.x, at.x - (r.x + r.width), r.y - at.y, at.y - (r.y + r.height));
         assert.ok(gap >= 0 && gap < 40, `readout ${JSON.stringify(r)} beside the pointer ${JSON.stringify(at)}`);

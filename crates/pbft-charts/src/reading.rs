@@ -163,15 +163,22 @@ fn success(series: &Series, config: &Config, first: bool) -> String {
     let example = points
         .iter()
         .rfind(|p| p.byzantine >= 1 && p.byzantine <= f);
+    if !first {
+        // A compared series: its own numbers only, the reason was given for the first.
+        return match example {
+            Some(_) if all_within_f => format!("every run succeeds up to m = f = {f}."),
+            Some(p) => format!("{:.0} % at m = {}.", percent(p), p.byzantine),
+            None => String::new(),
+        };
+    }
     let head = match (config.protocol, example) {
         (Protocol::Tutorial, Some(p))
             if faulty_primary_stalls(config.strategy) && follows_honest_primary_odds(points) =>
         {
             format!(
-                "Success falls like 1 − m/n{} (m = {}: {:.0} % measured, {:.0} % expected): the \
+                "Success falls like 1 − m/n (m = {}: {:.0} % measured, {:.0} % expected): the \
                  tutorial has no view change, so a run fails whenever its fixed primary, node 0, \
                  is Byzantine.",
-                if first { "" } else { " too" },
                 p.byzantine,
                 percent(p),
                 100.0 * (1.0 - f64::from(p.byzantine) / f64::from(p.nodes))

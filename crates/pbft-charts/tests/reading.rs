@@ -98,8 +98,13 @@ fn a_compared_series_adds_its_numbers_after_its_label() {
             series("strategy=silent", &silent, &counts),
         ],
     };
-    let text = reading(0, &data, &[base, silent]);
+    let configs = [base, silent];
+    let text = reading(0, &data, &configs);
     assert!(text.contains(" strategy=silent: "), "{text}");
+    // The reason is given once, for the first series; the compared one gets its numbers.
+    let text = reading(1, &data, &configs);
+    assert_eq!(text.matches("no view change").count(), 1, "{text}");
+    assert!(text.contains(" strategy=silent: 7"), "{text}");
     assert_eq!(reading(0, &ChartData::default(), &[]), "");
 }
 
