@@ -284,8 +284,12 @@ impl AppState {
     }
 
     fn build_detail(&self, d: &Driver) -> Detail {
-        let (log, log_total) =
-            view::log_rows(&d.timeline.events, self.log_node, self.log_kind.as_deref());
+        let (log, log_total) = view::log_rows(
+            &d.timeline.events,
+            &d.names(),
+            self.log_node,
+            self.log_kind.as_deref(),
+        );
         Detail {
             lanes: view::lanes(d),
             log,

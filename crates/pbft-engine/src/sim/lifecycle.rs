@@ -135,6 +135,7 @@ impl Simulation {
             step_events: Vec::new(),
             outputs: Vec::new(),
             outcome: None,
+            reissued: BTreeSet::new(),
         })
     }
 

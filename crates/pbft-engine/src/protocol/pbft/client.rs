@@ -7,7 +7,7 @@
 //! one is accepted, so the engine measures each request's latency as the time between acceptances.
 
 use crate::message::{Digest, Message, NodeId};
-use crate::node::{Dest, Input, NodeSnapshot, Output, Replica};
+use crate::node::{ClientSnapshot, Dest, Input, NodeSnapshot, Output, Replica, TimerId, Votes};
 use crate::voters::VoterSet;
 use std::collections::BTreeMap;
 
@@ -25,6 +25,8 @@ pub struct PbftClient {
     current: Option<(u64, Digest)>,
     replies: BTreeMap<Digest, VoterSet>,
     accepted: u64,
+    /// Requests sent again on a timeout (for the browser's inspector).
+    retransmissions: u64,
 }
 
 impl PbftClient {
@@ -40,6 +42,7 @@ impl PbftClient {
             current: None,
             replies: BTreeMap::new(),
             accepted: 0,
+            retransmissions: 0,
         }
     }
 
@@ -108,6 +111,7 @@ impl Replica for PbftClient {
                 id: RETRANSMIT_TIMER,
             } => {
                 if let Some((t, d)) = self.current {
+                    self.retransmissions += 1;
                     self.send(t, d, out);
                 }
             }
@@ -116,11 +120,30 @@ impl Replica for PbftClient {
     }
 
     fn snapshot(&self) -> NodeSnapshot {
+        let mut replies: Vec<Votes> = self
+            .replies
+            .iter()
+            .map(|(&digest, voters)| Votes {
+                digest,
+                voters: voters.to_vec(),
+            })
+            .collect();
+        Votes::sort_by_digest(&mut replies);
         NodeSnapshot {
-            view: 0,
-            primary: 0,
             quorum: self.f + 1,
-            slots: Vec::new(),
+            client: Some(ClientSnapshot {
+                accepted: self.accepted,
+                requests: self.requests,
+                outstanding: self.current.map(|(t, _)| t),
+                retransmissions: self.retransmissions,
+                replies,
+                needed: self.f + 1,
+            }),
+            ..NodeSnapshot::default()
         }
+    }
+
+    fn timer_name(&self, _id: TimerId) -> &'static str {
+        "retransmit"
     }
 }

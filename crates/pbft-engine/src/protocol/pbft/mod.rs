@@ -44,7 +44,10 @@ pub mod view_change;
 pub use client::PbftClient;
 
 use crate::message::{Digest, Message, NodeId, PreparedCert};
-use crate::node::{Input, NodeSnapshot, Output, Replica, SlotSnapshot, SlotStatus, Votes};
+use crate::node::{
+    Input, NodeSnapshot, Output, Replica, SlotSnapshot, SlotStatus, TimerId, ViewChangeSnapshot,
+    Votes, Watermarks,
+};
 use crate::sim::signed::{Signed, Signer};
 use crate::voters::VoterSet;
 use std::collections::{BTreeMap, BTreeSet};
@@ -325,11 +328,15 @@ impl Replica for PbftReplica {
             .log
             .iter()
             .map(|(&seq, slot)| {
+                let prepared_here = |d: Digest| {
+                    slot.prepared.as_ref().is_some_and(|c| {
+                        c.pre_prepare.body().view() == slot.view
+                            && c.pre_prepare.body().digest() == d
+                    })
+                };
                 let status = if slot.committed.is_some() {
                     SlotStatus::Committed
-                } else if slot.prepared.as_ref().is_some_and(|c| {
-                    c.pre_prepare.body().view() == slot.view && slot.pre_prepare.is_some()
-                }) {
+                } else if slot.digest().is_some_and(prepared_here) {
                     SlotStatus::Prepared
                 } else if slot.pre_prepare.is_some() {
                     SlotStatus::PrePrepared
@@ -339,18 +346,46 @@ impl Replica for PbftReplica {
                 SlotSnapshot {
                     seq,
                     status,
+                    view: slot.view,
                     pre_prepare: slot.digest(),
                     prepares: votes(&slot.prepares, slot.view),
                     commits: votes(&slot.commits, slot.view),
                     committed: slot.committed,
+                    by_certificate: slot.committed.is_some_and(|d| !prepared_here(d)),
+                    // The engine marks re-issued PRE-PREPAREs: it sees the NEW-VIEWs sent.
+                    reissued: false,
                 }
             })
             .collect();
+        let view_change = self.changing.then(|| ViewChangeSnapshot {
+            view: self.view,
+            voters: self
+                .view_changes
+                .get(&self.view)
+                .map_or_else(Vec::new, |vcs| vcs.keys().copied().collect()),
+            quorum: self.quorum(),
+        });
         NodeSnapshot {
             view: self.view,
             primary: self.primary_of(self.view),
             quorum: self.quorum(),
+            prepare_quorum: 2 * self.f,
             slots,
+            view_change,
+            watermarks: Some(Watermarks {
+                stable: self.low,
+                high: self.high_watermark(),
+                interval: self.params.checkpoint_interval,
+            }),
+            last_executed: self.last_exec,
+            client: None,
+        }
+    }
+
+    fn timer_name(&self, id: TimerId) -> &'static str {
+        match id {
+            VIEW_TIMER => "view-change",
+            _ => "timer",
         }
     }
 }
