@@ -199,28 +199,25 @@ impl ExpState {
     /// The query string (with `?`) of this experiment.
     pub fn query(&self) -> String {
         // Trials are written below, against the experiment's own default.
-        let mut q = url::query_for(&Config {
-            byzantine: 0,
-            trials: Config::for_protocol(self.config.protocol).trials,
-            ..self.config.clone()
-        });
-        q = q.replacen('?', "?view=experiments&", 1);
+        let mut pairs = vec![("view", "experiments".to_string())];
+        pairs.extend(
+            Config {
+                byzantine: 0,
+                trials: Config::for_protocol(self.config.protocol).trials,
+                ..self.config.clone()
+            }
+            .to_params(),
+        );
         if !self.range_auto {
-            q.push_str(&format!(
-                "&{RANGE}={}",
-                url::percent_encode(&counts_text(&self.counts))
-            ));
+            pairs.push((RANGE, counts_text(&self.counts)));
         }
         if self.config.trials != DEFAULT_TRIALS {
-            q.push_str(&format!("&{TRIALS}={}", self.config.trials));
+            pairs.push((TRIALS, self.config.trials.to_string()));
         }
         if let Some((k, v, _)) = &self.compare {
-            q.push_str(&format!(
-                "&{COMPARE}={}",
-                url::percent_encode(&format!("{k}={v}"))
-            ));
+            pairs.push((COMPARE, format!("{k}={v}")));
         }
-        q.trim_end_matches('&').to_string()
+        url::query_string(&pairs)
     }
 
     /// The live view's query for trial 0 of count `m` of series `series` (the visualizer always
