@@ -59,17 +59,10 @@ pub fn view_params(pairs: &[(String, String)], nodes: u32) -> (ViewParams, Vec<S
     (v, problems)
 }
 
-/// `query_for(config)` followed by the view parameters that are set.
+/// The query for `config` (what differs from the defaults) followed by the view parameters
+/// that are set.
 pub fn query_with_view(config: &Config, view: &ViewParams) -> String {
-    let mut q = query_for(config);
-    let mut add = |k: &str, v: String| {
-        if q.len() > 1 {
-            q.push('&');
-        }
-        q.push_str(k);
-        q.push('=');
-        q.push_str(&v);
-    };
+    let mut pairs: Vec<(&str, String)> = config.to_params();
     if let Some(t) = view.t_us {
         // Milliseconds with the microseconds kept: `t=451.558`.
         let ms = if t % 1000 == 0 {
@@ -79,67 +72,67 @@ pub fn query_with_view(config: &Config, view: &ViewParams) -> String {
                 .trim_end_matches('0')
                 .to_string()
         };
-        add("t", ms);
+        pairs.push(("t", ms));
     }
     if let Some(s) = view.speed {
-        add("speed", format!("{}", (s * 1000.0).round() / 1000.0));
+        pairs.push(("speed", format!("{}", (s * 1000.0).round() / 1000.0)));
     }
     if let Some(n) = view.node {
-        add("node", n.to_string());
+        pairs.push(("node", n.to_string()));
     }
-    q
+    query_string(&pairs)
 }
 
-/// Decodes `%XX` escapes and `+` in one query component.
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = |b: u8| (b as char).to_digit(16);
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push((h * 16 + l) as u8);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Escapes what a query value cannot hold as is.
-pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b',' | b'@' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-/// Splits `?a=1&b=2` (leading `?` optional) into decoded pairs.
+/// Splits `?a=1&b=2` (leading `?` optional) into decoded pairs, as the browser's
+/// `URLSearchParams` reads a query.
+#[cfg(target_arch = "wasm32")]
 pub fn query_pairs(query: &str) -> Vec<(String, String)> {
-    query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|s| !s.is_empty())
-        .map(|kv| match kv.split_once('=') {
-            Some((k, v)) => (percent_decode(k), percent_decode(v)),
-            None => (percent_decode(kv), String::new()),
-        })
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(query) else {
+        return Vec::new();
+    };
+    let mut pairs = Vec::new();
+    for entry in params.entries() {
+        let Ok(entry) = entry.map(|e| js_sys::Array::from(&e)) else {
+            continue;
+        };
+        let text = |i| entry.get(i).as_string().unwrap_or_default();
+        pairs.push((text(0), text(1)));
+    }
+    pairs
+}
+
+/// The query string (with `?`) holding `pairs`, encoded by the browser's `URLSearchParams`.
+#[cfg(target_arch = "wasm32")]
+pub fn query_string<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
+    let Ok(params) = web_sys::UrlSearchParams::new() else {
+        return "?".into();
+    };
+    for (k, v) in pairs {
+        params.append(k.as_ref(), v.as_ref());
+    }
+    readable(format!("?{}", String::from(params.to_string())))
+}
+
+/// Native builds (the unit tests) read and write queries with the same form encoding.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn query_string<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    out.extend_pairs(pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())));
+    readable(format!("?{}", out.finish()))
+}
+
+/// Node lists and partitions (`0,3`, `0,1@100-500`) stay legible in a shared link: `,` and `@`
+/// may appear unescaped in a query (RFC 3986 §3.4), and their escapes never mean anything else
+/// in a form-encoded query, so both readers decode the result to the same pairs.
+fn readable(query: String) -> String {
+    query.replace("%2C", ",").replace("%40", "@")
 }
 
 /// The browser's own limits on top of `Config::validate`. The message names the field.
@@ -207,12 +200,7 @@ pub fn config_from_pairs(pairs: &[(String, String)]) -> (Config, Vec<String>) {
 
 /// The query string (with `?`) for `config`: only what differs from the defaults.
 pub fn query_for(config: &Config) -> String {
-    let body: Vec<String> = config
-        .to_params()
-        .into_iter()
-        .map(|(k, v)| format!("{k}={}", percent_encode(&v)))
-        .collect();
-    format!("?{}", body.join("&"))
+    query_string(&config.to_params())
 }
 
 /// The text a form field shows for parameter `name`.
@@ -257,6 +245,35 @@ mod tests {
     }
 
     #[test]
+    fn the_moment_round_trips_through_the_url() {
+        let c = Config::default();
+        let view = ViewParams {
+            t_us: Some(451_558),
+            speed: Some(0.2),
+            node: Some(3),
+        };
+        let q = query_with_view(&c, &view);
+        assert!(q.ends_with("t=451.558&speed=0.2&node=3"), "{q}");
+        let pairs = query_pairs(&q);
+        let (back, problems) = view_params(&pairs, c.nodes);
+        assert!(problems.is_empty());
+        assert_eq!(back, view);
+        let (config, problems) = config_from_pairs(&pairs);
+        assert!(
+            problems.is_empty(),
+            "view parameters are not scenario problems: {problems:?}"
+        );
+        assert_eq!(config, c);
+        let (_, problems) = view_params(&query_pairs("?t=soon&node=99&speed=-1"), 10);
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        let whole_ms = ViewParams {
+            t_us: Some(20_000),
+            ..ViewParams::default()
+        };
+        assert!(query_with_view(&c, &whole_ms).ends_with("&t=20"));
+    }
+
+    #[test]
     fn round_trips_through_the_url() {
         let (c, problems) = parse("?nodes=7&byzantine=2&seed=3&drop=0.25&byzantine-nodes=1,4");
         assert!(problems.is_empty(), "{problems:?}");
@@ -296,42 +313,14 @@ mod tests {
     }
 
     #[test]
-    fn the_moment_round_trips_through_the_url() {
-        let c = Config::default();
-        let view = ViewParams {
-            t_us: Some(451_558),
-            speed: Some(0.2),
-            node: Some(3),
-        };
-        let q = query_with_view(&c, &view);
-        assert!(q.ends_with("t=451.558&speed=0.2&node=3"), "{q}");
-        let pairs = query_pairs(&q);
-        let (back, problems) = view_params(&pairs, c.nodes);
-        assert!(problems.is_empty());
-        assert_eq!(back, view);
-        let (config, problems) = config_from_pairs(&pairs);
-        assert!(
-            problems.is_empty(),
-            "view parameters are not scenario problems: {problems:?}"
-        );
-        assert_eq!(config, c);
-        let (_, problems) = view_params(&query_pairs("?t=soon&node=99&speed=-1"), 10);
-        assert_eq!(problems.len(), 3, "{problems:?}");
-        assert!(query_with_view(
-            &c,
-            &ViewParams {
-                t_us: Some(20_000),
-                ..ViewParams::default()
-            }
-        )
-        .ends_with("&t=20"));
-    }
-
-    #[test]
-    fn decoding() {
-        assert_eq!(percent_decode("0%2C1%402-5+x"), "0,1@2-5 x");
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_encode("0,1@100-500;3@0-50"), "0,1@100-500%3B3@0-50");
+    fn encoding_and_decoding() {
+        let pairs = query_pairs("?p=0%2C1%402-5+x&q=100%25&r");
+        let want = [("p", "0,1@2-5 x"), ("q", "100%"), ("r", "")];
+        let want: Vec<(String, String)> = want.map(|(k, v)| (k.into(), v.into())).to_vec();
+        assert_eq!(pairs, want);
+        let q = query_string(&[("partition", "0,1@100-500;3@0-50 x")]);
+        assert_eq!(q, "?partition=0,1@100-500%3B3@0-50+x");
+        assert_eq!(query_pairs(&q)[0].1, "0,1@100-500;3@0-50 x");
     }
 
     #[test]
