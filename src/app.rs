@@ -1,7 +1,8 @@
 //! The root component: holds the reducer, runs the animation loop and the page-wide listeners
 //! (keyboard, tab visibility, and `prefers-reduced-motion`, followed through its
-//! `MediaQueryList` change event so a change applies without a reload), and lays out the
-//! components.
+//! `MediaQueryList` change event so a change applies without a reload), keeps the address bar
+//! on the scenario and the moment on screen (an effect: the reducer itself writes nothing), and
+//! lays out the components.
 //!
 //! The loop is a chain of `requestAnimationFrame` callbacks owned by an effect: it exists only
 //! while the run plays or a seek is under way (`AppState::animating`), and the tab is visible;
@@ -130,6 +131,17 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             let listeners = page_listeners(dispatch);
             move || drop(listeners)
+        });
+    }
+    {
+        // The address bar follows the moment on screen once it holds still; not the first
+        // render's, so a link opens as it was written.
+        let first = use_mut_ref(|| true);
+        use_effect_with(state.settled_query(), move |query| {
+            let first = std::mem::replace(&mut *first.borrow_mut(), false);
+            if let (false, Some(q)) = (first, query) {
+                url::write_location(q);
+            }
         });
     }
     {

@@ -23,18 +23,18 @@ pub fn outcome(p: &Props) -> Html {
             { match &s.outcome {
                 Some(o) => html! {
                     <div class="outcome" data-outcome={o.verdict}>
-                        <p class="status" role="status" data-testid="status">
+                        <p class="status" role="status">
                             <span class="outcome-icon" aria-hidden="true">{
                                 match o.verdict { "success" => "✓", "safety-violation" => "⚠", _ => "✗" }
                             }</span>
-                            { &o.headline }
+                            <span data-testid="status">{ &o.headline }</span>
                         </p>
                         <p class="reason">{ &o.reason }</p>
                     </div>
                 },
                 None => html! {
                     <div class="outcome running">
-                        <p class="status" role="status" data-testid="status">{ &s.status }</p>
+                        <p class="status" role="status"><span data-testid="status">{ &s.status }</span></p>
                     </div>
                 },
             } }

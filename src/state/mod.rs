@@ -156,8 +156,6 @@ pub struct AppState {
     detail_version: u64,
     detail_wall_ms: f64,
     scene_wall_ms: f64,
-    /// The query last written to the address bar.
-    written_query: String,
 }
 
 impl AppState {
@@ -193,7 +191,6 @@ impl AppState {
             detail_version: u64::MAX,
             detail_wall_ms: 0.0,
             scene_wall_ms: 0.0,
-            written_query: query.to_string(),
         };
         if let Some(t) = view.t_us {
             s.seek = Some(Target::Time(t));
@@ -246,7 +243,6 @@ impl AppState {
             detail_version: self.detail_version,
             detail_wall_ms: self.detail_wall_ms,
             scene_wall_ms: self.scene_wall_ms,
-            written_query: self.written_query.clone(),
         }
     }
 
@@ -368,20 +364,13 @@ impl AppState {
             self.last_wall_ms = None;
         }
         self.derive(force, wall);
-        self.sync_url();
     }
 
-    /// Writes the address bar when it says something new and the run is not playing (a link
-    /// copied then opens this moment).
-    fn sync_url(&mut self) {
-        if self.playing || self.seek.is_some() || !self.runnable() {
-            return;
-        }
-        let q = self.query();
-        if q != self.written_query {
-            url::write_location(&q);
-            self.written_query = q;
-        }
+    /// What the address bar should say once the screen holds still (paused, no seek under way,
+    /// a valid scenario): the app writes it, so a link copied then opens this moment. `None`
+    /// while the moment is moving.
+    pub fn settled_query(&self) -> Option<String> {
+        (!self.playing && self.seek.is_none() && self.runnable()).then(|| self.query())
     }
 }
 

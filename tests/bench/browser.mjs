@@ -3,7 +3,9 @@
 //     trunk build --release --offline && node tests/bench/browser.mjs
 // Measures, in headless Chromium (/usr/bin/chromium or $CHROMIUM):
 //  - first render: navigation start → the first `.node` in the DOM, from 127.0.0.1 (median of 5);
-//  - frame rate while the graph animates every message in flight, at n = 16 and n = 64;
+//  - frame rate while the graph animates every message in flight, at n = 16 and n = 64, for the
+//    tutorial and for PBFT (whose replicas also run view-change timers, drawn as arcs every frame,
+//    and whose client is drawn);
 //  - the bundle size (wasm + js + css in dist/, gzipped).
 // Prints a Markdown table and writes it to target/bench/browser.md.
 
@@ -102,12 +104,17 @@ try {
     // Concurrent processing and long delays: every PREPARE of the round is in flight at once.
     const slow = '&processing=concurrent&min-delay-ms=300&max-delay-ms=600';
     for (const [n, target] of [[16, 55], [64, 30]]) {
-        const r = await frameRate(`?nodes=${n}${slow}`, Math.round(n * n * 0.6), 4000);
-        rows.push([
-            `frame rate, n = ${n}, ${r.dots.toFixed(0)} dots in flight on average`,
-            `${r.fps.toFixed(1)} fps (worst frame ${r.worst.toFixed(0)} ms; virtual time ${r.time})`,
-            `≥ ${target} fps`,
-        ]);
+        for (const [name, query, minDots] of [
+            ['tutorial', `?nodes=${n}${slow}`, Math.round(n * n * 0.6)],
+            ['pbft', `?protocol=pbft&nodes=${n}&min-delay-ms=300&max-delay-ms=600`, Math.round(n * n * 0.5)],
+        ]) {
+            const r = await frameRate(query, minDots, 4000);
+            rows.push([
+                `frame rate, ${name}, n = ${n}, ${r.dots.toFixed(0)} dots in flight on average`,
+                `${r.fps.toFixed(1)} fps (worst frame ${r.worst.toFixed(0)} ms; virtual time ${r.time})`,
+                `≥ ${target} fps`,
+            ]);
+        }
     }
 } finally {
     await browser.close();
