@@ -151,6 +151,7 @@ pub fn app() -> Html {
                     </p>
                 </div>
                 <a class="view-link" href={crate::experiments::link_for(&s.config)}>{ "Experiments →" }</a>
+                <crate::embed::share::Share config={s.config.clone()} now_us={frame.now_us} />
                 <p class={classes!("status", frame.finished.then_some("done"))} role="status"
                    aria-live="polite" data-testid="status">{ &scene.status }</p>
             </header>

@@ -15,6 +15,7 @@ mod bridge;
 pub mod options;
 mod player;
 mod report;
+pub mod share;
 
 use crate::url;
 use options::EmbedOptions;

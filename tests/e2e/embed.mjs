@@ -139,6 +139,46 @@ try {
         assert.equal(await frame.locator('a.open-full').count(), 1);
         await page.close();
     });
+    await check('the course page example drives its two frames and shows their outcomes', async () => {
+        const page = await newPage(browser, { width: 1280, height: 900 }, errors);
+        await page.goto(`${server.base}examples/course-page.html`);
+        for (const id of ['honest', 'silent']) await page.waitForSelector(`#${id}-outcome[data-ready=true]`, { timeout: 15_000 });
+        await page.locator('#end-both').click();
+        for (const id of ['honest', 'silent']) {
+            await page.waitForSelector(`#${id}-outcome[data-outcome=success]`);
+        }
+        assert.match(await page.locator('#log').textContent(), /honest: Success: the client accepted/);
+        // Back to the start and play: the silent primary's run reports its view change.
+        await page.locator('#restart-both').click();
+        await page.locator('#play-both').click();
+        await page.waitForFunction(() => /silent: replica \d enters view 1/.test(document.querySelector('#log').textContent), null, { timeout: 30_000 });
+        await page.screenshot({ path: path.join(shots, 'embed-course-page.png'), fullPage: true });
+        const axe = await axeViolations(page);
+        assert.deepEqual(axe, [], `axe-core: ${axe.join('; ')}`);
+        await page.close();
+    });
+
+    await check('the full page: Share & embed writes the link and the iframe code', async () => {
+        const page = await newPage(browser, { width: 1280, height: 800 }, errors);
+        await page.goto(`${server.base}?${PBFT}`);
+        await page.waitForSelector('.node');
+        await page.locator('#scrub').fill('500');
+        await page.getByTestId('share').click();
+        const dialog = page.getByTestId('share-dialog');
+        await dialog.waitFor();
+        const link = await page.locator('#share-link').inputValue();
+        assert.match(link, new RegExp(`^${server.base.replace(/[.?]/g, '\\$&')}\\?protocol=pbft&seed=1&t=\\d`), link);
+        await page.getByLabel('Play at once').check();
+        await page.getByLabel('960 × 600').check();
+        const code = await page.locator('#share-code').inputValue();
+        assert.match(code, /^<iframe src=".*embed=1&amp;autoplay=1&amp;t=[\d.]+" width="960" height="600" title="PBFT simulator: pbft protocol, 4 nodes"/);
+        await page.screenshot({ path: path.join(shots, 'share-dialog-1280x800.png') });
+        const axe = await axeViolations(page, '[data-testid=share-dialog]');
+        assert.deepEqual(axe, [], `axe-core: ${axe.join('; ')}`);
+        await page.keyboard.press('Escape');
+        await dialog.waitFor({ state: 'detached' });
+        await page.close();
+    });
 } finally {
     await browser.close();
     server.close();
