@@ -26,19 +26,6 @@ use pbft_engine::{Config, SweepPoint};
 use state::{ExpAction, ExpState, COMPARE, TRIALS};
 use yew::prelude::*;
 
-/// Picks the view from the URL: the Experiments view or the live visualizer.
-#[function_component(Root)]
-pub fn root() -> Html {
-    let experiments = url::query_pairs(&url::read_location())
-        .iter()
-        .any(|(k, v)| k == "view" && v == "experiments");
-    if experiments {
-        html! { <Experiments /> }
-    } else {
-        html! { <crate::App /> }
-    }
-}
-
 /// The Experiments view's link for the scenario `config` (from the live view).
 pub fn link_for(config: &Config) -> String {
     let q = url::query_for(&Config {

@@ -30,8 +30,10 @@
 //! only choose what happens once the target is reached.
 
 mod navigate;
+mod page;
 mod scene;
 
+pub use page::PageEvent;
 pub use scene::{protocol_title, Detail, Inspect, OutcomeLine, Scene};
 
 use crate::timeline::{Driver, Position};
