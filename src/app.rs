@@ -9,8 +9,8 @@
 //! the effect's cleanup cancels it, so a hidden tab or a paused run costs no CPU.
 
 use crate::components::{
-    banner::Banner, controls::Controls, graph::Graph, inspector::Inspector, legend::Legend,
-    log::Log, outcome::Outcome, spacetime::SpaceTime, states::States, transport::Transport,
+    banner::Banner, controls::Controls, graph::Graph, inspector::inspector, legend::legend,
+    log::Log, outcome::outcome, spacetime::spacetime, states::states, transport::Transport,
     Dispatch,
 };
 use crate::state::{protocol_title, Action, AppState};
@@ -172,7 +172,7 @@ fn header(s: &AppState) -> Html {
     }
 }
 
-/// The middle column: transport, outcome, graph (and the phone's inspector sheet under it).
+/// The middle column: transport, outcome, graph.
 fn stage(s: &AppState, dispatch: &Dispatch) -> Html {
     let (scene, frame) = (s.scene.clone(), s.frame.clone());
     html! {
@@ -181,10 +181,8 @@ fn stage(s: &AppState, dispatch: &Dispatch) -> Html {
                 now_us={frame.now_us} seek_us={frame.seek_us} end_us={frame.end_us}
                 span_us={frame.span_us} can_go_back={frame.events > 0}
                 finished={frame.finished} dispatch={dispatch.clone()} />
-            <Outcome scene={scene.clone()} />
+            { outcome(&scene) }
             <Graph scene={scene.clone()} frame={frame.clone()} dispatch={dispatch.clone()} />
-            <Inspector scene={scene.clone()} dispatch={dispatch.clone()} sheet=true />
-            <States scene={scene.clone()} dispatch={dispatch.clone()} />
             <p class="counts">
                 { format!("{} messages sent · {} delivered · {} lost",
                     scene.sent, scene.delivered, scene.dropped) }
@@ -208,14 +206,15 @@ fn page(s: &AppState, dispatch: Dispatch) -> Html {
                         dispatch={dispatch.clone()} />
                 </aside>
                 { stage(s, &dispatch) }
+                // On phones this panel follows the graph: the inspector opens right under it.
                 <aside class="panel side-panel">
-                    <Inspector scene={scene.clone()} dispatch={dispatch.clone()} />
-                    <Legend />
+                    { inspector(&scene, &dispatch) }
+                    { states(&scene, &dispatch) }
+                    { legend() }
                 </aside>
             </main>
             <section class="panel wide">
-                <SpaceTime detail={scene.detail.clone()} now_us={s.frame.now_us}
-                    dispatch={dispatch.clone()} />
+                { spacetime(&scene.detail, s.frame.now_us, &dispatch) }
             </section>
             <section class="panel wide">
                 <Log detail={scene.detail.clone()} endpoints={scene.detail.lanes.nodes}

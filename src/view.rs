@@ -225,6 +225,14 @@ pub fn lanes(driver: &Driver) -> Lanes {
     }
 }
 
+/// `x` rounded to a tenth, `123.4` (SVG coordinates): by integer formatting, one function for
+/// every call site, where each `format!("{:.1}")` would expand float formatting in place.
+pub fn n1(x: f64) -> String {
+    let t = (x * 10.0).round() as i64;
+    let sign = if t < 0 { "-" } else { "" };
+    format!("{sign}{}.{}", t.unsigned_abs() / 10, t.unsigned_abs() % 10)
+}
+
 /// `12.345 ms`.
 pub fn fmt_ms(t_us: u64) -> String {
     // Integer digits: the same text as `{:.3}` of the float, without float formatting.

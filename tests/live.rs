@@ -6,8 +6,10 @@
 //! the ring moving at the new view), not about exact numbers the protocol work may move.
 #![cfg(target_arch = "wasm32")]
 
-use pbft_web::components::{graph::Graph, outcome::Outcome};
+use pbft_web::components::graph::Graph;
+use pbft_web::state::Scene;
 use pbft_web::state::{Action, AppState};
+use pbft_web::view::Shared;
 use std::rc::Rc;
 use std::time::Duration;
 use wasm_bindgen_test::*;
@@ -60,9 +62,20 @@ async fn mount_graph(s: &AppState) -> web_sys::Element {
     root
 }
 
+#[derive(yew::Properties, PartialEq)]
+struct OutcomeProps {
+    scene: Shared<Scene>,
+}
+
+/// The outcome line is a plain function of the scene; this mounts it.
+#[yew::function_component(Outcome)]
+fn outcome(p: &OutcomeProps) -> yew::Html {
+    pbft_web::components::outcome::outcome(&p.scene)
+}
+
 async fn mount_outcome(s: &AppState) -> web_sys::Element {
     let root = mount_point();
-    let props = pbft_web::components::outcome::Props {
+    let props = OutcomeProps {
         scene: s.scene.clone(),
     };
     yew::Renderer::<Outcome>::with_root_and_props(root.clone(), props).render();

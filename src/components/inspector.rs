@@ -7,24 +7,15 @@
 //! PRE-PREPARE + 2f matching PREPAREs; committed-local = prepared + 2f + 1 matching COMMITs, or
 //! a commit certificate of 2f + 1 matching COMMITs alone).
 //!
-//! On a phone it opens as a sheet right under the graph (`sheet`), beside the node tapped,
-//! with the "make Byzantine" button in reach.
+//! On a phone the panel holding it follows the graph, so it opens as a sheet right under the
+//! graph, beside the node tapped, with the "make Byzantine" button in reach.
 
 use super::Dispatch;
 use crate::state::{Action, Inspect, Scene};
+use crate::view::fmt_ms;
 use crate::view::words::digest_text;
-use crate::view::{fmt_ms, Shared};
 use pbft_engine::{Digest, SlotSnapshot, Votes};
 use yew::prelude::*;
-
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub scene: Shared<Scene>,
-    pub dispatch: Dispatch,
-    /// Drawn as the phone's sheet under the graph.
-    #[prop_or_default]
-    pub sheet: bool,
-}
 
 fn votes(kind: &str, votes: &[Votes], accepted: Option<Digest>, needed: u32) -> Html {
     if votes.is_empty() {
@@ -118,12 +109,10 @@ fn extras(i: &Inspect) -> Html {
     }
 }
 
-#[function_component(Inspector)]
-pub fn inspector(p: &Props) -> Html {
-    let Some(i) = &p.scene.inspector else {
-        if p.sheet {
-            return html! {};
-        }
+/// A plain function, not a component: each component type costs the bundle its own copy of
+/// Yew's component machinery, and its parent renders it from the scene it already holds.
+pub fn inspector(scene: &Scene, dispatch: &Dispatch) -> Html {
+    let Some(i) = &scene.inspector else {
         return html! {
             <div class="inspector empty">
                 <h2>{ "Inspector" }</h2>
@@ -132,12 +121,11 @@ pub fn inspector(p: &Props) -> Html {
         };
     };
     let id = i.id;
-    let close = p.dispatch.reform(|_| Action::SelectNode(None));
-    let toggle = p.dispatch.reform(move |_| Action::ToggleByzantine(id));
+    let close = dispatch.reform(|_| Action::SelectNode(None));
+    let toggle = dispatch.reform(move |_| Action::ToggleByzantine(id));
     let snap = &i.snapshot;
     html! {
-        <div class={classes!("inspector", p.sheet.then_some("sheet"))} data-testid={if p.sheet { "sheet" } else { "inspector" }}
-            role="region" aria-label={format!("Node {id}")}>
+        <div class="inspector" data-testid="inspector" role="region" aria-label={format!("Node {id}")}>
             <div class="insp-head">
                 <h2>{ format!("Node {id}") }</h2>
                 <span class={classes!("tag", i.byzantine.then_some("byz"))}>

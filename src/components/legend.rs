@@ -36,7 +36,7 @@ pub const STATES: &[(&str, &str)] = &[
     ),
     (
         "committed",
-        "committed: 2f + 1 matching COMMITs (\"cert\": a commit certificate alone)",
+        "committed: 2f + 1 matching COMMITs (\"by cert\": a commit certificate alone)",
     ),
     (
         "view-changing",
@@ -44,36 +44,53 @@ pub const STATES: &[(&str, &str)] = &[
     ),
 ];
 
-#[function_component(Legend)]
-pub fn legend() -> Html {
-    html! {
-        <div class="legend">
-            <h2>{ "Legend" }</h2>
-            <ul class="phases">
-                { for Phase::ALL.iter().map(|p| html! {
-                    <li>
-                        <svg class="swatch" viewBox="0 0 10 10" aria-hidden="true">
-                            <path class="swatch-dot" data-phase={p.name()}
-                                style={format!("fill:var(--{})", p.name())} d={shape_path(*p, 5.0, 5.0, 3.6)} />
-                        </svg>
-                        <b>{ p.name().to_uppercase() }</b>{ " — " }{ explain(*p) }
-                    </li>
-                }) }
-            </ul>
-            <ul class="shapes">
-                { for STATES.iter().map(|(state, text)| html! {
-                    <li><span class={classes!("key", format!("st-{state}"))} data-state={*state}></span>{ *text }</li>
-                }) }
-                <li><span class="key byz"></span>{ "Byzantine node (diamond): its strategy, not its state" }</li>
-                <li><span class="key primary"></span>{ "dashed ring: the primary of the view that has started" }</li>
-                <li><span class="key timer"></span>{ "arc: a timer counting down (view change, client retransmission)" }</li>
-                <li><span class="key client-key"></span>{ "the client (C): sends requests, accepts f + 1 matching replies" }</li>
-                <li><span class="key digest-a"></span><span class="key2 digest-b"></span>{ "digest held: the usual one, a conflicting one (dashed arrows, outlined dots)" }</li>
-                <li><span class="key lost"></span>{ "a lost message fades where it was dropped" }</li>
-                <li class="muted">{ "P a/b, C a/b: matching votes held / needed · VC: VIEW-CHANGEs held / 2f + 1 · ↻ re-issued by NEW-VIEW · ckpt h: stable checkpoint" }</li>
-            </ul>
-        </div>
+/// The samples of everything but the phases, as static HTML (the node-state samples follow
+/// [`STATES`]; a test checks they agree).
+const SHAPES: &str = concat!(
+    r#"<ul class="shapes">"#,
+    r#"<li><span class="key" data-state="idle"></span>idle: no sequence number in progress</li>"#,
+    r#"<li><span class="key st-pre-prepared" data-state="pre-prepared"></span>pre-prepared: holds the primary's PRE-PREPARE</li>"#,
+    r#"<li><span class="key st-prepared" data-state="prepared"></span>prepared: + 2f matching PREPAREs (tutorial: 2f + 1)</li>"#,
+    r#"<li><span class="key st-committed" data-state="committed"></span>committed: 2f + 1 matching COMMITs ("by cert": a commit certificate alone)</li>"#,
+    r#"<li><span class="key st-view-changing" data-state="view-changing"></span>view-changing: sent VIEW-CHANGE, waits for NEW-VIEW</li>"#,
+    r#"<li><span class="key byz"></span>Byzantine node (diamond): its strategy, not its state</li>"#,
+    r#"<li><span class="key primary"></span>dashed ring: the primary of the view that has started</li>"#,
+    r#"<li><span class="key timer"></span>arc: a timer counting down (view change, client retransmission)</li>"#,
+    r#"<li><span class="key client-key"></span>the client (C): sends requests, accepts f + 1 matching replies</li>"#,
+    r#"<li><span class="key digest-a"></span><span class="key2 digest-b"></span>digest held: the usual one, a conflicting one (dashed arrows, outlined dots)</li>"#,
+    r#"<li><span class="key lost"></span>a lost message fades where it was dropped</li>"#,
+    r#"<li class="muted">P a/b, C a/b: matching votes held / needed · VC: VIEW-CHANGEs held / 2f + 1 · ↻ re-issued by NEW-VIEW · ckpt h: stable checkpoint</li>"#,
+    "</ul>"
+);
+
+/// The legend's whole HTML, built once: the phases from [`Phase::ALL`] (so a phase the engine
+/// adds appears with its swatch and its line), then [`SHAPES`]. One string costs the bundle far
+/// less than the same tags built by `html!` one by one, and it never changes.
+fn legend_html() -> AttrValue {
+    thread_local! {
+        static HTML: AttrValue = {
+            let mut s = String::from(r#"<div class="legend"><h2>Legend</h2><ul class="phases">"#);
+            for p in Phase::ALL {
+                s.push_str(&format!(
+                    r#"<li><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><path class="swatch-dot" data-phase="{0}" style="fill:var(--{0})" d="{1}"></path></svg><b>{2}</b> — {3}</li>"#,
+                    p.name(),
+                    shape_path(p, 5.0, 5.0, 3.6),
+                    p.name().to_uppercase(),
+                    explain(p)
+                ));
+            }
+            s.push_str("</ul>");
+            s.push_str(SHAPES);
+            s.push_str("</div>");
+            AttrValue::from(s)
+        };
     }
+    HTML.with(|h| h.clone())
+}
+
+/// The legend (a plain function: it is static HTML).
+pub fn legend() -> Html {
+    Html::from_html_unchecked(legend_html())
 }
 
 #[cfg(test)]
@@ -91,7 +108,9 @@ mod tests {
             );
             assert!(!explain(p).is_empty());
         }
-        for (state, _) in STATES {
+        let html = legend_html();
+        assert!(html.contains(r#"data-phase="view-change""#));
+        for (state, text) in STATES {
             assert!(
                 *state == "idle" || css.contains(&format!(".key.st-{state}")),
                 "legend sample for {state}"
@@ -99,6 +118,10 @@ mod tests {
             assert!(
                 css.contains(&format!("--st-{state}:")),
                 "--st-{state} missing"
+            );
+            assert!(
+                SHAPES.contains(&format!(r#"data-state="{state}"></span>{text}<"#)),
+                "the static legend says what STATES says for {state}"
             );
         }
     }

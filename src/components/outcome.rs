@@ -7,17 +7,11 @@
 //! and who its primary is.
 
 use crate::state::Scene;
-use crate::view::Shared;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub scene: Shared<Scene>,
-}
-
-#[function_component(Outcome)]
-pub fn outcome(p: &Props) -> Html {
-    let s = &p.scene;
+/// A plain function, not a component: its parent renders every frame anyway, and each component
+/// type costs the bundle its own copy of Yew's component machinery.
+pub fn outcome(s: &Scene) -> Html {
     html! {
         <div class="outcome-box">
             { match &s.outcome {

@@ -16,13 +16,6 @@ use crate::view::{fmt_ms, lane_x, Shared, LANES_WIDTH};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub detail: Shared<Detail>,
-    pub now_us: u64,
-    pub dispatch: Dispatch,
-}
-
 /// The lanes and arrows: re-rendered only when the scene changes.
 #[derive(Properties, PartialEq)]
 struct ArrowsProps {
@@ -49,14 +42,15 @@ fn arrows(p: &ArrowsProps) -> Html {
     }
 }
 
-#[function_component(SpaceTime)]
-pub fn spacetime(p: &Props) -> Html {
-    let lanes = &p.detail.lanes;
+/// The diagram around its arrows: a plain function (it is redrawn with the cursor every frame
+/// anyway, and each component type costs the bundle its own copy of Yew's machinery).
+pub fn spacetime(detail: &Shared<Detail>, now_us: u64, dispatch: &Dispatch) -> Html {
+    let lanes = &detail.lanes;
     let n = lanes.nodes.max(1);
     let end = lanes.end_us;
     let height_px = (n * 14).clamp(120, 420);
     let onclick = {
-        let dispatch = p.dispatch.clone();
+        let dispatch = dispatch.clone();
         Callback::from(move |e: MouseEvent| {
             let Some(el) = e
                 .current_target()
@@ -78,7 +72,7 @@ pub fn spacetime(p: &Props) -> Html {
     // The cursor spans the plot and moves by a percentage of its own (= the plot's) width.
     let cursor = format!(
         "transform:translateX({:.3}%)",
-        lane_x(p.now_us, end).min(LANES_WIDTH) / LANES_WIDTH * 100.0
+        lane_x(now_us, end).min(LANES_WIDTH) / LANES_WIDTH * 100.0
     );
     // Label every lane when they fit, else every 8th.
     let every = if n <= 24 { 1 } else { 8 };
@@ -95,7 +89,7 @@ pub fn spacetime(p: &Props) -> Html {
                 <div class="st-plot">
                     <svg class="st" viewBox={format!("0 0 {LANES_WIDTH} {n}")} preserveAspectRatio="none"
                         role="button" aria-label="Space-time diagram; click to seek" {onclick}>
-                        <Arrows detail={p.detail.clone()} />
+                        <Arrows detail={detail.clone()} />
                     </svg>
                     <div class="cursor" style={cursor} aria-hidden="true"></div>
                 </div>

@@ -4,18 +4,11 @@
 
 use super::Dispatch;
 use crate::state::{Action, Scene};
-use crate::view::Shared;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub scene: Shared<Scene>,
-    pub dispatch: Dispatch,
-}
-
-#[function_component(States)]
-pub fn states(p: &Props) -> Html {
-    let s = &p.scene;
+/// A plain function, not a component: each component type costs the bundle its own copy of
+/// Yew's component machinery.
+pub fn states(s: &Scene, dispatch: &Dispatch) -> Html {
     if s.nodes.len() > 16 {
         return html! {};
     }
@@ -27,7 +20,7 @@ pub fn states(p: &Props) -> Html {
             }) }
             { for s.nodes.iter().map(|v| {
                 let id = v.id;
-                let onclick = p.dispatch.reform(move |_| Action::SelectNode(Some(id)));
+                let onclick = dispatch.reform(move |_| Action::SelectNode(Some(id)));
                 html! {
                     <li>
                         <button class="linkish" {onclick} aria-label={format!("Inspect node {id}")}>

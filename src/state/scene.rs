@@ -63,22 +63,6 @@ pub struct Scene {
     pub dropped: u64,
 }
 
-impl PartialEq for Scene {
-    /// By identity of content that changes: enough for props, as scenes are rebuilt, never
-    /// edited.
-    fn eq(&self, other: &Self) -> bool {
-        self.nodes == other.nodes
-            && self.clients == other.clients
-            && self.detail == other.detail
-            && self.inspector == other.inspector
-            && self.status == other.status
-            && self.caption == other.caption
-            && self.outcome == other.outcome
-            && self.alarm == other.alarm
-            && self.sent == other.sent
-    }
-}
-
 impl AppState {
     /// Rebuilds the frame, and the scene when events happened or `force` (not while a seek is
     /// under way). `wall_ms` is set for animation frames, which refresh the costly detail views

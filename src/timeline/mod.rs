@@ -47,8 +47,10 @@ pub struct Msg {
 pub struct Timeline {
     pub events: EventStore,
     pub msgs: Vec<Msg>,
-    /// Message id → index in `msgs` (ids are not in `msgs` order: a duplicate is recorded first).
-    by_id: BTreeMap<u64, u32>,
+    /// Message id → index in `msgs` (ids are dense, but not in `msgs` order: a duplicate is
+    /// recorded first); `u32::MAX` for none. Vectors rather than maps here and below: each B-tree
+    /// instantiation costs the wasm bundle several KB.
+    by_id: Vec<u32>,
     /// Indices into `msgs` that may still be drawn (in flight, or a drop still fading).
     active: Vec<usize>,
     honest: Vec<bool>,
@@ -67,8 +69,8 @@ pub struct Timeline {
     lanes: u32,
     /// The diagram's time axis ends here.
     span_us: u64,
-    /// Per sequence number, the digests seen in agreement messages, first first.
-    digests: BTreeMap<u64, Vec<Digest>>,
+    /// Per sequence number (the index), the digests seen in agreement messages, first first.
+    digests: Vec<Vec<Digest>>,
     /// Per replica: the last view it entered, and the view it asks for while changing view.
     pub entered: Vec<u64>,
     pub asking: Vec<Option<u64>>,
@@ -79,6 +81,9 @@ pub struct Timeline {
     /// The newest milestone event, for the caption.
     pub last_milestone: Option<usize>,
 }
+
+/// Sequence numbers beyond this are not checked for conflicting digests (a bound on memory).
+const MAX_TRACKED_SEQ: usize = 1 << 20;
 
 /// Events that change what a node or the client has decided: the caption tells them, and
 /// "next phase" stops at them.
@@ -125,7 +130,16 @@ impl Timeline {
         if !agreement || digest == NULL_DIGEST {
             return false;
         }
-        let seen = self.digests.entry(seq).or_default();
+        let Ok(i) = usize::try_from(seq) else {
+            return false;
+        };
+        if i >= MAX_TRACKED_SEQ {
+            return false;
+        }
+        if self.digests.len() <= i {
+            self.digests.resize(i + 1, Vec::new());
+        }
+        let seen = &mut self.digests[i];
         match seen.iter().position(|&d| d == digest) {
             Some(i) => i > 0,
             None => {
@@ -139,9 +153,9 @@ impl Timeline {
     /// counts as a conflict).
     pub fn is_alt_digest(&self, seq: u64, digest: Digest) -> bool {
         digest != NULL_DIGEST
-            && self
-                .digests
-                .get(&seq)
+            && usize::try_from(seq)
+                .ok()
+                .and_then(|i| self.digests.get(i))
                 .and_then(|seen| seen.first())
                 .is_some_and(|&first| first != digest)
     }
@@ -211,8 +225,9 @@ impl Timeline {
                 sent_us,
             } => {
                 self.delivered += 1;
-                let alt = match self.by_id.get(id) {
-                    Some(&i) => {
+                let known = usize::try_from(*id).ok().and_then(|i| self.by_id.get(i));
+                let alt = match known.copied().filter(|&i| i != u32::MAX) {
+                    Some(i) => {
                         let m = &mut self.msgs[i as usize];
                         m.delivered_event = Some(index);
                         m.alt
@@ -249,7 +264,12 @@ impl Timeline {
     }
 
     fn record(&mut self, m: Msg) {
-        self.by_id.insert(m.id, self.msgs.len() as u32);
+        if let Ok(id) = usize::try_from(m.id) {
+            if self.by_id.len() <= id {
+                self.by_id.resize(id + 1, u32::MAX);
+            }
+            self.by_id[id] = self.msgs.len() as u32;
+        }
         self.active.push(self.msgs.len());
         self.msgs.push(m);
     }

@@ -16,7 +16,7 @@
 //! votes than the rule needs change nothing. Byzantine nodes show their strategy, since their
 //! honest bookkeeping is not what they do.
 
-use super::{client_position, ring_layout, Shared};
+use super::{client_position, n1, ring_layout, Shared};
 use crate::timeline::Driver;
 use crate::view::words::digest_text;
 use pbft_engine::{NodeId, NodeSnapshot, SlotSnapshot, Votes};
@@ -327,18 +327,15 @@ pub fn arc_path(x: f64, y: f64, r: f64, remaining: f64) -> String {
     if f <= 0.0 {
         return String::new();
     }
-    let top = format!("M{x:.1} {:.1}", y - r);
+    let (xs, rs) = (n1(x), n1(r));
+    let (top, bottom) = (n1(y - r), n1(y + r));
     if f >= 0.999 {
-        return format!(
-            "{top}A{r:.1} {r:.1} 0 1 1 {x:.1} {:.1}A{r:.1} {r:.1} 0 1 1 {x:.1} {:.1}",
-            y + r,
-            y - r
-        );
+        return format!("M{xs} {top}A{rs} {rs} 0 1 1 {xs} {bottom}A{rs} {rs} 0 1 1 {xs} {top}");
     }
     let a = std::f64::consts::TAU * f;
-    let (ex, ey) = (x + r * a.sin(), y - r * a.cos());
+    let (ex, ey) = (n1(x + r * a.sin()), n1(y - r * a.cos()));
     let large = u8::from(f > 0.5);
-    format!("{top}A{r:.1} {r:.1} 0 {large} 1 {ex:.1} {ey:.1}")
+    format!("M{xs} {top}A{rs} {rs} 0 {large} 1 {ex} {ey}")
 }
 
 /// Shared node views, for props compared by pointer.

@@ -136,3 +136,16 @@ fn seek_inverts_lane_x() {
         5_000
     );
 }
+
+#[test]
+fn n1_rounds_to_a_tenth_like_the_float_format() {
+    for x in [0.0, 1.25, 123.456, 599.95, 7.04] {
+        assert_eq!(
+            n1(x),
+            format!("{:.1}", (x * 10.0_f64).round() / 10.0),
+            "{x}"
+        );
+    }
+    assert_eq!(n1(-3.26), "-3.3");
+    assert_eq!(n1(-0.04), "0.0");
+}

@@ -202,7 +202,7 @@ try {
                     // The phone: a legible list of states, the inspector as a sheet under the graph.
                     assert.ok(await page.locator('.states').isVisible(), 'node states listed');
                     await page.locator('.node[data-node="2"] .shape').click();
-                    const sheet = page.getByTestId('sheet');
+                    const sheet = page.getByTestId('inspector');
                     await sheet.waitFor();
                     const [g, s] = [await page.locator('.graph-box').boundingBox(), await sheet.boundingBox()];
                     assert.ok(s.y - (g.y + g.height) < 120, `the sheet opens right under the graph (${s.y} vs ${g.y + g.height})`);
@@ -223,7 +223,7 @@ try {
         const page = await newPage(browser, { width: 390, height: 844 }, errors);
         await open(page, '?protocol=pbft&nodes=4');
         await page.locator('.node[data-node="3"] .shape').click();
-        await page.getByTestId('sheet').locator('.make-byz').click();
+        await page.getByTestId('inspector').locator('.make-byz').click();
         await page.waitForSelector('.node[data-node="3"][data-byzantine="true"]');
         await page.close();
     });

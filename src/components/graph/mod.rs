@@ -20,7 +20,7 @@ use super::dots::use_dots;
 use super::Dispatch;
 use crate::state::{Frame, Scene};
 use crate::view::nodes::arc_path;
-use crate::view::{node_radius, ClientView, Shared, GRAPH_SIZE, RING_RADIUS};
+use crate::view::{n1, node_radius, ClientView, Shared, GRAPH_SIZE, RING_RADIUS};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -47,13 +47,13 @@ fn client(c: &ClientView) -> Html {
     html! {
         <g class="client" data-node={c.id.to_string()} role="img" aria-label={label.clone()}>
             <title>{ label }</title>
-            <rect class="client-shape" x={format!("{:.1}", x - CLIENT_HALF)} y={format!("{:.1}", y - CLIENT_HALF)}
-                width={format!("{:.1}", 2.0 * CLIENT_HALF)} height={format!("{:.1}", 2.0 * CLIENT_HALF)} rx="4" />
-            <text class="node-id" x={format!("{x:.1}")} y={format!("{:.1}", y + 4.5)} font-size="13">{ "C" }</text>
-            <text class="counters client-lines" x={format!("{:.1}", x + CLIENT_HALF + 8.0)} y={format!("{:.1}", y - 4.0)}>
-                <tspan class="client-name" x={format!("{:.1}", x + CLIENT_HALF + 8.0)}>{ &c.name }</tspan>
+            <rect class="client-shape" x={n1(x - CLIENT_HALF)} y={n1(y - CLIENT_HALF)}
+                width={n1(2.0 * CLIENT_HALF)} height={n1(2.0 * CLIENT_HALF)} rx="4" />
+            <text class="node-id" x={n1(x)} y={n1(y + 4.5)} font-size="13">{ "C" }</text>
+            <text class="counters client-lines" x={n1(x + CLIENT_HALF + 8.0)} y={n1(y - 4.0)}>
+                <tspan class="client-name" x={n1(x + CLIENT_HALF + 8.0)}>{ &c.name }</tspan>
                 { for lines.iter().map(|l| html! {
-                    <tspan x={format!("{:.1}", x + CLIENT_HALF + 8.0)} dy="13">{ l }</tspan>
+                    <tspan x={n1(x + CLIENT_HALF + 8.0)} dy="13">{ l }</tspan>
                 }) }
             </text>
         </g>
@@ -80,18 +80,11 @@ fn nodes(p: &NodesProps) -> Html {
 }
 
 /// The timer arcs, redrawn every frame (they count down).
-#[derive(Properties, PartialEq)]
-struct TimersProps {
-    frame: Shared<Frame>,
-    radius: f64,
-}
-
-#[function_component(Timers)]
-fn timers(p: &TimersProps) -> Html {
+fn timers(frame: &Frame, radius: f64) -> Html {
     html! {
         <g class="timers" aria-hidden="true">
-            { for p.frame.timers.iter().map(|t| {
-                let r = if t.node as usize >= p.frame.replicas { CLIENT_HALF + 6.0 } else { p.radius + 9.0 };
+            { for frame.timers.iter().map(|t| {
+                let r = if t.node as usize >= frame.replicas { CLIENT_HALF + 6.0 } else { radius + 9.0 };
                 html! {
                     <path class="timer" data-node={t.node.to_string()} data-timer={t.name}
                         d={arc_path(t.x, t.y, r, t.remaining)} />
@@ -117,8 +110,8 @@ pub fn graph(p: &Props) -> Html {
                 <svg class="graph" viewBox={format!("0 0 {GRAPH_SIZE} {GRAPH_SIZE}")}
                     role="group" aria-label="The cluster: nodes on a circle, the client outside it, messages as moving dots">
                     <circle class="ring" cx={c.to_string()} cy={c.to_string()}
-                        r={format!("{RING_RADIUS:.1}")} />
-                    <Timers frame={p.frame.clone()} radius={node_radius(n)} />
+                        r={n1(RING_RADIUS)} />
+                    { timers(&p.frame, node_radius(n)) }
                     // Yew owns the empty group; its children are the dots layer's.
                     <g class="msgs" ref={dots} />
                     <Nodes scene={p.scene.clone()} dispatch={p.dispatch.clone()} />

@@ -4,27 +4,24 @@
 
 use super::super::Dispatch;
 use crate::state::Action;
-use crate::view::{NodeView, GRAPH_SIZE};
+use crate::view::{n1, NodeView, GRAPH_SIZE};
 use yew::prelude::*;
 
 fn node_shape(v: &NodeView, r: f64) -> Html {
     if v.byzantine {
         let k = r * 1.25;
+        let (x, y) = (n1(v.x), n1(v.y));
         let points = format!(
-            "{:.1},{:.1} {:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
-            v.x,
-            v.y - k,
-            v.x + k,
-            v.y,
-            v.x,
-            v.y + k,
-            v.x - k,
-            v.y
+            "{x},{} {},{y} {x},{} {},{y}",
+            n1(v.y - k),
+            n1(v.x + k),
+            n1(v.y + k),
+            n1(v.x - k)
         );
         html! { <polygon class="shape" points={points} /> }
     } else {
-        html! { <circle class="shape" cx={format!("{:.1}", v.x)} cy={format!("{:.1}", v.y)}
-        r={format!("{r:.1}")} /> }
+        html! { <circle class="shape" cx={n1(v.x)} cy={n1(v.y)}
+        r={n1(r)} /> }
     }
 }
 
@@ -80,16 +77,16 @@ pub fn node(v: &NodeView, r: f64, dispatch: &Dispatch) -> Html {
             tabindex="0" role="button" aria-label={label.clone()} {onclick} {onkeydown}>
             <title>{ label }</title>
             if v.primary {
-                <circle class="primary-ring" cx={format!("{:.1}", v.x)} cy={format!("{:.1}", v.y)}
-                    r={format!("{:.1}", r + 5.0)} />
+                <circle class="primary-ring" cx={n1(v.x)} cy={n1(v.y)}
+                    r={n1(r + 5.0)} />
             }
             { node_shape(v, r) }
-            <text class="node-id" x={format!("{:.1}", v.x)} y={format!("{:.1}", v.y + r.min(14.0) * 0.35)}
-                font-size={format!("{:.0}", r.clamp(7.0, 14.0))}>{ id }</text>
+            <text class="node-id" x={n1(v.x)} y={n1(v.y + r.min(14.0) * 0.35)}
+                font-size={(r.clamp(7.0, 14.0).round() as u32).to_string()}>{ id }</text>
             if let Some(class) = chip {
                 <circle class="digest" data-digest={class}
-                    cx={format!("{:.1}", v.x + r * 0.72)} cy={format!("{:.1}", v.y + r * 0.72)}
-                    r={format!("{:.1}", (r * 0.28).max(3.0))} />
+                    cx={n1(v.x + r * 0.72)} cy={n1(v.y + r * 0.72)}
+                    r={n1((r * 0.28).max(3.0))} />
             }
         </g>
     }
@@ -119,9 +116,9 @@ pub const COUNTER_LINE: f64 = 13.0;
 fn counters_text(lines: &[String], x: f64, y: f64, anchor: &'static str, primary: bool) -> Html {
     let n = lines.len().max(1) as f64;
     let top = y - COUNTER_LINE / 2.0 * (n - 1.0);
-    let x = format!("{x:.1}");
+    let x = n1(x);
     html! {
-        <text class={classes!("counters", primary.then_some("primary"))} x={x.clone()} y={format!("{top:.1}")} text-anchor={anchor}>
+        <text class={classes!("counters", primary.then_some("primary"))} x={x.clone()} y={n1(top)} text-anchor={anchor}>
             { for lines.iter().enumerate().map(|(i, line)| html! {
                 <tspan x={x.clone()} dy={if i == 0 { 0.0 } else { COUNTER_LINE }.to_string()}>{ line }</tspan>
             }) }

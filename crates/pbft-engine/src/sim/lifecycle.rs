@@ -20,7 +20,7 @@ use crate::rng::{RunKey, Stream};
 use crate::trace::{EndReason, TraceKind};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 
 /// The payload of request `seq`: the tutorial's for 1, with ` #seq` appended after.
 pub(crate) fn payload(seq: u64) -> String {
@@ -48,7 +48,7 @@ impl Simulation {
             adversary,
             inbox: VecDeque::with_capacity(config.nodes.min(64) as usize),
             busy: false,
-            timers: BTreeMap::new(),
+            timers: Vec::new(),
         };
         let mut nodes: Vec<NodeState> = (0..config.nodes)
             .map(|id| {
@@ -135,7 +135,7 @@ impl Simulation {
             step_events: Vec::new(),
             outputs: Vec::new(),
             outcome: None,
-            reissued: BTreeSet::new(),
+            reissued: Vec::new(),
         })
     }
 

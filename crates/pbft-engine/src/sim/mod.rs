@@ -26,7 +26,7 @@ use crate::queue::EventQueue;
 use crate::trace::{EndReason, TraceEvent, TraceKind};
 use rand_chacha::ChaCha8Rng;
 use signed::Signed;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 /// The tutorial's payload (`run_single_consensus(payload="tx: pay Alice->Bob 5")`); request k > 1
 /// appends ` #k` so every request has its own digest.
@@ -73,9 +73,31 @@ struct NodeState {
     adversary: Option<Box<dyn Adversary>>,
     inbox: VecDeque<Pending>,
     busy: bool,
-    /// Pending timers by id: (the generation of the queued `Event::Timer` that counts, since a
-    /// timer set again replaces it; when it was set; when it fires).
-    timers: BTreeMap<TimerId, (u64, u64, u64)>,
+    /// Pending timers, in id order: (id, the generation of the queued `Event::Timer` that
+    /// counts, since a timer set again replaces it; when it was set; when it fires). A short list
+    /// (a protocol sets one or two timers): a map type here cost the browser's wasm more.
+    timers: Vec<(TimerId, u64, u64, u64)>,
+}
+
+impl NodeState {
+    fn timer(&self, id: TimerId) -> Option<usize> {
+        self.timers.iter().position(|t| t.0 == id)
+    }
+
+    /// Sets timer `id`, replacing a pending one.
+    fn set_timer(&mut self, id: TimerId, generation: u64, set_us: u64, fires_us: u64) {
+        let entry = (id, generation, set_us, fires_us);
+        match self.timers.iter().position(|t| t.0 >= id) {
+            Some(i) if self.timers[i].0 == id => self.timers[i] = entry,
+            Some(i) => self.timers.insert(i, entry),
+            None => self.timers.push(entry),
+        }
+    }
+
+    /// Forgets timer `id`; returns whether it was pending.
+    fn cancel_timer(&mut self, id: TimerId) -> bool {
+        self.timer(id).map(|i| self.timers.remove(i)).is_some()
+    }
 }
 
 /// A timer waiting to fire, for the browser ([`Simulation::timers`]).
@@ -125,8 +147,9 @@ pub struct Simulation {
     outputs: Vec<Output>,
     outcome: Option<RunOutcome>,
     /// While tracing: every (view, seq, digest) a NEW-VIEW re-issued (its set O), so snapshots
-    /// can tell a re-issued PRE-PREPARE from a fresh one.
-    reissued: BTreeSet<(u64, u64, Digest)>,
+    /// can tell a re-issued PRE-PREPARE from a fresh one. A short list (a few per view change),
+    /// searched linearly: a B-tree set of these keys costs the browser's wasm several KB.
+    reissued: Vec<(u64, u64, Digest)>,
 }
 
 impl Simulation {
@@ -238,7 +261,7 @@ impl Simulation {
         };
         node.timers
             .iter()
-            .map(|(&timer, &(_, set_us, fires_us))| PendingTimer {
+            .map(|&(timer, _, set_us, fires_us)| PendingTimer {
                 id: timer,
                 name: node.replica.timer_name(timer),
                 set_us,
@@ -290,8 +313,10 @@ impl Simulation {
                 id,
                 generation,
             } => {
-                if self.nodes[node as usize].timers.get(&id).map(|t| t.0) == Some(generation) {
-                    self.nodes[node as usize].timers.remove(&id);
+                let state = &mut self.nodes[node as usize];
+                let current = state.timer(id).map(|i| state.timers[i].1);
+                if current == Some(generation) {
+                    state.cancel_timer(id);
                     let name = self.nodes[node as usize].replica.timer_name(id);
                     self.emit(TraceKind::Timer {
                         node,
@@ -386,7 +411,10 @@ impl Simulation {
                 if let (true, Message::NewView { proof, .. }) = (self.tracing, &msg) {
                     for pp in &proof.pre_prepares {
                         let b = pp.body();
-                        self.reissued.insert((b.view(), b.seq(), b.digest()));
+                        let key = (b.view(), b.seq(), b.digest());
+                        if !self.reissued.contains(&key) {
+                            self.reissued.push(key);
+                        }
                     }
                 }
                 self.send(node, to, &msg)
@@ -400,9 +428,7 @@ impl Simulation {
                 let generation = self.next_timer_generation;
                 self.next_timer_generation += 1;
                 let fires_us = self.now_us + after_us;
-                self.nodes[node as usize]
-                    .timers
-                    .insert(id, (generation, self.now_us, fires_us));
+                self.nodes[node as usize].set_timer(id, generation, self.now_us, fires_us);
                 self.queue.push(
                     fires_us,
                     Event::Timer {
@@ -423,7 +449,7 @@ impl Simulation {
                 self.now_us
             }
             Output::CancelTimer { id } => {
-                let was_pending = self.nodes[node as usize].timers.remove(&id).is_some();
+                let was_pending = self.nodes[node as usize].cancel_timer(id);
                 if was_pending && self.tracing {
                     let name = self.nodes[node as usize].replica.timer_name(id);
                     self.emit(TraceKind::TimerCancel {
