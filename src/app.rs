@@ -9,9 +9,8 @@
 //! the effect's cleanup cancels it, so a hidden tab or a paused run costs no CPU.
 
 use crate::components::{
-    banner::Banner, controls::Controls, graph::Graph, inspector::inspector, legend::legend,
-    log::Log, outcome::outcome, spacetime::spacetime, states::states, transport::Transport,
-    Dispatch,
+    banner, controls::Controls, graph::Graph, inspector::inspector, legend::legend, log::Log,
+    outcome::outcome, spacetime::spacetime, states::states, transport, Dispatch,
 };
 use crate::state::{protocol_title, Action, AppState};
 use crate::url;
@@ -177,10 +176,7 @@ fn stage(s: &AppState, dispatch: &Dispatch) -> Html {
     let (scene, frame) = (s.scene.clone(), s.frame.clone());
     html! {
         <section class="stage">
-            <Transport playing={s.playing} runnable={s.runnable()} speed={s.speed}
-                now_us={frame.now_us} seek_us={frame.seek_us} end_us={frame.end_us}
-                span_us={frame.span_us} can_go_back={frame.events > 0}
-                finished={frame.finished} dispatch={dispatch.clone()} />
+            { transport::transport(&transport::Props::of(s, dispatch)) }
             { outcome(&scene) }
             <Graph scene={scene.clone()} frame={frame.clone()} dispatch={dispatch.clone()} />
             <p class="counts">
@@ -196,9 +192,12 @@ fn page(s: &AppState, dispatch: Dispatch) -> Html {
     html! {
         <div class="app">
             { header(s) }
-            <Banner notices={s.notices.clone()} alarm={scene.alarm.clone()}
-                warning={pbft_engine::explain::over_threshold(&s.config)}
-                dispatch={dispatch.clone()} />
+            { banner::banner(&banner::Props {
+                notices: s.notices.clone(),
+                alarm: scene.alarm.clone(),
+                warning: pbft_engine::explain::over_threshold(&s.config),
+                dispatch: dispatch.clone(),
+            }) }
             <main class="layout">
                 <aside class="panel controls-panel">
                     <Controls texts={s.texts.clone()} errors={s.errors.clone()}

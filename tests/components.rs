@@ -9,7 +9,7 @@
 //! unit-tested natively in `src/`.
 #![cfg(target_arch = "wasm32")]
 
-use pbft_web::components::{banner::Banner, controls::Controls, graph::Graph};
+use pbft_web::components::{banner, controls::Controls, graph::Graph};
 use pbft_web::state::{texts_for, Action, AppState};
 use pbft_web::App;
 use std::collections::BTreeMap;
@@ -185,13 +185,21 @@ async fn field_errors_show_beside_their_field() {
 #[wasm_bindgen_test]
 async fn banner_lists_url_problems() {
     let root = mount_point();
-    let props = pbft_web::components::banner::Props {
+    #[derive(Properties, PartialEq)]
+    struct BannerProps {
+        props: banner::Props,
+    }
+    #[function_component(Banner)]
+    fn mounted(p: &BannerProps) -> Html {
+        banner::banner(&p.props)
+    }
+    let props = banner::Props {
         notices: vec!["unknown parameter 'colour' (ignored)".into()],
         alarm: Some("Safety violated".into()),
         warning: Some("2 Byzantine nodes exceed f = 1".into()),
         dispatch: noop(),
     };
-    yew::Renderer::<Banner>::with_root_and_props(root.clone(), props).render();
+    yew::Renderer::<Banner>::with_root_and_props(root.clone(), BannerProps { props }).render();
     settle().await;
     assert_eq!(count(&root, "[data-testid=url-notice] li"), 1);
     assert_eq!(count(&root, "[data-testid=alarm]"), 1);

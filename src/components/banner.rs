@@ -6,17 +6,17 @@ use super::Dispatch;
 use crate::state::Action;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Props {
     pub notices: Vec<String>,
     pub alarm: Option<String>,
     /// More Byzantine nodes than f.
-    #[prop_or_default]
     pub warning: Option<String>,
     pub dispatch: Dispatch,
 }
 
-#[function_component(Banner)]
+/// A plain function, not a component: each component type costs the bundle its own copy of
+/// Yew's component machinery.
 pub fn banner(p: &Props) -> Html {
     let dismiss = p.dispatch.reform(|_| Action::DismissNotices);
     html! {

@@ -15,98 +15,140 @@ use crate::state::{Action, Inspect, Scene};
 use crate::view::fmt_ms;
 use crate::view::words::digest_text;
 use pbft_engine::{Digest, SlotSnapshot, Votes};
+use std::fmt::Write as _;
 use yew::prelude::*;
 
-fn votes(kind: &str, votes: &[Votes], accepted: Option<Digest>, needed: u32) -> Html {
+// The body is written as HTML text and handed to the DOM whole: the same tags built by `html!`
+// one by one cost the bundle several KB. Every value written is a number, a hex digest or one
+// of this file's own words, so nothing needs escaping.
+
+/// One `<li>` per digest voted for: held against needed, the voters, and whether it is the
+/// digest the node accepted.
+fn votes(out: &mut String, kind: &str, votes: &[Votes], accepted: Option<Digest>, needed: u32) {
     if votes.is_empty() {
-        return html! { <li class="muted">{ format!("{kind}: none yet (needs {needed})") }</li> };
+        let _ = write!(
+            out,
+            r#"<li class="muted">{kind}: none yet (needs {needed})</li>"#
+        );
     }
-    html! {
-        { for votes.iter().map(|v| {
-            let ids: Vec<String> = v.voters.iter().map(|i| i.to_string()).collect();
-            let conflict = accepted.is_some_and(|a| a != v.digest);
-            let held = v.voters.len() as u32;
-            let mut text = format!(" for {} from {}", digest_text(v.digest), ids.join(", "));
-            if held > needed {
-                text.push_str(&format!(" ({held} held)"));
-            }
-            if conflict {
-                text.push_str(" — not the digest it accepted");
-            }
-            html! {
-                <li class={classes!(conflict.then_some("conflict"))}>
-                    <b>{ format!("{kind} {}/{needed}", held.min(needed)) }</b>{ text }
-                </li>
-            }
-        }) }
-    }
-}
-
-fn slot(s: &SlotSnapshot, prepare_needed: u32, commit_needed: u32) -> Html {
-    let mut title = format!("seq {} · {} · view {}", s.seq, s.status.name(), s.view);
-    if s.reissued {
-        title.push_str(" · re-issued by NEW-VIEW");
-    }
-    if s.is_null() {
-        title.push_str(" · null request");
-    }
-    let digest = s.committed.or(s.pre_prepare);
-    html! {
-        <div class="slot">
-            <h3>{ title }</h3>
-            <ul>
-                <li>{ format!("pre-prepare: {}", s.pre_prepare.map_or("none".to_string(), digest_text)) }</li>
-                { votes("prepare", &s.prepares, s.pre_prepare, prepare_needed) }
-                { votes("commit", &s.commits, digest, commit_needed) }
-                if let Some(d) = s.committed {
-                    <li class="ok">{
-                        if s.by_certificate {
-                            format!("committed {} through a commit certificate (2f + 1 matching COMMITs, without preparing it here)", digest_text(d))
-                        } else {
-                            format!("committed {}", digest_text(d))
-                        }
-                    }</li>
-                }
-            </ul>
-        </div>
+    for v in votes {
+        let ids: Vec<String> = v.voters.iter().map(|i| i.to_string()).collect();
+        let conflict = accepted.is_some_and(|a| a != v.digest);
+        let held = v.voters.len() as u32;
+        let _ = write!(
+            out,
+            "<li{}><b>{kind} {}/{needed}</b> for {} from {}",
+            if conflict { r#" class="conflict""# } else { "" },
+            held.min(needed),
+            digest_text(v.digest),
+            ids.join(", ")
+        );
+        if held > needed {
+            let _ = write!(out, " ({held} held)");
+        }
+        if conflict {
+            out.push_str(" — not the digest it accepted");
+        }
+        out.push_str("</li>");
     }
 }
 
-fn view_line(i: &Inspect) -> Html {
+fn slot(out: &mut String, s: &SlotSnapshot, prepare_needed: u32, commit_needed: u32) {
+    let _ = write!(
+        out,
+        r#"<div class="slot"><h3>seq {} · {} · view {}{}{}</h3><ul><li>pre-prepare: {}</li>"#,
+        s.seq,
+        s.status.name(),
+        s.view,
+        if s.reissued {
+            " · re-issued by NEW-VIEW"
+        } else {
+            ""
+        },
+        if s.is_null() { " · null request" } else { "" },
+        s.pre_prepare.map_or("none".to_string(), digest_text)
+    );
+    votes(out, "prepare", &s.prepares, s.pre_prepare, prepare_needed);
+    votes(
+        out,
+        "commit",
+        &s.commits,
+        s.committed.or(s.pre_prepare),
+        commit_needed,
+    );
+    if let Some(d) = s.committed {
+        let how = if s.by_certificate {
+            " through a commit certificate (2f + 1 matching COMMITs, without preparing it here)"
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            r#"<li class="ok">committed {}{how}</li>"#,
+            digest_text(d)
+        );
+    }
+    out.push_str("</ul></div>");
+}
+
+/// The view (or the view change under way), the timers, the checkpoint window and the slots.
+fn body(i: &Inspect) -> String {
     let snap = &i.snapshot;
+    let mut out = String::new();
     match &snap.view_change {
         Some(vc) => {
             let ids: Vec<String> = vc.voters.iter().map(|v| v.to_string()).collect();
-            html! {
-                <p class="vc">
-                    <b>{ format!("Changing view: in view {}, asking for view {}", i.entered_view, vc.view) }</b><br />
-                    { format!("VIEW-CHANGE {}/{} (2f + 1) from {}", (vc.voters.len() as u32).min(vc.quorum), vc.quorum, ids.join(", ")) }
-                </p>
-            }
+            let _ = write!(
+                out,
+                r#"<p class="vc"><b>Changing view: in view {}, asking for view {}</b><br>VIEW-CHANGE {}/{} (2f + 1) from {}</p>"#,
+                i.entered_view,
+                vc.view,
+                (vc.voters.len() as u32).min(vc.quorum),
+                vc.quorum,
+                ids.join(", ")
+            );
         }
-        None => html! {
-            <p>{ format!("view {} · primary {} · quorum 2f + 1 = {}", snap.view, snap.primary, snap.quorum) }</p>
-        },
+        None => {
+            let _ = write!(
+                out,
+                "<p>view {} · primary {} · quorum 2f + 1 = {}</p>",
+                snap.view, snap.primary, snap.quorum
+            );
+        }
     }
-}
-
-fn extras(i: &Inspect) -> Html {
-    let snap = &i.snapshot;
-    html! {
-        <ul class="facts">
-            { for i.timers.iter().map(|t| html! {
-                <li>{ format!("{} timer: fires at {} (in {})", t.name, fmt_ms(t.fires_us),
-                    fmt_ms(t.fires_us.saturating_sub(i.now_us))) }</li>
-            }) }
-            if let Some(w) = snap.watermarks {
-                <li>{ format!("stable checkpoint h = {} · accepts seq in (h, H] = ({}, {}] · executed up to {}",
-                    w.stable, w.stable, w.high, snap.last_executed) }</li>
-                if w.stable > 0 {
-                    <li class="muted">{ format!("log garbage-collected at and below seq {} (checkpoint every K = {})", w.stable.min(snap.last_executed), w.interval) }</li>
-                }
-            }
-        </ul>
+    out.push_str(r#"<ul class="facts">"#);
+    for t in &i.timers {
+        let _ = write!(
+            out,
+            "<li>{} timer: fires at {} (in {})</li>",
+            t.name,
+            fmt_ms(t.fires_us),
+            fmt_ms(t.fires_us.saturating_sub(i.now_us))
+        );
     }
+    if let Some(w) = snap.watermarks {
+        let _ = write!(
+            out,
+            "<li>stable checkpoint h = {0} · accepts seq in (h, H] = ({0}, {1}] · executed up to {2}</li>",
+            w.stable, w.high, snap.last_executed
+        );
+        if w.stable > 0 {
+            let _ = write!(
+                out,
+                r#"<li class="muted">log garbage-collected at and below seq {} (checkpoint every K = {})</li>"#,
+                w.stable.min(snap.last_executed),
+                w.interval
+            );
+        }
+    }
+    out.push_str("</ul>");
+    if snap.slots.is_empty() {
+        out.push_str(r#"<p class="muted">No sequence number in its log.</p>"#);
+    }
+    for s in &snap.slots {
+        slot(&mut out, s, snap.prepare_quorum, snap.quorum);
+    }
+    out
 }
 
 /// A plain function, not a component: each component type costs the bundle its own copy of
@@ -123,12 +165,11 @@ pub fn inspector(scene: &Scene, dispatch: &Dispatch) -> Html {
     let id = i.id;
     let close = dispatch.reform(|_| Action::SelectNode(None));
     let toggle = dispatch.reform(move |_| Action::ToggleByzantine(id));
-    let snap = &i.snapshot;
     html! {
         <div class="inspector" data-testid="inspector" role="region" aria-label={format!("Node {id}")}>
             <div class="insp-head">
                 <h2>{ format!("Node {id}") }</h2>
-                <span class={classes!("tag", i.byzantine.then_some("byz"))}>
+                <span class={if i.byzantine { "tag byz" } else { "tag" }}>
                     { if i.byzantine { format!("Byzantine: {}", i.strategy) } else { "honest".to_string() } }
                 </span>
                 <button class="small" onclick={close} aria-label="Close the inspector">{ "×" }</button>
@@ -139,12 +180,40 @@ pub fn inspector(scene: &Scene, dispatch: &Dispatch) -> Html {
             if i.byzantine {
                 <p class="muted">{ "What follows is its honest bookkeeping; its strategy decides what it actually sends." }</p>
             }
-            { view_line(i) }
-            { extras(i) }
-            if snap.slots.is_empty() {
-                <p class="muted">{ "No sequence number in its log." }</p>
-            }
-            { for snap.slots.iter().map(|s| slot(s, snap.prepare_quorum, snap.quorum)) }
+            <div class="insp-body">{ Html::from_html_unchecked(AttrValue::from(body(i))) }</div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{Action, AppState};
+    use std::rc::Rc;
+    use yew::Reducible;
+
+    #[test]
+    fn the_body_tells_the_view_change_the_window_and_the_votes() {
+        let q = "?protocol=pbft&nodes=4&byzantine-nodes=0&byzantine=1&node=2&t=330";
+        let mut s = Rc::new(AppState::from_query(q));
+        let mut wall = 0.0;
+        while s.frame.seek_us.is_some() {
+            wall += 16.0;
+            s = s.reduce(Action::Tick(wall));
+        }
+        let html = body(s.scene.inspector.as_ref().unwrap());
+        assert!(html.contains("asking for view 1"), "{html}");
+        assert!(html.contains("view-change timer: fires at"), "{html}");
+        assert!(html.contains("stable checkpoint h = 0"), "{html}");
+        assert_eq!(html.matches("<li").count(), html.matches("</li>").count());
+        let end = s.frame.end_us;
+        let mut s = s.reduce(Action::Seek(end));
+        while s.frame.seek_us.is_some() {
+            wall += 16.0;
+            s = s.reduce(Action::Tick(wall));
+        }
+        let html = body(s.scene.inspector.as_ref().unwrap());
+        assert!(html.contains("<b>prepare 2/2</b>"), "{html}");
+        assert!(html.contains("committed "), "{html}");
     }
 }

@@ -32,7 +32,7 @@ fn arrows(p: &ArrowsProps) -> Html {
         <g>
             <path class="lane-lines" d={grid} vector-effect="non-scaling-stroke" />
             { for lanes.arrows.iter().map(|(phase, alt, d)| html! {
-                <path class={classes!("arrow", alt.then_some("alt"))} data-phase={phase.name()}
+                <path class={if *alt { "arrow alt" } else { "arrow" }} data-phase={phase.name()}
                     style={format!("stroke:var(--{})", phase.name())}
                     d={AttrValue::from(d.clone())} vector-effect="non-scaling-stroke" />
             }) }

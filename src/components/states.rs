@@ -24,7 +24,7 @@ pub fn states(s: &Scene, dispatch: &Dispatch) -> Html {
                 html! {
                     <li>
                         <button class="linkish" {onclick} aria-label={format!("Inspect node {id}")}>
-                            <span class={classes!("key", format!("st-{}", v.state), v.byzantine.then_some("byz"))}></span>
+                            <span class={format!("key st-{}{}", v.state, if v.byzantine { " byz" } else { "" })}></span>
                             <b>{ format!("node {id}") }</b>
                         </button>
                         { " " }{ if v.byzantine { String::new() } else { format!("{} · ", v.state) } }

@@ -7,11 +7,11 @@
 //! notch jumps to the end, and the label says so.
 
 use super::Dispatch;
-use crate::state::{slider_to_speed, speed_to_slider, Action};
+use crate::state::{slider_to_speed, speed_to_slider, Action, AppState};
 use crate::view::fmt_ms;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Props {
     pub playing: bool,
     pub runnable: bool,
@@ -26,6 +26,25 @@ pub struct Props {
     pub can_go_back: bool,
     pub finished: bool,
     pub dispatch: Dispatch,
+}
+
+impl Props {
+    /// The transport of the run `s` holds.
+    pub fn of(s: &AppState, dispatch: &Dispatch) -> Props {
+        let frame = &s.frame;
+        Props {
+            playing: s.playing,
+            runnable: s.runnable(),
+            speed: s.speed,
+            now_us: frame.now_us,
+            seek_us: frame.seek_us,
+            end_us: frame.end_us,
+            span_us: frame.span_us,
+            can_go_back: frame.events > 0,
+            finished: frame.finished,
+            dispatch: dispatch.clone(),
+        }
+    }
 }
 
 fn input_value(e: &InputEvent) -> String {
@@ -62,7 +81,8 @@ pub fn slider_pos(t_us: u64, span_us: u64, end_us: u64) -> u64 {
     }
 }
 
-#[function_component(Transport)]
+/// A plain function, not a component: it changes with the time on screen every frame anyway,
+/// and each component type costs the bundle its own copy of Yew's component machinery.
 pub fn transport(p: &Props) -> Html {
     let d = &p.dispatch;
     let play = d.reform(|_| Action::TogglePlay);

@@ -8,7 +8,7 @@ use super::api::{self, Command};
 use super::options::{with_pairs, EmbedOptions};
 use super::{bridge, report};
 use crate::app::{page_listeners, FrameLoop};
-use crate::components::{banner::Banner, graph::Graph, transport::Transport};
+use crate::components::{banner, graph::Graph, transport};
 use crate::state::{Action, AppState};
 use crate::url;
 use gloo_events::EventListener;
@@ -161,8 +161,12 @@ fn layout(s: &AppState, dispatch: &Callback<Action>, controls: bool) -> Html {
     let caption = explanation.map_or_else(|| scene.status.clone(), |x| x.headline);
     html! {
         <div class={classes!("embed", (!controls).then_some("no-controls"))} data-embed="1">
-            <Banner notices={s.notices.clone()} alarm={scene.alarm.clone()}
-                dispatch={dispatch.clone()} />
+            { banner::banner(&banner::Props {
+                notices: s.notices.clone(),
+                alarm: scene.alarm.clone(),
+                warning: None,
+                dispatch: dispatch.clone(),
+            }) }
             <div class="embed-graph">
                 <Graph scene={scene.clone()} frame={frame.clone()} dispatch={dispatch.clone()} />
             </div>
@@ -175,10 +179,7 @@ fn layout(s: &AppState, dispatch: &Callback<Action>, controls: bool) -> Html {
                 </a>
             </div>
             if controls {
-                <Transport playing={s.playing} runnable={s.runnable()} speed={s.speed}
-                    now_us={frame.now_us} seek_us={frame.seek_us} end_us={frame.end_us}
-                    span_us={frame.span_us} can_go_back={frame.events > 0}
-                    finished={frame.finished} dispatch={dispatch.clone()} />
+                { transport::transport(&transport::Props::of(s, dispatch)) }
             }
         </div>
     }

@@ -63,12 +63,12 @@ pub fn node(v: &NodeView, r: f64, dispatch: &Dispatch) -> Html {
         })
     };
     let label = v.label();
-    let class = classes!(
-        "node",
-        format!("st-{}", v.state),
-        v.byzantine.then_some("byz"),
-        v.primary.then_some("primary"),
-        v.selected.then_some("selected"),
+    let class = format!(
+        "node st-{}{}{}{}",
+        v.state,
+        if v.byzantine { " byz" } else { "" },
+        if v.primary { " primary" } else { "" },
+        if v.selected { " selected" } else { "" }
     );
     let chip = digest_class(v).filter(|_| !v.byzantine && r >= 8.0);
     html! {
@@ -118,7 +118,7 @@ fn counters_text(lines: &[String], x: f64, y: f64, anchor: &'static str, primary
     let top = y - COUNTER_LINE / 2.0 * (n - 1.0);
     let x = n1(x);
     html! {
-        <text class={classes!("counters", primary.then_some("primary"))} x={x.clone()} y={n1(top)} text-anchor={anchor}>
+        <text class={if primary { "counters primary" } else { "counters" }} x={x.clone()} y={n1(top)} text-anchor={anchor}>
             { for lines.iter().enumerate().map(|(i, line)| html! {
                 <tspan x={x.clone()} dy={if i == 0 { 0.0 } else { COUNTER_LINE }.to_string()}>{ line }</tspan>
             }) }
