@@ -7,12 +7,14 @@
 //! - [`timeline`]: the engine run driven in virtual time, and what it emitted so far.
 //! - [`view`]: pure functions from the run to what the components draw.
 //! - [`url`]: the scenario in the page's query string.
+//! - [`export`]: downloads (sweep points in the engine's columns, traces).
 //! - [`components`]: one component per file; they draw props and emit [`state::Action`]s.
 //! - [`app`]: the root component, the animation loop and the page-wide listeners.
 
 pub mod app;
 pub mod components;
 pub mod experiments;
+pub mod export;
 pub mod state;
 pub mod timeline;
 pub mod url;

@@ -14,6 +14,7 @@ pub mod state;
 mod table;
 
 use crate::components::controls::Controls;
+use crate::export::{download, download_text, points_csv, points_json};
 use crate::url;
 use chart::ChartCanvas;
 use pbft_engine::{run_once, Config, SweepPoint};
@@ -44,30 +45,6 @@ pub fn link_for(config: &Config) -> String {
         ..config.clone()
     });
     format!("./{}", q.replacen('?', "?view=experiments&", 1))
-}
-
-/// Saves `href` (a data URL) as `filename` through a temporary link.
-pub fn download(filename: &str, href: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let Ok(a) = doc.create_element("a") else {
-        return;
-    };
-    let _ = a.set_attribute("href", href);
-    let _ = a.set_attribute("download", filename);
-    if let Some(body) = doc.body() {
-        let _ = body.append_child(&a);
-        if let Some(el) = a.dyn_ref::<web_sys::HtmlElement>() {
-            el.click();
-        }
-        let _ = body.remove_child(&a);
-    }
-}
-
-fn download_text(filename: &str, mime: &str, text: &str) {
-    let encoded = String::from(js_sys::encode_uri_component(text));
-    download(filename, &format!("data:{mime};charset=utf-8,{encoded}"));
 }
 
 /// A pending call on the next turn of the event loop, through a `MessageChannel` (a
@@ -221,11 +198,7 @@ pub fn experiments() -> Html {
     let export_csv = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
-            download_text(
-                "pbft-sweep.csv",
-                "text/csv",
-                &pbft_charts::csv(&rows(&state)),
-            )
+            download_text("pbft-sweep.csv", "text/csv", &points_csv(&rows(&state)))
         })
     };
     let export_json = {
@@ -234,7 +207,7 @@ pub fn experiments() -> Html {
             download_text(
                 "pbft-sweep.jsonl",
                 "application/json",
-                &pbft_charts::json_lines(&rows(&state)),
+                &points_json(&rows(&state)),
             )
         })
     };
