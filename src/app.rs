@@ -23,13 +23,13 @@ use yew::prelude::*;
 /// A running `requestAnimationFrame` chain; dropping it cancels the pending frame and ends the
 /// chain. Each frame's callback asks for the next one; it holds the slot weakly, so the chain
 /// cannot keep itself alive once the loop is dropped.
-struct FrameLoop {
+pub(crate) struct FrameLoop {
     /// Held only to be dropped: dropping the pending frame cancels it.
     _pending: Rc<RefCell<Option<AnimationFrame>>>,
 }
 
 impl FrameLoop {
-    fn start(on_frame: Callback<f64>) -> FrameLoop {
+    pub(crate) fn start(on_frame: Callback<f64>) -> FrameLoop {
         let slot = Rc::new(RefCell::new(None));
         Self::request(&slot, on_frame);
         FrameLoop { _pending: slot }
@@ -61,7 +61,7 @@ pub fn key_action(key: &str, target_tag: &str) -> Option<Action> {
     }
 }
 
-fn page_listeners(dispatch: Callback<Action>) -> Vec<EventListener> {
+pub(crate) fn page_listeners(dispatch: Callback<Action>) -> Vec<EventListener> {
     let Some(window) = web_sys::window() else {
         return Vec::new();
     };
@@ -151,6 +151,7 @@ pub fn app() -> Html {
                     </p>
                 </div>
                 <a class="view-link" href={crate::experiments::link_for(&s.config)}>{ "Experiments →" }</a>
+                <crate::embed::share::Share config={s.config.clone()} now_us={frame.now_us} />
                 <p class={classes!("status", frame.finished.then_some("done"))} role="status"
                    aria-live="polite" data-testid="status">{ &scene.status }</p>
             </header>

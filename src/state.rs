@@ -518,5 +518,8 @@ pub fn slider_to_speed(pos: u32) -> f64 {
     MIN_SPEED * 10f64.powf(span * f64::from(pos.min(1000)) / 1000.0)
 }
 
+mod page;
+pub use page::PageEvent;
+
 #[cfg(test)]
 mod tests;

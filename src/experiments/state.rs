@@ -40,8 +40,6 @@ pub enum ExpAction {
     /// Run one slice; the wall time (ms) when the slice is asked for.
     Slice(f64),
     Cancel,
-    /// The Byzantine count under the pointer, if any.
-    Hover(Option<u32>),
 }
 
 /// A running or finished sweep: one engine sweep per series.
@@ -67,6 +65,10 @@ pub struct ExpState {
     /// Results so far: one series per sweep, with the config it ran.
     pub results: Rc<ChartData>,
     pub result_configs: Rc<Vec<Config>>,
+    /// The Byzantine counts and the compared `NAME=VALUE` of the sweep that made the results
+    /// (the form may have changed since): they name its exports.
+    pub result_counts: Rc<Vec<u32>>,
+    pub result_compare: Option<String>,
     pub running: bool,
     pub cancelled: bool,
     pub runs_done: u64,
@@ -77,7 +79,6 @@ pub struct ExpState {
     pub compute_ms: f64,
     /// Bumped by every slice, so the timer effect schedules the next one.
     pub slices: u64,
-    pub hover: Option<u32>,
     job: Rc<RefCell<Option<Job>>>,
 }
 
@@ -99,6 +100,8 @@ impl ExpState {
             notices,
             results: Rc::default(),
             result_configs: Rc::default(),
+            result_counts: Rc::default(),
+            result_compare: None,
             running: false,
             cancelled: false,
             runs_done: 0,
@@ -107,7 +110,6 @@ impl ExpState {
             elapsed_ms: 0.0,
             compute_ms: 0.0,
             slices: 0,
-            hover: None,
             job: Rc::default(),
         };
         s.adopt(x);
@@ -237,12 +239,13 @@ impl ExpState {
                 .collect(),
         });
         self.result_configs = Rc::new(configs);
+        self.result_counts = Rc::new(self.counts.clone());
+        self.result_compare = self.compare.as_ref().map(|(k, v, _)| format!("{k}={v}"));
         self.running = true;
         self.cancelled = false;
         self.started_ms = now_ms;
         self.elapsed_ms = 0.0;
         self.compute_ms = 0.0;
-        self.hover = None;
     }
 
     /// Runs trials until `SLICE_MS` have passed (by `clock`) or the sweep is done.
@@ -332,8 +335,6 @@ impl Reducible for ExpState {
                 s.job.borrow_mut().take();
                 s.elapsed_ms = now_ms() - s.started_ms;
             }
-            ExpAction::Hover(m) if m == s.hover => return self,
-            ExpAction::Hover(m) => s.hover = m,
         }
         Rc::new(s)
     }

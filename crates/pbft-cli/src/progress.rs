@@ -69,12 +69,13 @@ impl Progress {
                 self.bar
                     .set_draw_target(ProgressDrawTarget::stderr_with_hz(10));
             }
-            Mode::Lines if elapsed >= LINE_AFTER => {
-                if self.last_line.is_none_or(|t| t.elapsed() >= LINE_EVERY) {
-                    self.last_line = Some(Instant::now());
-                    // Progress is best effort: a closed stderr must not stop the sweep.
-                    let _ = writeln!(std::io::stderr(), "pbft-sim: {}", self.line());
-                }
+            Mode::Lines
+                if elapsed >= LINE_AFTER
+                    && self.last_line.is_none_or(|t| t.elapsed() >= LINE_EVERY) =>
+            {
+                self.last_line = Some(Instant::now());
+                // Progress is best effort: a closed stderr must not stop the sweep.
+                let _ = writeln!(std::io::stderr(), "pbft-sim: {}", self.line());
             }
             _ => {}
         }
