@@ -10,7 +10,7 @@
 
 use crate::components::{
     banner, controls::Controls, graph::Graph, inspector::inspector, legend::legend, log::Log,
-    outcome::outcome, spacetime::spacetime, states::states, transport, Dispatch,
+    outcome::outcome, spacetime::spacetime, states::states, trace::TraceFiles, transport, Dispatch,
 };
 use crate::state::{protocol_title, Action, AppState};
 use crate::url;
@@ -210,6 +210,7 @@ fn page(s: &AppState, dispatch: Dispatch) -> Html {
                     { inspector(&scene, &dispatch) }
                     { states(&scene, &dispatch) }
                     { legend() }
+                    <TraceFiles config={s.config.clone()} />
                 </aside>
             </main>
             <section class="panel wide">

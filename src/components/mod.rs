@@ -11,6 +11,7 @@ pub mod log;
 pub mod outcome;
 pub mod spacetime;
 pub mod states;
+pub mod trace;
 pub mod transport;
 
 use crate::state::Action;
