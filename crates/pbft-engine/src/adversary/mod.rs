@@ -38,11 +38,6 @@ pub trait Adversary {
     fn corrupt(&mut self, ctx: &mut AdversaryCtx<'_>, input: &Input<'_>, out: &mut Vec<Output>);
 }
 
-/// The adversary a Byzantine node runs under `strategy`.
-pub fn adversary_for(strategy: Strategy) -> Box<dyn Adversary> {
-    adversary_in_run(strategy, &[])
-}
-
 /// The adversary a Byzantine node runs under `strategy` in a run whose Byzantine nodes are
 /// `byzantine` (in increasing order): colluders know each other.
 pub fn adversary_in_run(strategy: Strategy, byzantine: &[NodeId]) -> Box<dyn Adversary> {
