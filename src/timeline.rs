@@ -92,7 +92,7 @@ impl Timeline {
                     from: *from,
                     to: *to,
                     phase: *phase,
-                    seq: *seq,
+                    seq: seq.unwrap_or(0),
                     sent_us: event.time_us,
                     deliver_us: Some(*deliver_us),
                 });
@@ -117,7 +117,7 @@ impl Timeline {
                     from: *from,
                     to: *to,
                     phase: *phase,
-                    seq: *seq,
+                    seq: seq.unwrap_or(0),
                     sent_us: event.time_us,
                     deliver_us: None,
                 });

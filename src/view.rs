@@ -337,6 +337,21 @@ pub fn event_nodes(e: &TraceEvent) -> Option<(NodeId, Option<NodeId>)> {
     }
 }
 
+/// " seq 3 digest 8ede1d34", " t=1 digest …": the fields a message has.
+fn about(seq: Option<u64>, timestamp: Option<u64>, digest: Option<pbft_engine::Digest>) -> String {
+    let mut s = String::new();
+    if let Some(seq) = seq {
+        s += &format!(" seq {seq}");
+    }
+    if let Some(t) = timestamp {
+        s += &format!(" t={t}");
+    }
+    if let Some(d) = digest {
+        s += &format!(" digest {}", d.short());
+    }
+    s
+}
+
 /// A sentence for one event.
 pub fn describe(e: &TraceEvent) -> String {
     // The catch-all arm is for kinds a newer engine adds (view changes, checkpoints...).
@@ -348,13 +363,14 @@ pub fn describe(e: &TraceEvent) -> String {
             to,
             phase,
             seq,
+            timestamp,
             digest,
             duplicate,
             ..
         } => format!(
-            "{from} → {to} {} seq {seq} digest {}{}",
+            "{from} → {to} {}{}{}",
             phase.name(),
-            digest.short(),
+            about(*seq, *timestamp, *digest),
             if *duplicate { " (duplicate)" } else { "" }
         ),
         TraceKind::Drop {
@@ -362,11 +378,13 @@ pub fn describe(e: &TraceEvent) -> String {
             to,
             phase,
             seq,
+            timestamp,
             reason,
             ..
         } => format!(
-            "{from} → {to} {} seq {seq} lost ({})",
+            "{from} → {to} {}{} lost ({})",
             phase.name(),
+            about(*seq, *timestamp, None),
             reason.name()
         ),
         TraceKind::Deliver {

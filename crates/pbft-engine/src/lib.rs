@@ -34,6 +34,7 @@ pub mod sweep;
 pub use sim::signed;
 pub mod trace;
 mod voters;
+mod wasm_size;
 
 pub use config::{
     parse_byzantine_counts, Config, Partition, Processing, Protocol, Strategy, MAX_NODES,
@@ -41,12 +42,13 @@ pub use config::{
 };
 pub use error::ConfigError;
 pub use message::{
-    Digest, Message, NewViewProof, NodeId, Phase, PreparedCert, ViewChangeProof, NULL_DIGEST,
+    ClientRecord, Digest, Message, NewViewProof, NodeId, Phase, PreparedCert, RequestId, Snapshot,
+    StatusReport, ViewChangeProof, NULL_DIGEST,
 };
 pub use metrics::RunOutcome;
 pub use node::{Dest, Input, NodeSnapshot, Output, Replica, SlotSnapshot, SlotStatus, Votes};
 pub use sim::signed::{Signed, Signer};
-pub use sim::{run_once, Simulation};
+pub use sim::{payload, run_once, Simulation};
 pub use sweep::{run_trials, PointStats, Progress, Sweep, SweepPoint};
 pub use trace::{trace_hash, DropReason, EndReason, TraceEvent, TraceKind};
 pub use voters::VoterSet;

@@ -100,6 +100,7 @@ impl TutorialNode {
                 view: VIEW,
                 seq,
                 digest,
+                request: None,
             },
         });
     }
@@ -147,7 +148,11 @@ impl TutorialNode {
         }
         if count >= quorum {
             slot.committed = Some(digest);
-            out.push(Output::Commit { seq, digest });
+            out.push(Output::Execute {
+                seq,
+                digest,
+                request: None,
+            });
         }
     }
 
@@ -193,9 +198,9 @@ impl Replica for TutorialNode {
         match input {
             Input::Propose { seq, payload } => self.propose(seq, payload, out),
             Input::Deliver { from, msg } => match *msg {
-                Message::PrePrepare { view, seq, digest } => {
-                    self.on_preprepare(view, seq, digest, out)
-                }
+                Message::PrePrepare {
+                    view, seq, digest, ..
+                } => self.on_preprepare(view, seq, digest, out),
                 Message::Prepare { view, seq, digest } => {
                     self.on_prepare(from, view, seq, digest, out)
                 }
