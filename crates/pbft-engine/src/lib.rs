@@ -21,6 +21,7 @@
 pub mod adversary;
 pub mod config;
 pub mod error;
+pub mod explain;
 pub mod histogram;
 pub mod message;
 pub mod metrics;
@@ -41,14 +42,18 @@ pub use config::{
     PARAMETERS,
 };
 pub use error::ConfigError;
+pub use explain::{explain, Explanation, Verdict};
 pub use message::{
     ClientRecord, Digest, Message, NewViewProof, NodeId, Phase, PreparedCert, RequestId, Snapshot,
     StatusReport, ViewChangeProof, NULL_DIGEST,
 };
 pub use metrics::RunOutcome;
-pub use node::{Dest, Input, NodeSnapshot, Output, Replica, SlotSnapshot, SlotStatus, Votes};
+pub use node::{
+    ClientSnapshot, Dest, Input, NodeSnapshot, Output, Replica, SlotSnapshot, SlotStatus,
+    ViewChangeSnapshot, Votes, Watermarks,
+};
 pub use sim::signed::{Signed, Signer};
-pub use sim::{payload, run_once, Simulation};
+pub use sim::{payload, run_once, PendingTimer, Simulation};
 pub use sweep::{run_trials, PointStats, Progress, Sweep, SweepPoint};
 pub use trace::{trace_hash, DropReason, EndReason, TraceEvent, TraceKind};
 pub use voters::VoterSet;

@@ -90,8 +90,25 @@ pub enum TraceKind {
         phase: Phase,
         sent_us: u64,
     },
-    /// A timer of `node` fired.
-    Timer { node: NodeId, timer: u64 },
+    /// Timer `timer` of `node` (called `name` by its protocol) fired.
+    Timer {
+        node: NodeId,
+        timer: u64,
+        name: &'static str,
+    },
+    /// `node` set timer `timer` to fire at `fires_us`, replacing any pending one of that id.
+    TimerSet {
+        node: NodeId,
+        timer: u64,
+        name: &'static str,
+        fires_us: u64,
+    },
+    /// `node` cancelled its pending timer `timer` before it fired.
+    TimerCancel {
+        node: NodeId,
+        timer: u64,
+        name: &'static str,
+    },
     /// An honest or Byzantine `node` committed `digest` at `seq`.
     Commit {
         node: NodeId,
@@ -124,6 +141,8 @@ impl TraceKind {
             TraceKind::Drop { .. } => "drop",
             TraceKind::Deliver { .. } => "deliver",
             TraceKind::Timer { .. } => "timer",
+            TraceKind::TimerSet { .. } => "timer-set",
+            TraceKind::TimerCancel { .. } => "timer-cancel",
             TraceKind::Commit { .. } => "commit",
             TraceKind::End { .. } => "end",
             TraceKind::ViewChange { .. } => "view-change",
@@ -192,7 +211,19 @@ impl TraceEvent {
                 ",\"id\":{id},\"from\":{from},\"to\":{to},\"phase\":\"{}\",\"sent_us\":{sent_us}",
                 phase.name()
             ),
-            TraceKind::Timer { node, timer } => write!(s, ",\"node\":{node},\"timer\":{timer}"),
+            TraceKind::Timer { node, timer, name }
+            | TraceKind::TimerCancel { node, timer, name } => {
+                write!(s, ",\"node\":{node},\"timer\":{timer},\"name\":\"{name}\"")
+            }
+            TraceKind::TimerSet {
+                node,
+                timer,
+                name,
+                fires_us,
+            } => write!(
+                s,
+                ",\"node\":{node},\"timer\":{timer},\"name\":\"{name}\",\"fires_us\":{fires_us}"
+            ),
             TraceKind::Commit { node, seq, digest } => {
                 write!(
                     s,

@@ -312,7 +312,10 @@ fn check_trace(cfg: &Config, trial: u32, events: &[TraceEvent], out: &RunOutcome
                 }
             }
             TraceKind::End { .. } => assert_eq!(i, events.len() - 1, "{ctx}: End not last"),
-            TraceKind::Propose { .. } | TraceKind::Timer { .. } => {}
+            TraceKind::Propose { .. }
+            | TraceKind::Timer { .. }
+            | TraceKind::TimerSet { .. }
+            | TraceKind::TimerCancel { .. } => {}
             TraceKind::ViewChange { .. }
             | TraceKind::NewView { .. }
             | TraceKind::Accept { .. }

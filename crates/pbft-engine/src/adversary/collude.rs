@@ -1,32 +1,36 @@
 //! `collude`: Byzantine replicas that act together to make two groups of honest replicas execute
-//! different requests at one sequence number, using only messages PBFT accepts.
+//! different requests at one sequence number, using only messages PBFT accepts (every request
+//! signed by its client, every certificate by its signers).
 //!
 //! The honest replicas, by id, form G1 (the larger half if odd) and G2. When a colluder is the
 //! primary of view v and pre-prepares request A at sequence number n:
 //!
-//! 1. The PRE-PREPARE, and every colluder's PREPARE and COMMIT for (v, n), go to G1 and the
-//!    colluders only: G1 prepares and commits A at n with the colluders' votes.
-//! 2. Each colluder, once it has sent its COMMIT for A, sends G2 and its fellows a VIEW-CHANGE
-//!    for w, the next view whose primary is a colluder, without its prepared certificates (valid:
-//!    a replica may have prepared nothing). With m ≥ f + 1 of them, G2 joins w by the f + 1 rule,
-//!    and G2 never saw A.
-//! 3. The primary of w builds a NEW-VIEW from the colluders' VIEW-CHANGEs and G2's (2f + 1 of
-//!    them when m ≥ f + 1): no certificate for n in V, so n is free in O. It sends it to G2 and
-//!    the colluders, then pre-prepares at n the next request a client signs (the colluders relay
-//!    every request to one another), with its COMMIT: G2 executes B at n where G1 executed A.
+//! 1. It pre-prepares A at n to G1 and the colluders, and the same request A at n + 1 to G2 and
+//!    the colluders (both valid: a client signed A). The colluders vote for (v, n) to G1 only
+//!    and for (v, n + 1) to G2 only: G1 commits and executes A at n; G2 prepares A at n + 1 and
+//!    cannot execute it, having nothing at n.
+//! 2. Each colluder, once a replica of G2 has sent it a PREPARE for A at n + 1, sends G2 and its
+//!    fellows a VIEW-CHANGE for w, the next view whose
+//!    primary is a colluder, without its prepared certificates (valid: a replica may have
+//!    prepared nothing). With m ≥ f + 1 of them, G2 joins w by the f + 1 rule.
+//! 3. The primary of w builds a NEW-VIEW from the colluders' VIEW-CHANGEs and G2's, 2f + 1 of
+//!    them: V holds a certificate for A at n + 1 and none at n, so O gives n to the null
+//!    request. It sends the NEW-VIEW, with its COMMITs for O, to G2 and the colluders: G2
+//!    executes the null request at n where G1 executed A.
 //!
-//! Why it needs m ≥ f + 1 (OSDI 1999 §4.5.1, quorum intersection): G1 must commit with |G1| + m ≥
-//! 2f + 1 votes and the view change needs |G2| + m ≥ 2f + 1 VIEW-CHANGEs, and |G1| + |G2| = n − m;
-//! both hold only if m ≥ f + 1. With m ≤ f the VIEW-CHANGE quorum never forms without a replica
-//! of G1, whose VIEW-CHANGE carries A's certificate, and PBFT stays safe. No parameters.
+//! Why it needs m ≥ f + 1 (OSDI 1999 §4.5.1, quorum intersection): G1 must commit with |G1| + m
+//! votes and the view change needs |G2| + m VIEW-CHANGEs, each at least a quorum q, while
+//! |G1| + |G2| = n − m; both hold only if m ≥ f + 1. With m ≤ f no VIEW-CHANGE quorum forms
+//! without a replica of G1, whose VIEW-CHANGE carries A's certificate at n, and PBFT stays safe.
+//! No parameters.
 
-use super::pbft::{request_in, send_each};
+use super::pbft::send_each;
 use super::{Adversary, AdversaryCtx};
 use crate::message::{Digest, Message, NewViewProof, NodeId, ViewChangeProof};
-use crate::node::{Dest, Input, Output};
+use crate::node::{Input, Output};
 use crate::protocol::pbft::view_change::plan_new_view;
 use crate::sim::signed::{Signed, Signer};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The attack under way: request `digest` at (`view`, `seq`), and the view `target` that G2 is
@@ -46,11 +50,9 @@ pub struct Collude {
     attack: Option<Attack>,
     /// VIEW-CHANGEs for the target view from G2 and the colluders, its own included.
     target_vcs: BTreeMap<NodeId, Signed>,
+    votes_sent: bool,
     view_change_sent: bool,
     new_view_sent: bool,
-    second_sent: bool,
-    /// Client requests already passed on to the fellows (once each).
-    relayed: BTreeSet<Digest>,
 }
 
 /// The honest replicas split in two, and the other colluders.
@@ -70,10 +72,9 @@ impl Collude {
             signer,
             attack: None,
             target_vcs: BTreeMap::new(),
+            votes_sent: false,
             view_change_sent: false,
             new_view_sent: false,
-            second_sent: false,
-            relayed: BTreeSet::new(),
         }
     }
 
@@ -142,15 +143,16 @@ impl Collude {
             return;
         }
         let set: Vec<Signed> = self.target_vcs.values().take(quorum).cloned().collect();
-        let pre_prepares = plan_new_view(&set)
-            .reissue
-            .into_iter()
+        let reissue = plan_new_view(&set).reissue;
+        let view = att.target;
+        let pre_prepares = reissue
+            .iter()
             .map(|(seq, digest, request)| {
                 self.signer.sign(Message::PrePrepare {
-                    view: att.target,
-                    seq,
-                    digest,
-                    request,
+                    view,
+                    seq: *seq,
+                    digest: *digest,
+                    request: request.clone(),
                 })
             })
             .collect();
@@ -163,49 +165,57 @@ impl Collude {
         };
         send_each(out, &gr.g2, &nv);
         send_each(out, &gr.fellows, &nv);
+        // Its honest side entered the view with its own O: the COMMITs for this O are its own.
+        for (seq, digest, _) in reissue {
+            let commit = Message::Commit { view, seq, digest };
+            send_each(out, &gr.g2, &commit);
+            send_each(out, &gr.fellows, &commit);
+        }
         self.new_view_sent = true;
     }
 
-    /// Rewrites one honest output while the attack is under way.
-    fn rewrite(&mut self, att: Attack, gr: &Groups, o: Output, out: &mut Vec<Output>) {
-        let slot = |v: u64, n: u64| v == att.view && n == att.seq;
-        match o {
-            Output::Send { msg, .. } if about(&msg).is_some_and(|(v, n)| slot(v, n)) => {
-                send_each(out, &gr.g1, &msg);
+    /// Its votes in the attack: for (v, n) to G1, for (v, n + 1) to G2, the fellows both.
+    fn send_votes(&mut self, att: Attack, gr: &Groups, out: &mut Vec<Output>) {
+        let (view, digest) = (att.view, att.digest);
+        for (seq, group) in [(att.seq, &gr.g1), (att.seq + 1, &gr.g2)] {
+            for msg in [
+                Message::Prepare { view, seq, digest },
+                Message::Commit { view, seq, digest },
+            ] {
+                send_each(out, group, &msg);
                 send_each(out, &gr.fellows, &msg);
             }
-            Output::Relay { msg, .. } if about(msg.body()).is_some_and(|(v, n)| slot(v, n)) => {}
-            // Colluding primaries stall the old view; the target view's primary pre-prepares
-            // one second request at n.
+        }
+        self.votes_sent = true;
+    }
+
+    /// Rewrites one honest output while the attack is under way: the two attacked slots get the
+    /// attack's messages only, the old view stalls, and its own VIEW-CHANGE and NEW-VIEW for the
+    /// target view are the attack's.
+    fn rewrite(&self, att: Attack, gr: &Groups, o: Output, out: &mut Vec<Output>) {
+        let attacked = |v: u64, n: u64| v == att.view && (n == att.seq || n == att.seq + 1);
+        match o {
             Output::Send {
-                msg: Message::PrePrepare { view, digest, .. },
+                msg: ref msg @ Message::PrePrepare { view, seq, .. },
                 ..
-            } if view < att.target || digest == att.digest || self.second_sent => {}
-            Output::Send {
-                msg:
-                    Message::PrePrepare {
-                        view,
-                        digest,
-                        request,
-                        ..
-                    },
-                ..
-            } => {
-                let seq = att.seq;
-                let pp = Message::PrePrepare {
-                    view,
-                    seq,
-                    digest,
-                    request,
-                };
-                let commit = Message::Commit { view, seq, digest };
-                for msg in [pp, commit] {
-                    send_each(out, &gr.g2, &msg);
-                    send_each(out, &gr.fellows, &msg);
+            } if view == att.view && seq == att.seq => {
+                let mut twin = msg.clone();
+                if let Message::PrePrepare { seq, .. } = &mut twin {
+                    *seq += 1;
                 }
-                self.second_sent = true;
+                send_each(out, &gr.g1, msg);
+                send_each(out, &gr.fellows, msg);
+                send_each(out, &gr.g2, &twin);
+                send_each(out, &gr.fellows, &twin);
             }
-            // Its own VIEW-CHANGE and NEW-VIEW for the target view are the attack's.
+            Output::Send { ref msg, .. } if about(msg).is_some_and(|(v, n)| attacked(v, n)) => {}
+            Output::Relay { ref msg, .. }
+                if about(msg.body()).is_some_and(|(v, n)| attacked(v, n)) => {}
+            // Colluding primaries stall the old view.
+            Output::Send {
+                msg: Message::PrePrepare { view, .. },
+                ..
+            } if view < att.target => {}
             Output::Send {
                 msg: Message::ViewChange { view, .. } | Message::NewView { view, .. },
                 ..
@@ -249,29 +259,16 @@ impl Adversary for Collude {
                 }
             }
         }
-        // Every client request reaches every colluder, so the target's primary learns of B.
-        let is_request = matches!(
-            ctx.delivered.map(Signed::body),
-            Some(Message::Request { .. })
-        );
-        if let Some(request) = request_in(ctx.delivered)
-            .filter(|r| is_request && r.body().digest().is_some_and(|d| self.relayed.insert(d)))
-        {
-            for &f in &gr.fellows {
-                out.push(Output::Relay {
-                    to: Dest::Node(f),
-                    msg: (*request).clone(),
-                });
-            }
-        }
-        let committed_a = out.iter().any(|o| {
-            matches!(o, Output::Send { msg: Message::Commit { view, seq, digest }, .. }
-                if *view == att.view && *seq == att.seq && *digest == att.digest)
-        });
         for o in std::mem::take(out) {
             self.rewrite(att, &gr, o, out);
         }
-        if committed_a && !self.view_change_sent {
+        if !self.votes_sent {
+            self.send_votes(att, &gr, out);
+        }
+        // G2 takes part at n + 1 (so it prepares A there) before it is asked to change view.
+        let g2_prepared = matches!(*input, Input::Deliver { from, msg: &Message::Prepare { view, seq, .. } }
+            if gr.g2.contains(&from) && view == att.view && seq == att.seq + 1);
+        if g2_prepared && !self.view_change_sent {
             self.send_view_change(att, &gr, ctx.node, out);
         }
         if (att.target % u64::from(ctx.nodes)) as NodeId == ctx.node {

@@ -189,6 +189,7 @@ impl TutorialNode {
             prepares: votes(&slot.prepare_votes),
             commits: votes(&slot.commit_votes),
             committed: slot.committed,
+            ..SlotSnapshot::default()
         }
     }
 }
@@ -214,15 +215,24 @@ impl Replica for TutorialNode {
     }
 
     fn snapshot(&self) -> NodeSnapshot {
+        // Sequence numbers commit independently here; "executed" means every one up to it.
+        let last_executed = (1..)
+            .take_while(|seq| self.committed(*seq).is_some())
+            .last()
+            .unwrap_or(0);
         NodeSnapshot {
             view: VIEW,
             primary: PRIMARY,
             quorum: self.quorum(),
+            // The tutorial prepares on 2f + 1 matching PREPAREs, its own echo included.
+            prepare_quorum: self.quorum(),
             slots: self
                 .slots
                 .iter()
                 .map(|(&seq, slot)| self.slot_snapshot(seq, slot))
                 .collect(),
+            last_executed,
+            ..NodeSnapshot::default()
         }
     }
 }

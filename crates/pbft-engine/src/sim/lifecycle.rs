@@ -20,7 +20,7 @@ use crate::rng::{RunKey, Stream};
 use crate::trace::{EndReason, TraceKind};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// The payload of request `seq` of client `client` (from 0): the tutorial's for client 0's first
 /// request (and the tutorial's only proposer), with ` #seq` appended after, and the client named
@@ -91,6 +91,7 @@ impl Simulation {
             step_events: Vec::new(),
             outputs: Vec::new(),
             outcome: None,
+            reissued: BTreeSet::new(),
         })
     }
 

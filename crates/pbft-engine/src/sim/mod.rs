@@ -17,7 +17,7 @@ pub use lifecycle::payload;
 use crate::adversary::{Adversary, AdversaryCtx};
 use crate::config::{Config, Processing};
 use crate::error::ConfigError;
-use crate::message::{Message, NodeId, RequestId};
+use crate::message::{Digest, Message, NodeId, RequestId};
 use crate::metrics::{Ledger, PhaseCounts, RequestLedger, RunOutcome};
 use crate::network::{Fate, Network};
 use crate::node::{Dest, Input, NodeSnapshot, Output, Replica, TimerId};
@@ -25,7 +25,7 @@ use crate::queue::EventQueue;
 use crate::trace::{EndReason, TraceEvent, TraceKind};
 use rand_chacha::ChaCha8Rng;
 use signed::Signed;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// The tutorial's payload (`run_single_consensus(payload="tx: pay Alice->Bob 5")`); request k > 1
 /// appends ` #k` so every request has its own digest.
@@ -76,7 +76,19 @@ struct NodeState {
     adversary: Option<Box<dyn Adversary>>,
     inbox: VecDeque<Pending>,
     busy: bool,
-    timers: BTreeMap<TimerId, u64>,
+    /// Pending timers by id: (the generation of the queued `Event::Timer` that counts, since a
+    /// timer set again replaces it; when it was set; when it fires).
+    timers: BTreeMap<TimerId, (u64, u64, u64)>,
+}
+
+/// A timer waiting to fire, for the browser ([`Simulation::timers`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingTimer {
+    pub id: TimerId,
+    /// The protocol's name for it (`"view-change"`, `"retransmit"`).
+    pub name: &'static str,
+    pub set_us: u64,
+    pub fires_us: u64,
 }
 
 /// One run of one scenario.
@@ -110,6 +122,9 @@ pub struct Simulation {
     step_events: Vec<TraceEvent>,
     outputs: Vec<Output>,
     outcome: Option<RunOutcome>,
+    /// While tracing: every (view, seq, digest) a NEW-VIEW re-issued (its set O), so snapshots
+    /// can tell a re-issued PRE-PREPARE from a fresh one.
+    reissued: BTreeSet<(u64, u64, Digest)>,
 }
 
 impl Simulation {
@@ -206,9 +221,34 @@ impl Simulation {
         &self.byzantine_nodes
     }
 
-    /// What node `id` knows, for the inspector.
+    /// What node `id` knows, for the inspector. With tracing on, slots whose PRE-PREPARE a
+    /// NEW-VIEW carried are marked `reissued`.
     pub fn snapshot(&self, id: NodeId) -> Option<NodeSnapshot> {
-        self.nodes.get(id as usize).map(|n| n.replica.snapshot())
+        let mut snap = self.nodes.get(id as usize)?.replica.snapshot();
+        if !self.reissued.is_empty() {
+            for slot in &mut snap.slots {
+                if let Some(d) = slot.pre_prepare {
+                    slot.reissued = self.reissued.contains(&(slot.view, slot.seq, d));
+                }
+            }
+        }
+        Some(snap)
+    }
+
+    /// Timers endpoint `id` has pending, in id order (empty for an unknown id).
+    pub fn timers(&self, id: NodeId) -> Vec<PendingTimer> {
+        let Some(node) = self.nodes.get(id as usize) else {
+            return Vec::new();
+        };
+        node.timers
+            .iter()
+            .map(|(&timer, &(_, set_us, fires_us))| PendingTimer {
+                id: timer,
+                name: node.replica.timer_name(timer),
+                set_us,
+                fires_us,
+            })
+            .collect()
     }
 
     fn dispatch(&mut self, event: Event) {
@@ -250,9 +290,14 @@ impl Simulation {
                 id,
                 generation,
             } => {
-                if self.nodes[node as usize].timers.get(&id) == Some(&generation) {
+                if self.nodes[node as usize].timers.get(&id).map(|t| t.0) == Some(generation) {
                     self.nodes[node as usize].timers.remove(&id);
-                    self.emit(TraceKind::Timer { node, timer: id });
+                    let name = self.nodes[node as usize].replica.timer_name(id);
+                    self.emit(TraceKind::Timer {
+                        node,
+                        timer: id,
+                        name,
+                    });
                     self.arrive(node, Pending::Timer { id });
                 }
             }
@@ -338,6 +383,16 @@ impl Simulation {
                     let client = node;
                     r.sent(RequestId { client, timestamp }, self.now_us);
                 }
+                if let (true, Message::NewView { proof, .. }) = (self.tracing, &msg) {
+                    for pp in &proof.pre_prepares {
+                        if let Message::PrePrepare {
+                            view, seq, digest, ..
+                        } = *pp.body()
+                        {
+                            self.reissued.insert((view, seq, digest));
+                        }
+                    }
+                }
                 self.send(node, to, &Signed::seal(node, msg))
             }
             Output::Relay { to, msg } => self.send(node, to, &msg),
@@ -349,19 +404,39 @@ impl Simulation {
             Output::SetTimer { id, after_us } => {
                 let generation = self.next_timer_generation;
                 self.next_timer_generation += 1;
-                self.nodes[node as usize].timers.insert(id, generation);
+                let fires_us = self.now_us + after_us;
+                self.nodes[node as usize]
+                    .timers
+                    .insert(id, (generation, self.now_us, fires_us));
                 self.queue.push(
-                    self.now_us + after_us,
+                    fires_us,
                     Event::Timer {
                         node,
                         id,
                         generation,
                     },
                 );
+                if self.tracing {
+                    let name = self.nodes[node as usize].replica.timer_name(id);
+                    self.emit(TraceKind::TimerSet {
+                        node,
+                        timer: id,
+                        name,
+                        fires_us,
+                    });
+                }
                 self.now_us
             }
             Output::CancelTimer { id } => {
-                self.nodes[node as usize].timers.remove(&id);
+                let was_pending = self.nodes[node as usize].timers.remove(&id).is_some();
+                if was_pending && self.tracing {
+                    let name = self.nodes[node as usize].replica.timer_name(id);
+                    self.emit(TraceKind::TimerCancel {
+                        node,
+                        timer: id,
+                        name,
+                    });
+                }
                 self.now_us
             }
             Output::Execute {

@@ -12,7 +12,7 @@
 //! The workload is `requests` requests; the next leaves the moment the previous is accepted.
 
 use crate::message::{Digest, Message, NodeId};
-use crate::node::{Dest, Input, NodeSnapshot, Output, Replica};
+use crate::node::{ClientSnapshot, Dest, Input, NodeSnapshot, Output, Replica, TimerId, Votes};
 use crate::voters::VoterSet;
 use std::collections::BTreeMap;
 
@@ -47,6 +47,8 @@ pub struct PbftClient {
     current: Option<Outstanding>,
     retries: u32,
     accepted: u64,
+    /// Requests sent again on a timeout (for the browser's inspector).
+    retransmissions: u64,
 }
 
 impl PbftClient {
@@ -64,6 +66,7 @@ impl PbftClient {
             current: None,
             retries: 0,
             accepted: 0,
+            retransmissions: 0,
         }
     }
 
@@ -115,6 +118,7 @@ impl PbftClient {
     fn on_retransmit(&mut self, out: &mut Vec<Output>) {
         if let Some(msg) = self.request() {
             out.push(Output::Send { to: Dest::All, msg });
+            self.retransmissions += 1;
             self.retries = (self.retries + 1).min(MAX_CLIENT_BACKOFF);
             self.set_timer(out);
         }
@@ -184,11 +188,33 @@ impl Replica for PbftClient {
     }
 
     fn snapshot(&self) -> NodeSnapshot {
+        let mut replies: Vec<Votes> = self
+            .current
+            .iter()
+            .flat_map(|c| &c.replies)
+            .map(|(&digest, voters)| Votes {
+                digest,
+                voters: voters.to_vec(),
+            })
+            .collect();
+        Votes::sort_by_digest(&mut replies);
         NodeSnapshot {
             view: self.view,
             primary: (self.view % u64::from(self.nodes)) as NodeId,
             quorum: self.f + 1,
-            slots: Vec::new(),
+            client: Some(ClientSnapshot {
+                accepted: self.accepted,
+                requests: self.requests,
+                outstanding: self.current.as_ref().map(|c| c.timestamp),
+                retransmissions: self.retransmissions,
+                replies,
+                needed: self.f + 1,
+            }),
+            ..NodeSnapshot::default()
         }
+    }
+
+    fn timer_name(&self, _id: TimerId) -> &'static str {
+        "retransmit"
     }
 }

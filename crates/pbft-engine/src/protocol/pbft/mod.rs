@@ -48,7 +48,10 @@ pub mod view_change;
 pub use client::PbftClient;
 
 use crate::message::{ClientRecord, Digest, Message, NodeId, RequestId, Snapshot};
-use crate::node::{Dest, Input, NodeSnapshot, Output, Replica, SlotSnapshot, Votes};
+use crate::node::{
+    Dest, Input, NodeSnapshot, Output, Replica, SlotSnapshot, TimerId, ViewChangeSnapshot, Votes,
+    Watermarks,
+};
 use crate::sim::signed::{Signed, Signer};
 use log::{Slot, Tallies, Tally};
 use std::collections::{BTreeMap, BTreeSet};
@@ -301,17 +304,46 @@ impl Replica for PbftReplica {
             .map(|(&seq, slot)| SlotSnapshot {
                 seq,
                 status: slot.status(self.quorum()),
+                view: slot.view,
                 pre_prepare: slot.digest(),
                 prepares: votes(&slot.prepares, slot.view),
                 commits: votes(&slot.commits, slot.view),
                 committed: slot.committed,
+                by_certificate: slot.by_certificate,
+                // The engine marks re-issued PRE-PREPAREs: it sees the NEW-VIEWs sent.
+                reissued: false,
             })
             .collect();
+        let view_change = self.changing.then(|| ViewChangeSnapshot {
+            view: self.view,
+            voters: self
+                .view_changes
+                .get(&self.view)
+                .map_or_else(Vec::new, |vcs| vcs.keys().copied().collect()),
+            quorum: self.quorum(),
+        });
         NodeSnapshot {
             view: self.view,
             primary: self.primary_of(self.view),
             quorum: self.quorum(),
+            prepare_quorum: self.quorum() - 1,
             slots,
+            view_change,
+            watermarks: Some(Watermarks {
+                stable: self.low,
+                high: self.high_watermark(),
+                interval: self.params.checkpoint_interval,
+            }),
+            last_executed: self.last_exec,
+            client: None,
+        }
+    }
+
+    fn timer_name(&self, id: TimerId) -> &'static str {
+        match id {
+            timers::VIEW_TIMER => "view-change",
+            timers::STATUS_TIMER => "retransmission",
+            _ => "timer",
         }
     }
 }
