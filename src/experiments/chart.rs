@@ -5,8 +5,9 @@
 //! one of its runs in the live view. A button saves the chart as PNG with the sweep's caption and
 //! the reading under it.
 
-use super::browser::{download, png_with_caption};
+use super::browser::png_with_caption;
 use super::readout::{self, Pointer};
+use crate::export::download;
 use pbft_charts::plotters::prelude::*;
 use pbft_charts::{ChartData, PlotLayout};
 use pbft_engine::Config;

@@ -18,9 +18,10 @@ pub mod state;
 mod table;
 
 use crate::components::controls::Controls;
+use crate::export::{download_text, points_csv, points_json};
 use crate::state::Action;
 use crate::url;
-use browser::{download_text, write_query, NextTurn};
+use browser::{write_query, NextTurn};
 use chart::ChartCanvas;
 use pbft_engine::{Config, SweepPoint};
 use state::{ExpAction, ExpState, COMPARE, TRIALS};
@@ -179,9 +180,9 @@ fn export_bar(state: &UseReducerHandle<ExpState>, stem: &AttrValue) -> Html {
     let has_points = state.results.series.iter().any(|x| !x.points.is_empty());
     html! {
         <div class="exp-export">
-            <button data-testid="export-csv" onclick={save("csv", "text/csv", pbft_charts::csv)}
+            <button data-testid="export-csv" onclick={save("csv", "text/csv", points_csv)}
                 disabled={!has_points}>{ "Export CSV" }</button>
-            <button data-testid="export-json" onclick={save("jsonl", "application/json", pbft_charts::json_lines)}
+            <button data-testid="export-json" onclick={save("jsonl", "application/json", points_json)}
                 disabled={!has_points}>{ "Export JSON" }</button>
         </div>
     }

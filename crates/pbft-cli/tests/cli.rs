@@ -271,7 +271,13 @@ fn run_trace_is_json_lines_ending_with_end() {
     ];
     let out = pbft_sim(&args);
     assert!(out.status.success());
-    let events = json_lines(&String::from_utf8(out.stdout.clone()).unwrap());
+    let mut events = json_lines(&String::from_utf8(out.stdout.clone()).unwrap());
+    // The first line says how to reproduce the trace.
+    let header = events.remove(0);
+    assert_eq!(header["format"], "pbft-sim-trace");
+    assert_eq!(header["trial"], 0);
+    assert_eq!(header["config"]["seed"], "5");
+    assert_eq!(header["config"]["byzantine"], "1");
     assert!(events.len() > 50, "{} events", events.len());
     let mut last_us = 0;
     for e in &events {
@@ -300,9 +306,9 @@ fn bad_input_exits_2_with_the_engine_sentence() {
     let cases: Vec<(Vec<&str>, String, &str)> = vec![
         (
             vec!["--nodes", "0"],
-            ConfigError::NodesOutOfRange {
-                nodes: 0,
-                max: pbft_engine::MAX_NODES,
+            ConfigError::OutOfRange {
+                field: "nodes",
+                given: "0".into(),
             }
             .to_string(),
             "--nodes",
@@ -318,16 +324,17 @@ fn bad_input_exits_2_with_the_engine_sentence() {
         ),
         (
             vec!["--drop", "1.5"],
-            ConfigError::ProbabilityOutOfRange {
+            ConfigError::OutOfRange {
                 field: "drop",
-                value: 1.5,
+                given: "1.5".into(),
             }
             .to_string(),
             "--drop",
         ),
         (
             vec!["--protocol", "paxos"],
-            ConfigError::UnknownProtocol {
+            ConfigError::UnknownChoice {
+                field: "protocol",
                 given: "paxos".into(),
             }
             .to_string(),
@@ -366,18 +373,22 @@ fn bad_input_exits_2_with_the_engine_sentence() {
         ),
         (
             vec!["--trials", "0"],
-            ConfigError::ZeroTrials.to_string(),
+            ConfigError::OutOfRange {
+                field: "trials",
+                given: "0".into(),
+            }
+            .to_string(),
             "--trials",
         ),
         (
             vec!["--frobnicate", "1"],
-            "unknown flag".into(),
+            "unexpected argument".into(),
             "--frobnicate",
         ),
-        (vec!["--seed"], "needs a value".into(), "--seed"),
+        (vec!["--seed"], "a value is required".into(), "--seed"),
         (
             vec!["--format", "xml"],
-            "table, csv or json".into(),
+            "choose table, csv, json".into(),
             "--format",
         ),
         (vec!["--jobs", "0"], "from 1".into(), "--jobs"),
@@ -413,13 +424,112 @@ fn bad_input_exits_2_with_the_engine_sentence() {
     }
 }
 
+/// The trace's header reads back, through the engine, to the config that made it, and the
+/// events compare identical when re-simulated (what the browser does with a dropped trace).
+#[test]
+fn a_trace_reproduces_itself() {
+    let args = [
+        "run",
+        "--protocol",
+        "pbft",
+        "--nodes",
+        "7",
+        "--byzantine-nodes",
+        "0",
+        "--drop",
+        "0.02",
+        "--trial",
+        "3",
+        "--trace",
+    ];
+    let text = ok(&args);
+    let mut lines = text.lines();
+    let header: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    let pairs: Vec<(String, String)> = header["config"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+        .collect();
+    let config = pbft_engine::Config::from_params(&pairs).unwrap();
+    assert_eq!(
+        (config.nodes, config.byzantine_nodes.clone()),
+        (7, Some(vec![0]))
+    );
+    let trial = header["trial"].as_u64().unwrap() as u32;
+    assert_eq!(
+        pbft_engine::export::trace::compare(&config, trial, lines).unwrap(),
+        pbft_engine::export::trace::Comparison::Identical {
+            events: text.lines().count() - 1
+        }
+    );
+}
+
+/// A ShiViz log: the parser expression, an empty delimiter line, then one line per event on a
+/// host (the run's end is no host's event).
+#[test]
+fn shiviz_logs_start_with_the_parser_expression() {
+    let text = ok(&["run", "--protocol", "pbft", "--trace-format", "shiviz"]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], pbft_engine::export::shiviz::REGEX);
+    assert_eq!(lines[1], "");
+    assert!(lines[2..]
+        .iter()
+        .all(|l| l.starts_with("node") || l.starts_with("client")));
+    assert!(
+        lines.iter().any(|l| l.contains("deliver PREPARE")),
+        "{text}"
+    );
+}
+
+/// `--url` prints a link whose query reads back, through the engine, to the same scenario.
+#[test]
+fn the_url_opens_the_same_run() {
+    let args = [
+        "run",
+        "--nodes",
+        "7",
+        "--byzantine-nodes",
+        "1,4",
+        "--partition",
+        "0,1@100-500",
+        "--url",
+        "https://example.org/pbft/?old=1",
+    ];
+    let out = pbft_sim(&args);
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let link = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("open in the browser: "))
+        .unwrap_or_else(|| panic!("no link: {stderr}"));
+    let query = link.strip_prefix("https://example.org/pbft/?").expect(link);
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    let from_link = pbft_engine::Config::from_params(&pairs).unwrap();
+    let flags: Vec<(String, String)> = [
+        ("nodes", "7"),
+        ("byzantine-nodes", "1,4"),
+        ("partition", "0,1@100-500"),
+    ]
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .to_vec();
+    assert_eq!(from_link, pbft_engine::Config::from_params(&flags).unwrap());
+}
+
 #[test]
 fn help_lists_every_flag() {
     let help = ok(&["--help"]);
-    for name in pbft_engine::PARAMETERS
-        .iter()
-        .chain(&["format", "jobs", "trace", "quiet", "trial"])
-    {
+    for name in pbft_engine::PARAMS.iter().map(|p| p.name).chain([
+        "format",
+        "jobs",
+        "trace",
+        "quiet",
+        "trial",
+        "trace-format",
+        "url",
+    ]) {
         assert!(
             help.contains(&format!("--{name}")),
             "--{name} missing from help"
