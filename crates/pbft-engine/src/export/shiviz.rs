@@ -112,9 +112,52 @@ impl ShiViz {
 
     /// The host and description of an event, or `None` for the run's end.
     fn describe(&self, kind: &TraceKind) -> Option<(NodeId, String)> {
-        let name = |p: crate::Phase| p.name().to_ascii_uppercase();
+        if let Some(message) = self.describe_message(kind) {
+            return Some(message);
+        }
         Some(match kind {
             TraceKind::Propose { node, seq } => (*node, format!("propose seq={seq}")),
+            TraceKind::Timer { node, name, .. } => (*node, format!("{name} timer fires")),
+            TraceKind::TimerSet {
+                node,
+                name,
+                fires_us,
+                ..
+            } => (*node, format!("sets {name} timer for t={fires_us} µs")),
+            TraceKind::TimerCancel { node, name, .. } => (*node, format!("cancels {name} timer")),
+            TraceKind::Commit { node, seq, digest } => {
+                (*node, format!("commit seq={seq} digest={}", digest.short()))
+            }
+            TraceKind::ViewChange { node, view } => {
+                (*node, format!("view change: VIEW-CHANGE for view {view}"))
+            }
+            TraceKind::NewView { node, view } => (*node, format!("enters view {view}")),
+            TraceKind::Accept {
+                client,
+                seq,
+                result,
+            } => (
+                *client,
+                format!(
+                    "accepts request {seq}: f + 1 replies match ({})",
+                    result.short()
+                ),
+            ),
+            TraceKind::StateTransfer { node, seq } => (
+                *node,
+                format!("adopts the state at seq={seq} (state transfer)"),
+            ),
+            TraceKind::End { .. } => return None,
+            TraceKind::Send { .. } | TraceKind::Drop { .. } | TraceKind::Deliver { .. } => {
+                unreachable!("messages are described above")
+            }
+        })
+    }
+
+    /// A message's send, loss or delivery: its host and description.
+    fn describe_message(&self, kind: &TraceKind) -> Option<(NodeId, String)> {
+        let name = |p: crate::Phase| p.name().to_ascii_uppercase();
+        Some(match kind {
             TraceKind::Send {
                 from,
                 to,
@@ -158,37 +201,7 @@ impl ShiViz {
                 *to,
                 format!("deliver {} from {}", name(*phase), self.host(*from)),
             ),
-            TraceKind::Timer { node, name, .. } => (*node, format!("{name} timer fires")),
-            TraceKind::TimerSet {
-                node,
-                name,
-                fires_us,
-                ..
-            } => (*node, format!("sets {name} timer for t={fires_us} µs")),
-            TraceKind::TimerCancel { node, name, .. } => (*node, format!("cancels {name} timer")),
-            TraceKind::Commit { node, seq, digest } => {
-                (*node, format!("commit seq={seq} digest={}", digest.short()))
-            }
-            TraceKind::ViewChange { node, view } => {
-                (*node, format!("view change: VIEW-CHANGE for view {view}"))
-            }
-            TraceKind::NewView { node, view } => (*node, format!("enters view {view}")),
-            TraceKind::Accept {
-                client,
-                seq,
-                result,
-            } => (
-                *client,
-                format!(
-                    "accepts request {seq}: f + 1 replies match ({})",
-                    result.short()
-                ),
-            ),
-            TraceKind::StateTransfer { node, seq } => (
-                *node,
-                format!("adopts the state at seq={seq} (state transfer)"),
-            ),
-            TraceKind::End { .. } => return None,
+            _ => return None,
         })
     }
 
