@@ -92,7 +92,7 @@ impl Timeline {
                     from: *from,
                     to: *to,
                     phase: *phase,
-                    seq: *seq,
+                    seq: seq.unwrap_or(0),
                     sent_us: event.time_us,
                     deliver_us: Some(*deliver_us),
                 });
@@ -117,7 +117,7 @@ impl Timeline {
                     from: *from,
                     to: *to,
                     phase: *phase,
-                    seq: *seq,
+                    seq: seq.unwrap_or(0),
                     sent_us: event.time_us,
                     deliver_us: None,
                 });
@@ -140,7 +140,8 @@ impl Timeline {
             | TraceKind::End { .. }
             | TraceKind::ViewChange { .. }
             | TraceKind::NewView { .. }
-            | TraceKind::Accept { .. } => {}
+            | TraceKind::Accept { .. }
+            | TraceKind::StateTransfer { .. } => {}
         }
         self.events.push(event.clone());
     }

@@ -64,7 +64,11 @@ fn ms(v: f64) -> String {
 /// `slow`, whose nodes are honest apart from their delay).
 fn faulty_primary_stalls(strategy: Strategy) -> bool {
     match strategy {
-        Strategy::Tutorial | Strategy::Silent | Strategy::Equivocate | Strategy::Collude => true,
+        Strategy::Tutorial
+        | Strategy::Silent
+        | Strategy::Equivocate
+        | Strategy::Collude
+        | Strategy::Forge => true,
         Strategy::Slow => false,
     }
 }

@@ -95,6 +95,21 @@ impl ShiViz {
         format!("{{{}}}", entries.join(","))
     }
 
+    /// A message's own fields as ` seq=3 digest=8ede1d34` (` t=1` for a client's).
+    fn fields(seq: Option<u64>, timestamp: Option<u64>, digest: Option<crate::Digest>) -> String {
+        let mut s = String::new();
+        if let Some(seq) = seq {
+            s += &format!(" seq={seq}");
+        }
+        if let Some(t) = timestamp {
+            s += &format!(" t={t}");
+        }
+        if let Some(d) = digest {
+            s += &format!(" digest={}", d.short());
+        }
+        s
+    }
+
     /// The host and description of an event, or `None` for the run's end.
     fn describe(&self, kind: &TraceKind) -> Option<(NodeId, String)> {
         if let Some(message) = self.describe_message(kind) {
@@ -128,6 +143,10 @@ impl ShiViz {
                     result.short()
                 ),
             ),
+            TraceKind::StateTransfer { node, seq } => (
+                *node,
+                format!("adopts the state at seq={seq} (state transfer)"),
+            ),
             TraceKind::End { .. } => return None,
             TraceKind::Send { .. } | TraceKind::Drop { .. } | TraceKind::Deliver { .. } => {
                 unreachable!("messages are described above")
@@ -144,15 +163,16 @@ impl ShiViz {
                 to,
                 phase,
                 seq,
+                timestamp,
                 digest,
                 duplicate,
                 ..
             } => (
                 *from,
                 format!(
-                    "send {} seq={seq} digest={} to {}{}",
+                    "send {}{} to {}{}",
                     name(*phase),
-                    digest.short(),
+                    Self::fields(*seq, *timestamp, *digest),
                     self.host(*to),
                     if *duplicate { " (duplicate copy)" } else { "" }
                 ),
@@ -162,13 +182,15 @@ impl ShiViz {
                 to,
                 phase,
                 seq,
+                timestamp,
                 reason,
                 ..
             } => (
                 *from,
                 format!(
-                    "send {} seq={seq} to {}: lost ({})",
+                    "send {}{} to {}: lost ({})",
                     name(*phase),
+                    Self::fields(*seq, *timestamp, None),
                     self.host(*to),
                     reason.name()
                 ),

@@ -101,6 +101,7 @@ impl TutorialNode {
                 view: VIEW,
                 seq,
                 digest,
+                request: None,
             },
         });
     }
@@ -148,7 +149,11 @@ impl TutorialNode {
         }
         if count >= quorum {
             slot.committed = Some(digest);
-            out.push(Output::Commit { seq, digest });
+            out.push(Output::Execute {
+                seq,
+                digest,
+                request: None,
+            });
         }
     }
 
@@ -195,9 +200,9 @@ impl Replica for TutorialNode {
         match input {
             Input::Propose { seq, payload } => self.propose(seq, payload, out),
             Input::Deliver { from, msg } => match *msg {
-                Message::PrePrepare { view, seq, digest } => {
-                    self.on_preprepare(view, seq, digest, out)
-                }
+                Message::PrePrepare {
+                    view, seq, digest, ..
+                } => self.on_preprepare(view, seq, digest, out),
                 Message::Prepare { view, seq, digest } => {
                     self.on_prepare(from, view, seq, digest, out)
                 }

@@ -3,8 +3,8 @@
 
 use super::super::values::*;
 use super::super::{
-    Processing, Protocol, Strategy, MAX_CHECKPOINT_INTERVAL, MAX_DELAY_MS, MAX_NODES, MAX_REQUESTS,
-    MAX_TIMEOUT_MS, MAX_TRIALS,
+    Processing, Protocol, Strategy, MAX_CHECKPOINT_INTERVAL, MAX_CLIENTS, MAX_DELAY_MS, MAX_NODES,
+    MAX_REQUESTS, MAX_TIMEOUT_MS, MAX_TRIALS,
 };
 use super::{Field, Kind, ParamSpec};
 use crate::error::ConfigError;
@@ -206,10 +206,21 @@ pub const PARAMS: &[ParamSpec] = &[
         "requests",
         "Requests",
         "R",
-        "client requests per run",
+        "requests per client (tutorial: proposals per run)",
         (1, MAX_REQUESTS),
         Field::U32(|c| &c.requests, |c| &mut c.requests),
     ),
+    ParamSpec {
+        only: Some(Protocol::Pbft),
+        ..integer(
+            "clients",
+            "Clients",
+            "C",
+            "independent clients, one outstanding request each",
+            (1, MAX_CLIENTS),
+            Field::U32(|c| &c.clients, |c| &mut c.clients),
+        )
+    },
     ParamSpec {
         unset: Some("none"),
         example: Some("0,1@100-500"),
@@ -259,8 +270,9 @@ pub const PARAMS: &[ParamSpec] = &[
         ..millis(
             "view-timeout-ms",
             "View-change timeout",
-            "first view-change (and client retry) timer; doubles per view change; auto: 8x the \
-             longest one-way delay (16x under sequential processing)",
+            "view-change timer T (T, T, 2T, 4T... while primaries fail; also the client's first \
+             retry); at least the longest one-way delay; auto: 8x that delay (16x under \
+             sequential processing)",
             (0.001, MAX_TIMEOUT_MS),
             Field::OptF64(|c| &c.view_timeout_ms, |c| &mut c.view_timeout_ms),
         )
