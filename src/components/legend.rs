@@ -20,6 +20,9 @@ pub fn explain(phase: Phase) -> &'static str {
         Phase::Checkpoint => "replicas agree on a stable state to trim their logs",
         Phase::ViewChange => "replicas suspect the primary and vote to replace it",
         Phase::NewView => "the next primary takes over with 2f + 1 VIEW-CHANGEs",
+        Phase::Status => "a replica says what it has; peers re-send what it lacks",
+        Phase::Fetch => "a replica left behind asks for a stable checkpoint's state",
+        Phase::State => "a replica sends that state, proven by 2f + 1 CHECKPOINTs",
     }
 }
 
@@ -55,7 +58,7 @@ const SHAPES: &str = concat!(
     r#"<li><span class="key st-view-changing" data-state="view-changing"></span>view-changing: sent VIEW-CHANGE, waits for NEW-VIEW</li>"#,
     r#"<li><span class="key byz"></span>Byzantine node (diamond): its strategy, not its state</li>"#,
     r#"<li><span class="key primary"></span>dashed ring: the primary of the view that has started</li>"#,
-    r#"<li><span class="key timer"></span>arc: a timer counting down (view change, client retransmission)</li>"#,
+    r#"<li><span class="key timer"></span>arc: a timer counting down (view change, retransmission)</li>"#,
     r#"<li><span class="key client-key"></span>the client (C): sends requests, accepts f + 1 matching replies</li>"#,
     r#"<li><span class="key digest-a"></span><span class="key2 digest-b"></span>digest held: the usual one, a conflicting one (dashed arrows, outlined dots)</li>"#,
     r#"<li><span class="key lost"></span>a lost message fades where it was dropped</li>"#,

@@ -3,11 +3,12 @@
 //! words under each chart, exported as CSV, JSON and PNG under names that say which sweep they
 //! hold ([`names`]), with the results table under the charts.
 //!
-//! The view is chosen by `?view=experiments` ([`Root`]); the rest of the query is the same
+//! The view is chosen by `?view=experiments` (`crate::root`); the rest of the query is the same
 //! scenario parameters as the live view, plus `byzantine` as a range (`0..=9`), `trials` and
-//! `compare` (`strategy=silent`), the CLI's names. The sweep runs in slices on a `setTimeout(0)`
-//! chain (see [`state`]); f = floor((n − 1)/3) is marked on every chart (Castro & Liskov, OSDI
-//! 1999 §2: n ≥ 3f + 1 replicas tolerate f faults).
+//! `compare` (`strategy=silent`), the CLI's names, read by the engine's `Experiment` (see
+//! [`state`]). The sweep runs in slices, one per turn of the event loop (`browser::NextTurn`);
+//! f = floor((n − 1)/3) is marked on every chart (Castro & Liskov, OSDI 1999 §2: n ≥ 3f + 1
+//! replicas tolerate f faults).
 
 mod backend;
 mod browser;

@@ -329,7 +329,7 @@ fn a_t_link_opens_at_its_time_and_the_url_follows_the_moment() {
 fn a_log_row_and_an_arrow_go_to_their_moment() {
     let mut s = AppState::from_query(SILENT);
     s = reduce(s, Action::Seek(200_000));
-    let row = s.scene.detail.log.row(7).unwrap();
+    let row = s.scene.detail.log.row(2).unwrap();
     s = reduce(s, Action::GoToEvent(row.index));
     assert_eq!(s.frame.now_us, row.time_us);
     assert_eq!(s.scene.detail.log.row(0).unwrap().time_us, row.time_us);

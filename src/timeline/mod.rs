@@ -95,7 +95,8 @@ pub fn is_milestone(kind: &TraceKind) -> bool {
         | TraceKind::End { .. }
         | TraceKind::ViewChange { .. }
         | TraceKind::NewView { .. }
-        | TraceKind::Accept { .. } => true,
+        | TraceKind::Accept { .. }
+        | TraceKind::StateTransfer { .. } => true,
         TraceKind::Send { .. }
         | TraceKind::Drop { .. }
         | TraceKind::Deliver { .. }
@@ -174,7 +175,10 @@ impl Timeline {
                 deliver_us,
                 ..
             } => {
-                let alt = self.is_alt(*phase, *seq, *digest);
+                let alt = match (seq, digest) {
+                    (Some(seq), Some(digest)) => self.is_alt(*phase, *seq, *digest),
+                    _ => false,
+                };
                 if self.last_phase != Some(*phase) {
                     self.last_phase = Some(*phase);
                     self.phase_marks += 1;
@@ -184,7 +188,7 @@ impl Timeline {
                     from: *from,
                     to: *to,
                     phase: *phase,
-                    seq: *seq,
+                    seq: seq.unwrap_or(0),
                     alt,
                     sent_us: event.time_us,
                     deliver_us: Some(*deliver_us),
@@ -210,7 +214,7 @@ impl Timeline {
                     from: *from,
                     to: *to,
                     phase: *phase,
-                    seq: *seq,
+                    seq: seq.unwrap_or(0),
                     alt: false,
                     sent_us: event.time_us,
                     deliver_us: None,
@@ -253,7 +257,8 @@ impl Timeline {
             | TraceKind::TimerSet { .. }
             | TraceKind::TimerCancel { .. }
             | TraceKind::End { .. }
-            | TraceKind::Accept { .. } => {}
+            | TraceKind::Accept { .. }
+            | TraceKind::StateTransfer { .. } => {}
         }
         if is_milestone(&event.kind) {
             self.phase_marks += 1;

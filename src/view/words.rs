@@ -53,6 +53,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("view-change", "view changes asked"),
     ("new-view", "views entered"),
     ("accept", "client accepts"),
+    ("state-transfer", "state transfers"),
     ("end", "end of the run"),
 ];
 
@@ -70,6 +71,7 @@ pub fn kind_label(kind: &TraceKind) -> &'static str {
         TraceKind::ViewChange { .. } => "view-change",
         TraceKind::NewView { .. } => "new-view",
         TraceKind::Accept { .. } => "accept",
+        TraceKind::StateTransfer { .. } => "state-transfer",
         TraceKind::End { .. } => "end",
     };
     KINDS
@@ -87,26 +89,27 @@ pub fn digest_text(d: Digest) -> String {
     }
 }
 
-/// A message's name and what it is about: `PREPARE seq 1 (8ede1d34)`.
-fn message(phase: Phase, seq: u64, digest: Option<Digest>) -> String {
+/// A message's name and what it is about: `PREPARE seq 1 (8ede1d34)`, `REQUEST t=2`.
+fn message(phase: Phase, seq: Option<u64>, t: Option<u64>, digest: Option<Digest>) -> String {
     let d = |d: Option<Digest>| match d {
         Some(d) if d == NULL_DIGEST => " (the null request)".to_string(),
         Some(d) => format!(" ({})", d.short()),
         None => String::new(),
     };
+    let seq = seq.map_or(String::new(), |s| format!(" seq {s}"));
+    let t = t.map_or(String::new(), |t| format!(" t={t}"));
     match phase {
-        Phase::Request => format!("REQUEST t={seq}{}", d(digest)),
-        Phase::PrePrepare => format!("PRE-PREPARE seq {seq}{}", d(digest)),
-        Phase::Prepare => format!("PREPARE seq {seq}{}", d(digest)),
-        Phase::Commit => format!("COMMIT seq {seq}{}", d(digest)),
-        Phase::Reply => format!("REPLY to t={seq}{}", d(digest).replace(" (", " (result ")),
-        Phase::Checkpoint => format!(
-            "CHECKPOINT at seq {seq}{}",
-            d(digest).replace(" (", " (state ")
-        ),
-        // The engine gives a VIEW-CHANGE's stable checkpoint as its sequence number.
-        Phase::ViewChange => format!("VIEW-CHANGE (stable checkpoint {seq})"),
+        Phase::Request => format!("REQUEST{t}{}", d(digest)),
+        Phase::PrePrepare => format!("PRE-PREPARE{seq}{}", d(digest)),
+        Phase::Prepare => format!("PREPARE{seq}{}", d(digest)),
+        Phase::Commit => format!("COMMIT{seq}{}", d(digest)),
+        Phase::Reply => format!("REPLY to{t}{}", d(digest).replace(" (", " (result ")),
+        Phase::Checkpoint => format!("CHECKPOINT at{seq}{}", d(digest).replace(" (", " (state ")),
+        Phase::ViewChange => "VIEW-CHANGE".to_string(),
         Phase::NewView => "NEW-VIEW".to_string(),
+        Phase::Status => "STATUS (what it has, so others re-send what it lacks)".to_string(),
+        Phase::Fetch => format!("FETCH for the state at{seq}"),
+        Phase::State => format!("STATE at{seq}"),
     }
 }
 
@@ -123,7 +126,8 @@ pub fn event_nodes(e: &TraceEvent) -> Option<(NodeId, Option<NodeId>)> {
         | TraceKind::TimerCancel { node, .. }
         | TraceKind::Commit { node, .. }
         | TraceKind::ViewChange { node, .. }
-        | TraceKind::NewView { node, .. } => Some((*node, None)),
+        | TraceKind::NewView { node, .. }
+        | TraceKind::StateTransfer { node, .. } => Some((*node, None)),
         TraceKind::Accept { client, .. } => Some((*client, None)),
         TraceKind::End { .. } => None,
     }
@@ -143,7 +147,8 @@ pub fn event_phase(e: &TraceEvent) -> Option<Phase> {
         | TraceKind::End { .. }
         | TraceKind::ViewChange { .. }
         | TraceKind::NewView { .. }
-        | TraceKind::Accept { .. } => None,
+        | TraceKind::Accept { .. }
+        | TraceKind::StateTransfer { .. } => None,
     }
 }
 
@@ -152,6 +157,7 @@ fn timer_words(name: &str) -> &str {
     match name {
         "view-change" => "view-change timer",
         "retransmit" => "retransmission timer",
+        "retransmission" => "retransmission (STATUS) timer",
         other => other,
     }
 }
@@ -171,13 +177,14 @@ pub fn describe(e: &TraceEvent, n: &Names) -> String {
             to,
             phase,
             seq,
+            timestamp,
             digest,
             duplicate,
             ..
         } => format!(
             "{} sends {} to {}{}",
             who(*from),
-            message(*phase, *seq, Some(*digest)),
+            message(*phase, *seq, *timestamp, *digest),
             who(*to),
             if *duplicate {
                 " (a duplicate copy)"
@@ -190,12 +197,13 @@ pub fn describe(e: &TraceEvent, n: &Names) -> String {
             to,
             phase,
             seq,
+            timestamp,
             reason,
             ..
         } => format!(
             "{}'s {} to {} is lost ({})",
             who(*from),
-            message(*phase, *seq, None),
+            message(*phase, *seq, *timestamp, None),
             who(*to),
             match reason.name() {
                 "partition" => "cut by a partition",
@@ -264,6 +272,10 @@ pub fn describe(e: &TraceEvent, n: &Names) -> String {
             "{} enters view {view}: it accepted primary {}'s NEW-VIEW",
             who(*node),
             n.primary_of(*view)
+        ),
+        TraceKind::StateTransfer { node, seq } => format!(
+            "{} adopts the state at seq {seq} fetched from another replica (state transfer)",
+            who(*node)
         ),
         TraceKind::Accept {
             client,

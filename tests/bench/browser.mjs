@@ -8,7 +8,7 @@
 //    and whose client is drawn);
 //  - the bundle size (wasm + js + css in dist/, gzipped);
 //  - the Experiments view's sweep of n = 10, m 0..=9, 100 trials (best of 3, wall time in the
-//    page; issue 5 §5 asked for ≤ 1 s).
+//    page; the target is ≤ 1 s).
 // Prints a Markdown table and writes it to target/bench/browser.md.
 
 import fs from 'node:fs';

@@ -10,6 +10,7 @@
 
 mod args;
 mod commands;
+mod flags;
 mod parallel;
 mod plot;
 mod progress;

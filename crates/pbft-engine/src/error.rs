@@ -77,6 +77,18 @@ pub enum ConfigError {
         strategy: &'static str,
         protocol: &'static str,
     },
+    ClientsNeedPbft {
+        clients: u32,
+    },
+    TooManyRequests {
+        clients: u32,
+        requests: u32,
+        max: u32,
+    },
+    ViewTimeoutBelowDelay {
+        view_timeout_ms: f64,
+        delay_ms: f64,
+    },
 }
 
 impl ConfigError {
@@ -98,6 +110,9 @@ impl ConfigError {
             BadCompare { .. } | NotComparable { .. } | InCompare { .. } => "compare",
             BadPartition { .. } | PartitionNodeOutOfRange { .. } => "partition",
             StrategyNeedsProtocol { .. } => "strategy",
+            ClientsNeedPbft { .. } => "clients",
+            TooManyRequests { .. } => "requests",
+            ViewTimeoutBelowDelay { .. } => "view-timeout-ms",
         }
     }
 }
@@ -180,6 +195,20 @@ impl fmt::Display for ConfigError {
             StrategyNeedsProtocol { strategy, protocol } => write!(
                 f,
                 "strategy '{strategy}' rewrites PBFT's messages and needs protocol pbft; protocol '{protocol}' cannot run it (choose tutorial, silent or slow)"
+            ),
+            ClientsNeedPbft { clients } => write!(
+                f,
+                "clients = {clients} needs protocol pbft: the tutorial has no clients, its driver proposes every request"
+            ),
+            TooManyRequests { clients, requests, max } => write!(
+                f,
+                "{clients} clients × {requests} requests is more than {max} requests in one run; lower one of them"
+            ),
+            ViewTimeoutBelowDelay { view_timeout_ms, delay_ms } => write!(
+                f,
+                "view-timeout-ms ({view_timeout_ms}) is shorter than the longest one-way delay ({delay_ms} ms): \
+                 the timer would expire before any request could execute and the replicas would change view forever; \
+                 give at least {delay_ms}"
             ),
         }
     }

@@ -58,11 +58,32 @@ pub struct Explanation {
 }
 
 /// The latency to show for a run: the client's (request sent to reply accepted) under PBFT, the
-/// tutorial's own (first proposal to last honest commit) otherwise.
-pub fn shown_latency_us(config: &Config, outcome: &RunOutcome) -> Option<u64> {
-    match config.protocol {
-        Protocol::Pbft => outcome.client_latency_us,
-        Protocol::Tutorial => outcome.latency_us,
+/// tutorial's own (first proposal to last honest commit) otherwise; both are the outcome's
+/// `latency_us`.
+pub fn shown_latency_us(_config: &Config, outcome: &RunOutcome) -> Option<u64> {
+    outcome.latency_us
+}
+
+/// "2f + 1 = 3", or for a PBFT cluster larger than 3f + 1 the quorum it really uses.
+fn quorum_text(config: &Config) -> String {
+    let q = config.quorum();
+    if q == 2 * config.f() + 1 {
+        format!("2f + 1 = {q}")
+    } else {
+        format!("⌈(n + f + 1)/2⌉ = {q}")
+    }
+}
+
+/// Every client request of a PBFT run: clients × requests.
+fn total_requests(config: &Config) -> u64 {
+    u64::from(config.clients) * u64::from(config.requests)
+}
+
+fn clients_word(config: &Config) -> &'static str {
+    if config.clients == 1 {
+        "the client"
+    } else {
+        "the clients"
     }
 }
 
@@ -107,17 +128,19 @@ fn headline(config: &Config, o: &RunOutcome, verdict: Verdict) -> String {
                 .to_string()
         }
         (Verdict::Success, Protocol::Pbft) => {
-            let what = match config.requests {
+            let total = total_requests(config);
+            let what = match total {
                 1 => "its request".to_string(),
                 r => format!("all {r} requests"),
             };
-            let each = if config.requests == 1 {
+            let each = if total == 1 {
                 ""
             } else {
                 " (mean per request)"
             };
             format!(
-                "Success: the client accepted {what}{}",
+                "Success: {} accepted {what}{}",
+                clients_word(config),
                 latency.map_or(String::new(), |l| format!(
                     ", latency {l}{each} as the client saw it"
                 ))
@@ -129,11 +152,12 @@ fn headline(config: &Config, o: &RunOutcome, verdict: Verdict) -> String {
             latency.map_or(String::new(), |l| format!(", latency {l}"))
         ),
         (Verdict::Timeout, Protocol::Pbft) => format!(
-            "{}: the client accepted {} of {} request{}",
+            "{}: {} accepted {} of {} request{}",
             ending(o),
+            clients_word(config),
             o.requests_accepted,
-            config.requests,
-            plural(u64::from(config.requests))
+            total_requests(config),
+            plural(total_requests(config))
         ),
         (Verdict::Timeout, Protocol::Tutorial) => format!(
             "{}: {} of {} honest nodes committed",
@@ -171,9 +195,9 @@ fn success_reason(config: &Config, o: &RunOutcome) -> String {
             if o.view_changes == 1 { "it" } else { "them" }
         ),
         Protocol::Pbft => format!(
-            "f + 1 = {} matching replies for every request, each after 2f + 1 = {q} replicas \
-             committed it",
-            config.f() + 1
+            "f + 1 = {} matching replies for every request, each after {} replicas committed it",
+            config.f() + 1,
+            quorum_text(config)
         ),
         Protocol::Tutorial => format!(
             "every honest node saw 2f + 1 = {q} matching PREPAREs and COMMITs for the primary's \
@@ -186,9 +210,10 @@ fn safety_reason(config: &Config) -> String {
     let (m, f, q) = (config.byzantine_count(), config.f(), config.quorum());
     if m > f {
         format!(
-            "{m} Byzantine nodes exceed f = {f}: two quorums of 2f + 1 = {q} then overlap in \
+            "{m} Byzantine nodes exceed f = {f}: two quorums of {} then overlap in \
              Byzantine nodes only, so the colluders voted for one request in one quorum and for \
-             another in the other"
+             another in the other",
+            quorum_text(config)
         )
     } else {
         format!(

@@ -37,6 +37,7 @@ pub mod sweep;
 pub use sim::signed;
 pub mod trace;
 mod voters;
+mod wasm_size;
 
 pub use config::{
     parse_byzantine_counts, Config, Kind, ParamSpec, Partition, Processing, Protocol, Strategy,
@@ -46,7 +47,8 @@ pub use error::ConfigError;
 pub use experiment::{Compare, Experiment};
 pub use explain::{explain, Explanation, Verdict};
 pub use message::{
-    Digest, Message, NewViewProof, NodeId, Phase, PreparedCert, ViewChangeProof, NULL_DIGEST,
+    ClientRecord, Digest, Message, NewViewProof, NodeId, Phase, PreparedCert, RequestId, Snapshot,
+    StatusReport, ViewChangeProof, NULL_DIGEST,
 };
 pub use metrics::RunOutcome;
 pub use node::{
@@ -54,7 +56,7 @@ pub use node::{
     ViewChangeSnapshot, Votes, Watermarks,
 };
 pub use sim::signed::{Signed, Signer};
-pub use sim::{run_once, PendingTimer, Simulation};
+pub use sim::{payload, run_once, PendingTimer, Simulation};
 pub use sweep::{run_trials, PointStats, Progress, Sweep, SweepPoint};
 pub use trace::{trace_hash, DropReason, EndReason, TraceEvent, TraceKind};
 pub use voters::VoterSet;

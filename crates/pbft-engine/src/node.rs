@@ -4,8 +4,9 @@
 //! [`Output`]s. It owns no clock, no RNG and no sockets, so the same handlers run in the
 //! simulator, in tests that assert their exact outputs, and in the browser.
 
-use crate::message::{Digest, Message, NodeId};
+use crate::message::{Digest, Message, NodeId, RequestId, Snapshot};
 use crate::sim::signed::Signed;
+use std::sync::Arc;
 
 /// Identifies a timer within one node; setting a timer with the same id replaces it.
 pub type TimerId = u64;
@@ -38,6 +39,10 @@ pub enum Dest {
 pub enum Output {
     /// Send `msg` to `to`; every copy is an independent network transmission.
     Send { to: Dest, msg: Message },
+    /// Forward `msg` unchanged, signed by whoever signed it: with signatures any replica can pass
+    /// on what it holds (PBFT: a client's REQUEST to the primary, the primary's PRE-PREPARE or
+    /// NEW-VIEW to a replica that missed it). The trace shows the forwarder as the sender.
+    Relay { to: Dest, msg: Signed },
     /// Send these one after the other, each leaving when the previous one has been delivered or
     /// dropped (a loop of `await send(...)`).
     SendInTurn(Vec<(NodeId, Message)>),
@@ -45,8 +50,19 @@ pub enum Output {
     SetTimer { id: TimerId, after_us: u64 },
     /// Forget timer `id` if it is pending.
     CancelTimer { id: TimerId },
-    /// The node committed `digest` at sequence number `seq` (PBFT: executed it, in order).
-    Commit { seq: u64, digest: Digest },
+    /// The node executed `digest` at sequence number `seq`. PBFT: in sequence-number order,
+    /// once committed-local (or proven by a commit certificate); `request` names the client
+    /// request it executed for the first time (`None` for the null request and for a request
+    /// executed before). Tutorial: the node's commit, the last step of its protocol (`request`
+    /// is `None`). Traces call it `commit` for both.
+    Execute {
+        seq: u64,
+        digest: Digest,
+        request: Option<RequestId>,
+    },
+    /// PBFT: the replica adopted a checkpoint's state fetched from another replica (state
+    /// transfer, TOCS 2002 §5.3): it has now executed everything up to `snapshot.seq`.
+    AdoptState { snapshot: Arc<Snapshot> },
     /// PBFT: the replica stopped accepting messages of its view and asks for `view` (§4.4).
     StartViewChange { view: u64 },
     /// PBFT: the replica entered `view` (a valid NEW-VIEW, or its own as the new primary).
@@ -109,17 +125,9 @@ pub struct Votes {
 }
 
 impl Votes {
-    /// Sorts a snapshot's vote lists by digest, stably. An insertion sort on purpose: a list
-    /// holds one entry per digest (rarely more than a few), and each element type given to
-    /// std's sorts adds 15-25 KB to the browser's wasm.
+    /// Sorts a snapshot's vote lists by digest, stably.
     pub fn sort_by_digest(list: &mut [Votes]) {
-        for i in 1..list.len() {
-            let mut j = i;
-            while j > 0 && list[j - 1].digest > list[j].digest {
-                list.swap(j - 1, j);
-                j -= 1;
-            }
-        }
+        crate::wasm_size::sort_by_key(list, |v| v.digest);
     }
 }
 

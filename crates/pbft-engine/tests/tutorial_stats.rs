@@ -1,4 +1,4 @@
-//! The tutorial's statistics (issue 2, §4), reproduced by the engine: n = 10, delays 5–35 ms,
+//! The tutorial's statistics, reproduced by the engine: n = 10, delays 5–35 ms,
 //! reorder 0.05, timeout 2 s, sequential processing, m Byzantine nodes placed uniformly at random.
 //!
 //! - With no view change, a run succeeds exactly when the primary (node 0) is honest and m ≤ f = 3:

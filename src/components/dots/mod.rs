@@ -9,7 +9,7 @@
 //! runs keep real SVG elements, which tests and DOM inspection read one by one.
 //!
 //! The switch is by dots on screen, [`SVG_DOTS_MAX`]: up to it every dot is an SVG
-//! `<path class="msg" data-phase="<phase>">` (the stable test hook of issue 4 §8), above it the
+//! `<path class="msg" data-phase="<phase>">` (a stable test hook), above it the
 //! canvas draws them all and no `.msg` element exists. Either way the canvas element
 //! (`canvas.msg-layer`, under the SVG so nodes and everything clickable stay on top) carries the
 //! truth for tests: `data-mode` (`svg` or `canvas`), `data-dots` (dots drawn now) and
@@ -74,6 +74,37 @@ const STAR: &[(f64, f64)] = &[
     (-0.323, -0.445),
 ];
 
+/// PBFT's retransmission and state transfer (STATUS, FETCH, STATE): a pentagon, an X, a bow tie.
+const PENTAGON: &[(f64, f64)] = &[
+    (0.0, -1.15),
+    (1.09, -0.36),
+    (0.68, 0.93),
+    (-0.68, 0.93),
+    (-1.09, -0.36),
+];
+const CROSS: &[(f64, f64)] = &[
+    (-0.85, -1.15),
+    (0.0, -0.3),
+    (0.85, -1.15),
+    (1.15, -0.85),
+    (0.3, 0.0),
+    (1.15, 0.85),
+    (0.85, 1.15),
+    (0.0, 0.3),
+    (-0.85, 1.15),
+    (-1.15, 0.85),
+    (-0.3, 0.0),
+    (-1.15, -0.85),
+];
+const BOWTIE: &[(f64, f64)] = &[
+    (-1.2, -1.0),
+    (0.0, -0.3),
+    (1.2, -1.0),
+    (1.2, 1.0),
+    (0.0, 0.3),
+    (-1.2, 1.0),
+];
+
 /// A phase's dot shape around (0, 0) for radius 1: polygon vertices, or empty for a circle.
 /// The three phases of the normal case differ most: square, circle, triangle.
 pub fn outline(phase: Phase) -> &'static [(f64, f64)] {
@@ -86,6 +117,9 @@ pub fn outline(phase: Phase) -> &'static [(f64, f64)] {
         Phase::Checkpoint => HEXAGON,
         Phase::ViewChange => PLUS,
         Phase::NewView => STAR,
+        Phase::Status => PENTAGON,
+        Phase::Fetch => CROSS,
+        Phase::State => BOWTIE,
     }
 }
 

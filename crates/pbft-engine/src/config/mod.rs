@@ -21,8 +21,10 @@ pub const MAX_NODES: u32 = 512;
 pub const MAX_DELAY_MS: f64 = 3_600_000.0;
 /// Longest run timeout: one day of virtual time.
 pub const MAX_TIMEOUT_MS: f64 = 86_400_000.0;
-/// Most client requests in one run.
+/// Most client requests in one run (per client; all clients together also stay within it).
 pub const MAX_REQUESTS: u32 = 100_000;
+/// Most PBFT clients in one run.
+pub const MAX_CLIENTS: u32 = 64;
 /// Most trials per sweep point.
 pub const MAX_TRIALS: u32 = 1_000_000;
 
@@ -77,13 +79,23 @@ pub enum Strategy {
     /// PBFT only: the Byzantine nodes split the honest ones into two groups and drive each to
     /// commit a different digest at one sequence number (needs a Byzantine primary and m ≥ f + 1).
     Collude,
+    /// PBFT only: in view changes, VIEW-CHANGEs that omit prepared certificates and claim a
+    /// stale checkpoint, and as the new primary NEW-VIEWs whose O drops or reassigns a request
+    /// (different ones to different backups); as primary of the normal case it stalls.
+    Forge,
     /// Honest, but everything it sends takes `slow-ms` longer.
     Slow,
 }
 
 impl Strategy {
-    pub const NAMES: &'static [&'static str] =
-        &["tutorial", "silent", "equivocate", "collude", "slow"];
+    pub const NAMES: &'static [&'static str] = &[
+        "tutorial",
+        "silent",
+        "equivocate",
+        "collude",
+        "forge",
+        "slow",
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -91,13 +103,17 @@ impl Strategy {
             Strategy::Silent => "silent",
             Strategy::Equivocate => "equivocate",
             Strategy::Collude => "collude",
+            Strategy::Forge => "forge",
             Strategy::Slow => "slow",
         }
     }
 
     /// Whether the strategy only makes sense under PBFT (it rewrites PBFT's messages).
     pub fn pbft_only(self) -> bool {
-        matches!(self, Strategy::Equivocate | Strategy::Collude)
+        matches!(
+            self,
+            Strategy::Equivocate | Strategy::Collude | Strategy::Forge
+        )
     }
 
     pub fn from_name(s: &str) -> Option<Strategy> {
@@ -106,6 +122,7 @@ impl Strategy {
             "silent" => Some(Strategy::Silent),
             "equivocate" => Some(Strategy::Equivocate),
             "collude" => Some(Strategy::Collude),
+            "forge" => Some(Strategy::Forge),
             "slow" => Some(Strategy::Slow),
             _ => None,
         }
@@ -179,7 +196,10 @@ pub struct Config {
     /// A run fails if not every honest node has committed by then.
     pub timeout_ms: f64,
     pub processing: Processing,
+    /// Requests per client (the tutorial: proposals by its driver).
     pub requests: u32,
+    /// PBFT: independent clients, each with one outstanding request at a time (OSDI 1999 §4.1).
+    pub clients: u32,
     pub partitions: Vec<Partition>,
     pub seed: u64,
     /// PBFT: a CHECKPOINT every this many executed sequence numbers (OSDI 1999 §4.3); the high
@@ -221,6 +241,7 @@ impl Config {
                 timeout_ms: 2000.0,
                 processing: Processing::Sequential,
                 requests: 1,
+                clients: 1,
                 partitions: Vec::new(),
                 seed: 11,
                 checkpoint_interval: 10,
@@ -254,13 +275,7 @@ impl Config {
         if let Some(ms) = self.view_timeout_ms {
             return ms_to_us(ms).max(1);
         }
-        let mut d = self.max_delay_ms;
-        if self.reorder > 0.0 {
-            d += crate::network::REORDER_EXTRA_MAX_US as f64 / 1000.0;
-        }
-        if self.strategy == Strategy::Slow && self.byzantine_count() > 0 {
-            d += self.slow_ms;
-        }
+        let d = self.max_one_way_delay_ms();
         let k = match self.processing {
             Processing::Concurrent => 8.0,
             Processing::Sequential => 16.0,
@@ -273,9 +288,27 @@ impl Config {
         self.nodes.saturating_sub(1) / 3
     }
 
-    /// Quorum 2f + 1.
+    /// The quorum of the protocol's votes: 2f + 1 for the tutorial (its own rule); for `pbft`
+    /// ⌈(n + f + 1)/2⌉, which is 2f + 1 when n = 3f + 1 and keeps two quorums sharing an honest
+    /// replica in larger clusters (see `protocol::pbft::log`).
     pub fn quorum(&self) -> u32 {
-        2 * self.f() + 1
+        match self.protocol {
+            Protocol::Tutorial => 2 * self.f() + 1,
+            Protocol::Pbft => (self.nodes + self.f() + 2) / 2,
+        }
+    }
+
+    /// The longest one-way delay a message can take, in ms: max-delay-ms, plus the 20 ms
+    /// reorder hold-back when reorder > 0, plus slow-ms when a Byzantine node is slow.
+    pub fn max_one_way_delay_ms(&self) -> f64 {
+        let mut d = self.max_delay_ms;
+        if self.reorder > 0.0 {
+            d += crate::network::REORDER_EXTRA_MAX_US as f64 / 1000.0;
+        }
+        if self.strategy == Strategy::Slow && self.byzantine_count() > 0 {
+            d += self.slow_ms;
+        }
+        d
     }
 
     /// The number of Byzantine nodes a run will have.
@@ -352,6 +385,40 @@ impl Config {
             return Err(ConfigError::StrategyNeedsProtocol {
                 strategy: self.strategy.name(),
                 protocol: self.protocol.name(),
+            });
+        }
+        self.validate_clients()?;
+        self.validate_view_timeout()
+    }
+
+    /// Several clients are PBFT's; all their requests together stay within MAX_REQUESTS.
+    fn validate_clients(&self) -> Result<(), ConfigError> {
+        if self.clients > 1 && self.protocol != Protocol::Pbft {
+            return Err(ConfigError::ClientsNeedPbft {
+                clients: self.clients,
+            });
+        }
+        if u64::from(self.clients) * u64::from(self.requests) > u64::from(MAX_REQUESTS) {
+            return Err(ConfigError::TooManyRequests {
+                clients: self.clients,
+                requests: self.requests,
+                max: MAX_REQUESTS,
+            });
+        }
+        Ok(())
+    }
+
+    /// PBFT: a view-change timeout shorter than one message's trip expires before any request
+    /// can execute, and replicas would change view forever.
+    fn validate_view_timeout(&self) -> Result<(), ConfigError> {
+        let Some(ms) = self.view_timeout_ms else {
+            return Ok(());
+        };
+        let delay_ms = self.max_one_way_delay_ms();
+        if self.protocol == Protocol::Pbft && ms < delay_ms {
+            return Err(ConfigError::ViewTimeoutBelowDelay {
+                view_timeout_ms: ms,
+                delay_ms,
             });
         }
         Ok(())

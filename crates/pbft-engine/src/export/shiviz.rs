@@ -95,51 +95,28 @@ impl ShiViz {
         format!("{{{}}}", entries.join(","))
     }
 
+    /// A message's own fields as ` seq=3 digest=8ede1d34` (` t=1` for a client's).
+    fn fields(seq: Option<u64>, timestamp: Option<u64>, digest: Option<crate::Digest>) -> String {
+        let mut s = String::new();
+        if let Some(seq) = seq {
+            s += &format!(" seq={seq}");
+        }
+        if let Some(t) = timestamp {
+            s += &format!(" t={t}");
+        }
+        if let Some(d) = digest {
+            s += &format!(" digest={}", d.short());
+        }
+        s
+    }
+
     /// The host and description of an event, or `None` for the run's end.
     fn describe(&self, kind: &TraceKind) -> Option<(NodeId, String)> {
-        let name = |p: crate::Phase| p.name().to_ascii_uppercase();
+        if let Some(message) = self.describe_message(kind) {
+            return Some(message);
+        }
         Some(match kind {
             TraceKind::Propose { node, seq } => (*node, format!("propose seq={seq}")),
-            TraceKind::Send {
-                from,
-                to,
-                phase,
-                seq,
-                digest,
-                duplicate,
-                ..
-            } => (
-                *from,
-                format!(
-                    "send {} seq={seq} digest={} to {}{}",
-                    name(*phase),
-                    digest.short(),
-                    self.host(*to),
-                    if *duplicate { " (duplicate copy)" } else { "" }
-                ),
-            ),
-            TraceKind::Drop {
-                from,
-                to,
-                phase,
-                seq,
-                reason,
-                ..
-            } => (
-                *from,
-                format!(
-                    "send {} seq={seq} to {}: lost ({})",
-                    name(*phase),
-                    self.host(*to),
-                    reason.name()
-                ),
-            ),
-            TraceKind::Deliver {
-                from, to, phase, ..
-            } => (
-                *to,
-                format!("deliver {} from {}", name(*phase), self.host(*from)),
-            ),
             TraceKind::Timer { node, name, .. } => (*node, format!("{name} timer fires")),
             TraceKind::TimerSet {
                 node,
@@ -166,7 +143,65 @@ impl ShiViz {
                     result.short()
                 ),
             ),
+            TraceKind::StateTransfer { node, seq } => (
+                *node,
+                format!("adopts the state at seq={seq} (state transfer)"),
+            ),
             TraceKind::End { .. } => return None,
+            TraceKind::Send { .. } | TraceKind::Drop { .. } | TraceKind::Deliver { .. } => {
+                unreachable!("messages are described above")
+            }
+        })
+    }
+
+    /// A message's send, loss or delivery: its host and description.
+    fn describe_message(&self, kind: &TraceKind) -> Option<(NodeId, String)> {
+        let name = |p: crate::Phase| p.name().to_ascii_uppercase();
+        Some(match kind {
+            TraceKind::Send {
+                from,
+                to,
+                phase,
+                seq,
+                timestamp,
+                digest,
+                duplicate,
+                ..
+            } => (
+                *from,
+                format!(
+                    "send {}{} to {}{}",
+                    name(*phase),
+                    Self::fields(*seq, *timestamp, *digest),
+                    self.host(*to),
+                    if *duplicate { " (duplicate copy)" } else { "" }
+                ),
+            ),
+            TraceKind::Drop {
+                from,
+                to,
+                phase,
+                seq,
+                timestamp,
+                reason,
+                ..
+            } => (
+                *from,
+                format!(
+                    "send {}{} to {}: lost ({})",
+                    name(*phase),
+                    Self::fields(*seq, *timestamp, None),
+                    self.host(*to),
+                    reason.name()
+                ),
+            ),
+            TraceKind::Deliver {
+                from, to, phase, ..
+            } => (
+                *to,
+                format!("deliver {} from {}", name(*phase), self.host(*from)),
+            ),
+            _ => return None,
         })
     }
 

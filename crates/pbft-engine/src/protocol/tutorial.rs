@@ -1,4 +1,5 @@
-//! The asyncio tutorial's simplified PBFT, modelled faithfully (`../shared/seeds/`).
+//! The simplified PBFT of the tutorial "A Coding Implementation to Simulate Practical Byzantine
+//! Fault Tolerance with Asyncio, Malicious Nodes, and Latency Analysis", modelled faithfully.
 //!
 //! This is the normal-case three-phase agreement of Castro & Liskov (OSDI 1999 §4.2) as the
 //! tutorial's `Node` class codes it, quirks included, so that its statistics can be reproduced:
@@ -100,6 +101,7 @@ impl TutorialNode {
                 view: VIEW,
                 seq,
                 digest,
+                request: None,
             },
         });
     }
@@ -147,7 +149,11 @@ impl TutorialNode {
         }
         if count >= quorum {
             slot.committed = Some(digest);
-            out.push(Output::Commit { seq, digest });
+            out.push(Output::Execute {
+                seq,
+                digest,
+                request: None,
+            });
         }
     }
 
@@ -194,9 +200,9 @@ impl Replica for TutorialNode {
         match input {
             Input::Propose { seq, payload } => self.propose(seq, payload, out),
             Input::Deliver { from, msg } => match *msg {
-                Message::PrePrepare { view, seq, digest } => {
-                    self.on_preprepare(view, seq, digest, out)
-                }
+                Message::PrePrepare {
+                    view, seq, digest, ..
+                } => self.on_preprepare(view, seq, digest, out),
                 Message::Prepare { view, seq, digest } => {
                     self.on_prepare(from, view, seq, digest, out)
                 }

@@ -12,16 +12,15 @@
 mod lifecycle;
 pub mod signed;
 
-pub(crate) use lifecycle::payload;
+pub use lifecycle::payload;
 
 use crate::adversary::{Adversary, AdversaryCtx};
-use crate::config::{Config, Processing, Protocol};
+use crate::config::{Config, Processing};
 use crate::error::ConfigError;
-use crate::message::{Digest, Message, NodeId};
-use crate::metrics::{Ledger, PhaseCounts, RunOutcome};
+use crate::message::{Digest, Message, NodeId, RequestId};
+use crate::metrics::{Ledger, PhaseCounts, RequestLedger, RunOutcome};
 use crate::network::{Fate, Network};
 use crate::node::{Dest, Input, NodeSnapshot, Output, Replica, TimerId};
-use crate::protocol::tutorial::PRIMARY;
 use crate::queue::EventQueue;
 use crate::trace::{EndReason, TraceEvent, TraceKind};
 use rand_chacha::ChaCha8Rng;
@@ -33,14 +32,18 @@ use std::collections::VecDeque;
 pub const PAYLOAD: &str = "tx: pay Alice->Bob 5";
 
 enum Event {
+    /// The driver asks `node` (the tutorial's primary, or a PBFT client) to propose request `seq`.
     Propose {
+        node: NodeId,
         seq: u64,
     },
+    /// `msg`, signed by its author, reaches `to`; `from` transmitted it (the author, unless it
+    /// relayed someone else's signed message).
     Deliver {
         id: u64,
         from: NodeId,
         to: NodeId,
-        msg: Message,
+        msg: Signed,
         sent_us: u64,
     },
     Timer {
@@ -118,16 +121,11 @@ pub struct Simulation {
     nodes: Vec<NodeState>,
     /// Replicas (the first `replicas` endpoints).
     replicas: u32,
-    protocol: Protocol,
     /// Per endpoint: extra delay added to everything it sends (strategy `slow`).
     extra_delay_us: Vec<u64>,
     honest: Vec<bool>,
-    /// PBFT: when a primary first proposed (PRE-PREPARE or NEW-VIEW); 0 for the tutorial.
-    first_proposal_us: Option<u64>,
-    /// PBFT: requests the client accepted, and when the last one was.
-    accepts: u64,
-    accepts_needed: u64,
-    last_accept_us: u64,
+    /// PBFT: every client request, from first send to acceptance and execution.
+    requests: Option<RequestLedger>,
     /// PBFT: the highest view an honest replica entered.
     max_view: u64,
     processing: Processing,
@@ -172,10 +170,7 @@ impl Simulation {
                 debug_assert!(time_us >= self.now_us, "time never goes backwards");
                 self.now_us = time_us;
                 self.dispatch(event);
-                if self.outcome.is_none()
-                    && self.ledger.all_committed()
-                    && self.accepts >= self.accepts_needed
-                {
+                if self.outcome.is_none() && self.finished() {
                     self.end(EndReason::Committed);
                 } else if self.outcome.is_none() && self.queue.len() == 1 {
                     // Only the run's own timeout is left: no message in flight, no timer, no
@@ -186,6 +181,15 @@ impl Simulation {
             }
         }
         Some(&self.step_events)
+    }
+
+    /// Whether the run is complete: tutorial, every honest node committed every request; PBFT,
+    /// every client request was accepted and every honest replica executed every request.
+    fn finished(&self) -> bool {
+        match &self.requests {
+            None => self.ledger.all_committed(),
+            Some(r) => r.all_accepted() && r.caught_up() == self.ledger.honest_total(),
+        }
     }
 
     /// Runs to the end and returns the outcome.
@@ -230,8 +234,8 @@ impl Simulation {
         self.replicas
     }
 
-    /// Client endpoints, after the replicas (PBFT: one client, id `replicas()`; none for the
-    /// tutorial). They appear in traces as senders of REQUEST and receivers of REPLY.
+    /// Client endpoints, after the replicas (PBFT: `clients` of them from id `replicas()` on; none
+    /// for the tutorial). They appear in traces as senders of REQUEST and receivers of REPLY.
     pub fn clients(&self) -> std::ops::Range<NodeId> {
         self.replicas..self.nodes.len() as NodeId
     }
@@ -273,14 +277,10 @@ impl Simulation {
     fn dispatch(&mut self, event: Event) {
         match event {
             Event::Timeout => self.end(EndReason::Timeout),
-            Event::Propose { seq } => {
-                // PBFT: the workload starts at the client, which proposes by sending REQUEST.
-                let node = match self.protocol {
-                    Protocol::Tutorial => PRIMARY,
-                    Protocol::Pbft => self.replicas,
-                };
+            Event::Propose { node, seq } => {
                 self.emit(TraceKind::Propose { node, seq });
-                let payload = payload(seq);
+                // The tutorial's primary proposes client 0's requests; a PBFT client its own.
+                let payload = payload(node.saturating_sub(self.replicas), seq);
                 // Called by the driver, outside the primary's message loop: it never makes the
                 // primary busy (the tutorial awaits `propose` from `run_single_consensus`).
                 self.handle(
@@ -303,10 +303,10 @@ impl Simulation {
                     id,
                     from,
                     to,
-                    phase: msg.phase(),
+                    phase: msg.body().phase(),
                     sent_us,
                 });
-                self.arrive(to, Pending::Message(Signed::seal(from, msg)));
+                self.arrive(to, Pending::Message(msg));
             }
             Event::Timer {
                 node,
@@ -388,6 +388,7 @@ impl Simulation {
                 node,
                 nodes,
                 rng: &mut self.adversary_rng,
+                delivered: signed,
             };
             adversary.corrupt(&mut ctx, &input, &mut out);
         }
@@ -403,22 +404,26 @@ impl Simulation {
     fn apply(&mut self, node: NodeId, output: Output) -> u64 {
         match output {
             Output::Send { to, msg } => {
-                if self.first_proposal_us.is_none()
-                    && matches!(msg, Message::PrePrepare { .. } | Message::NewView { .. })
-                {
-                    self.first_proposal_us = Some(self.now_us);
+                if let (Some(r), &Message::Request { timestamp, .. }) = (&mut self.requests, &msg) {
+                    let client = node;
+                    r.sent(RequestId { client, timestamp }, self.now_us);
                 }
                 if let (true, Message::NewView { proof, .. }) = (self.tracing, &msg) {
                     for pp in &proof.pre_prepares {
-                        let b = pp.body();
-                        let key = (b.view(), b.seq(), b.digest());
-                        if !self.reissued.contains(&key) {
-                            self.reissued.push(key);
+                        if let Message::PrePrepare {
+                            view, seq, digest, ..
+                        } = *pp.body()
+                        {
+                            let key = (view, seq, digest);
+                            if !self.reissued.contains(&key) {
+                                self.reissued.push(key);
+                            }
                         }
                     }
                 }
-                self.send(node, to, &msg)
+                self.send(node, to, &Signed::seal(node, msg))
             }
+            Output::Relay { to, msg } => self.send(node, to, &msg),
             Output::SendInTurn(sends) => {
                 // The chain runs on its own, like the tutorial's propose loop: it holds nobody busy.
                 self.send_in_turn(node, sends, 0);
@@ -460,9 +465,26 @@ impl Simulation {
                 }
                 self.now_us
             }
-            Output::Commit { seq, digest } => {
+            Output::Execute {
+                seq,
+                digest,
+                request,
+            } => {
                 self.emit(TraceKind::Commit { node, seq, digest });
                 self.ledger.commit(node, seq, digest, self.now_us);
+                if let (Some(r), Some(id)) = (&mut self.requests, request) {
+                    r.executed(node, id, self.now_us);
+                }
+                self.now_us
+            }
+            Output::AdoptState { snapshot } => {
+                self.emit(TraceKind::StateTransfer {
+                    node,
+                    seq: snapshot.seq,
+                });
+                if let Some(r) = &mut self.requests {
+                    r.adopted(node, &snapshot, self.now_us);
+                }
                 self.now_us
             }
             Output::StartViewChange { view } => {
@@ -482,14 +504,16 @@ impl Simulation {
                     seq: timestamp,
                     result,
                 });
-                self.accepts += 1;
-                self.last_accept_us = self.now_us;
+                if let Some(r) = &mut self.requests {
+                    let client = node;
+                    r.accepted(RequestId { client, timestamp }, self.now_us);
+                }
                 self.now_us
             }
         }
     }
 
-    fn send(&mut self, from: NodeId, to: Dest, msg: &Message) -> u64 {
+    fn send(&mut self, from: NodeId, to: Dest, msg: &Signed) -> u64 {
         // A broadcast reaches the replicas (a client's too); `Node` reaches any endpoint.
         let n = self.replicas;
         let endpoints = self.nodes.len() as NodeId;
@@ -508,7 +532,7 @@ impl Simulation {
 
     fn send_in_turn(&mut self, from: NodeId, sends: Vec<(NodeId, Message)>, next: usize) {
         if let Some((dst, msg)) = sends.get(next).cloned() {
-            let lands_us = self.transmit(from, dst, msg);
+            let lands_us = self.transmit(from, dst, Signed::seal(from, msg));
             self.queue.push(
                 lands_us,
                 Event::SendInTurn {
@@ -521,10 +545,10 @@ impl Simulation {
     }
 
     /// One transmission through the network; returns when it lands (now if dropped).
-    fn transmit(&mut self, from: NodeId, to: NodeId, msg: Message) -> u64 {
+    fn transmit(&mut self, from: NodeId, to: NodeId, msg: Signed) -> u64 {
         let id = self.next_msg_id;
         self.next_msg_id += 1;
-        let phase = msg.phase();
+        let phase = msg.body().phase();
         self.messages_by_phase[phase.index()] += 1;
         match self.network.transmit(from, to, self.now_us) {
             Fate::Dropped(reason) => {
@@ -534,7 +558,8 @@ impl Simulation {
                     from,
                     to,
                     phase,
-                    seq: msg.seq(),
+                    seq: msg.body().seq(),
+                    timestamp: msg.body().timestamp(),
                     reason,
                 });
                 self.now_us
@@ -564,20 +589,21 @@ impl Simulation {
         id: u64,
         from: NodeId,
         to: NodeId,
-        msg: Message,
+        msg: Signed,
         delay_us: u64,
         duplicate: bool,
     ) {
         let deliver_us = self.now_us + delay_us;
         if self.tracing {
-            let (phase, seq, digest) = (msg.phase(), msg.seq(), msg.digest());
+            let body = msg.body();
             self.emit(TraceKind::Send {
                 id,
                 from,
                 to,
-                phase,
-                seq,
-                digest,
+                phase: body.phase(),
+                seq: body.seq(),
+                timestamp: body.timestamp(),
+                digest: body.digest(),
                 deliver_us,
                 duplicate,
             });
