@@ -135,7 +135,9 @@ async fn silent_primary_the_ring_moves_at_the_new_view_and_the_latency_includes_
 
 #[wasm_bindgen_test]
 async fn collusion_beyond_f_sets_the_safety_violation_outcome() {
-    let q = "?protocol=pbft&nodes=4&seed=1&byzantine-nodes=0,1&byzantine=2&strategy=collude";
+    // Whether the colluders split the honest replicas depends on the network's draws; seed 0
+    // is one where they do (the engine's property test checks that some seed always does).
+    let q = "?protocol=pbft&nodes=4&seed=0&byzantine-nodes=0,1&byzantine=2&strategy=collude";
     let end = AppState::from_query(q).frame.end_us;
     let s = state(q, &[Action::Seek(end)]);
     let root = mount_outcome(&s).await;
