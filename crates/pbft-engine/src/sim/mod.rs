@@ -11,6 +11,7 @@
 
 mod lifecycle;
 pub mod signed;
+mod timers;
 
 pub use lifecycle::payload;
 
@@ -76,9 +77,8 @@ struct NodeState {
     adversary: Option<Box<dyn Adversary>>,
     inbox: VecDeque<Pending>,
     busy: bool,
-    /// Pending timers by id: (the generation of the queued `Event::Timer` that counts, since a
-    /// timer set again replaces it; when it was set; when it fires).
-    timers: BTreeMap<TimerId, (u64, u64, u64)>,
+    /// Pending timers by id (see `timers`).
+    timers: BTreeMap<TimerId, timers::TimerSlot>,
 }
 
 /// A timer waiting to fire, for the browser ([`Simulation::timers`]).
@@ -242,12 +242,19 @@ impl Simulation {
         };
         node.timers
             .iter()
-            .map(|(&timer, &(_, set_us, fires_us))| PendingTimer {
-                id: timer,
-                name: node.replica.timer_name(timer),
-                set_us,
-                fires_us,
-            })
+            .map(
+                |(
+                    &timer,
+                    &timers::TimerSlot {
+                        set_us, fires_us, ..
+                    },
+                )| PendingTimer {
+                    id: timer,
+                    name: node.replica.timer_name(timer),
+                    set_us,
+                    fires_us,
+                },
+            )
             .collect()
     }
 
@@ -289,18 +296,7 @@ impl Simulation {
                 node,
                 id,
                 generation,
-            } => {
-                if self.nodes[node as usize].timers.get(&id).map(|t| t.0) == Some(generation) {
-                    self.nodes[node as usize].timers.remove(&id);
-                    let name = self.nodes[node as usize].replica.timer_name(id);
-                    self.emit(TraceKind::Timer {
-                        node,
-                        timer: id,
-                        name,
-                    });
-                    self.arrive(node, Pending::Timer { id });
-                }
-            }
+            } => self.timer_due(node, id, generation),
             Event::NodeFree { node } => {
                 self.nodes[node as usize].busy = false;
                 while let Some(item) = self.nodes[node as usize].inbox.pop_front() {
@@ -402,41 +398,11 @@ impl Simulation {
                 self.now_us
             }
             Output::SetTimer { id, after_us } => {
-                let generation = self.next_timer_generation;
-                self.next_timer_generation += 1;
-                let fires_us = self.now_us + after_us;
-                self.nodes[node as usize]
-                    .timers
-                    .insert(id, (generation, self.now_us, fires_us));
-                self.queue.push(
-                    fires_us,
-                    Event::Timer {
-                        node,
-                        id,
-                        generation,
-                    },
-                );
-                if self.tracing {
-                    let name = self.nodes[node as usize].replica.timer_name(id);
-                    self.emit(TraceKind::TimerSet {
-                        node,
-                        timer: id,
-                        name,
-                        fires_us,
-                    });
-                }
+                self.set_timer(node, id, after_us);
                 self.now_us
             }
             Output::CancelTimer { id } => {
-                let was_pending = self.nodes[node as usize].timers.remove(&id).is_some();
-                if was_pending && self.tracing {
-                    let name = self.nodes[node as usize].replica.timer_name(id);
-                    self.emit(TraceKind::TimerCancel {
-                        node,
-                        timer: id,
-                        name,
-                    });
-                }
+                self.cancel_timer(node, id);
                 self.now_us
             }
             Output::Execute {
