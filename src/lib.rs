@@ -8,6 +8,7 @@
 //! - [`view`]: pure functions from the run to what the components draw.
 //! - [`url`]: the scenario in the page's query string.
 //! - [`components`]: one component per file; they draw props and emit [`state::Action`]s.
+//! - [`tour`]: guided tours, parsed from text files the page fetches on demand.
 //! - [`app`]: the root component, the animation loop and the page-wide listeners.
 
 pub mod app;
@@ -15,6 +16,7 @@ pub mod components;
 pub mod experiments;
 pub mod state;
 pub mod timeline;
+pub mod tour;
 pub mod url;
 pub mod view;
 
