@@ -13,80 +13,37 @@ use crate::components::{
 };
 use crate::state::{Action, AppState};
 use crate::url;
-use std::cell::{Cell, RefCell};
+use gloo_events::{EventListener, EventListenerOptions};
+use gloo_render::{request_animation_frame, AnimationFrame};
+use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-type FrameClosure = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
-
-/// A running `requestAnimationFrame` chain; dropping it stops the chain.
-struct FrameLoop {
-    id: Rc<Cell<i32>>,
-    closure: FrameClosure,
+/// A running `requestAnimationFrame` chain; dropping it cancels the pending frame and ends the
+/// chain. Each frame's callback asks for the next one; it holds the slot weakly, so the chain
+/// cannot keep itself alive once the loop is dropped.
+pub(crate) struct FrameLoop {
+    /// Held only to be dropped: dropping the pending frame cancels it.
+    _pending: Rc<RefCell<Option<AnimationFrame>>>,
 }
 
 impl FrameLoop {
-    fn start(on_frame: Callback<f64>) -> Option<FrameLoop> {
-        let window = web_sys::window()?;
-        let id = Rc::new(Cell::new(0));
-        let closure: FrameClosure = Rc::new(RefCell::new(None));
-        let (id2, closure2, window2) = (id.clone(), closure.clone(), window.clone());
-        *closure.borrow_mut() = Some(Closure::new(move |t: f64| {
+    pub(crate) fn start(on_frame: Callback<f64>) -> FrameLoop {
+        let slot = Rc::new(RefCell::new(None));
+        Self::request(&slot, on_frame);
+        FrameLoop { _pending: slot }
+    }
+
+    fn request(slot: &Rc<RefCell<Option<AnimationFrame>>>, on_frame: Callback<f64>) {
+        let weak = Rc::downgrade(slot);
+        let frame = request_animation_frame(move |t| {
             on_frame.emit(t);
-            if let Some(c) = closure2.borrow().as_ref() {
-                if let Ok(next) = window2.request_animation_frame(c.as_ref().unchecked_ref()) {
-                    id2.set(next);
-                }
+            if let Some(slot) = weak.upgrade() {
+                Self::request(&slot, on_frame);
             }
-        }));
-        let first = window
-            .request_animation_frame(closure.borrow().as_ref()?.as_ref().unchecked_ref())
-            .ok()?;
-        id.set(first);
-        Some(FrameLoop { id, closure })
-    }
-}
-
-impl Drop for FrameLoop {
-    fn drop(&mut self) {
-        if let Some(w) = web_sys::window() {
-            let _ = w.cancel_animation_frame(self.id.get());
-        }
-        // Breaks the closure's reference to itself.
-        self.closure.borrow_mut().take();
-    }
-}
-
-/// An event listener removed when dropped.
-struct Listener {
-    target: web_sys::EventTarget,
-    kind: &'static str,
-    closure: Closure<dyn FnMut(web_sys::Event)>,
-}
-
-impl Listener {
-    fn new(
-        target: &web_sys::EventTarget,
-        kind: &'static str,
-        f: impl FnMut(web_sys::Event) + 'static,
-    ) -> Listener {
-        let closure = Closure::<dyn FnMut(web_sys::Event)>::new(f);
-        let _ = target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref());
-        Listener {
-            target: target.clone(),
-            kind,
-            closure,
-        }
-    }
-}
-
-impl Drop for Listener {
-    fn drop(&mut self) {
-        let _ = self
-            .target
-            .remove_event_listener_with_callback(self.kind, self.closure.as_ref().unchecked_ref());
+        });
+        *slot.borrow_mut() = Some(frame);
     }
 }
 
@@ -104,7 +61,7 @@ pub fn key_action(key: &str, target_tag: &str) -> Option<Action> {
     }
 }
 
-fn page_listeners(dispatch: Callback<Action>) -> Vec<Listener> {
+pub(crate) fn page_listeners(dispatch: Callback<Action>) -> Vec<EventListener> {
     let Some(window) = web_sys::window() else {
         return Vec::new();
     };
@@ -122,12 +79,15 @@ fn page_listeners(dispatch: Callback<Action>) -> Vec<Listener> {
     dispatch.emit(Action::Hidden(document.hidden()));
     let motion_change = motion.map(|m| {
         let (on_change, query) = (dispatch.clone(), m.clone());
-        Listener::new(&m, "change", move |_| {
+        EventListener::new(&m, "change", move |_| {
             on_change.emit(Action::ReducedMotion(query.matches()));
         })
     });
     let on_key = dispatch.clone();
-    let keys = Listener::new(&window, "keydown", move |e: web_sys::Event| {
+    // gloo's listeners are passive by default, and a passive listener cannot prevent the
+    // default (space would scroll the page).
+    let active = EventListenerOptions::enable_prevent_default();
+    let keys = EventListener::new_with_options(&window, "keydown", active, move |e| {
         let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
             return;
         };
@@ -145,7 +105,7 @@ fn page_listeners(dispatch: Callback<Action>) -> Vec<Listener> {
         }
     });
     let doc = document.clone();
-    let visibility = Listener::new(&document, "visibilitychange", move |_| {
+    let visibility = EventListener::new(&document, "visibilitychange", move |_| {
         dispatch.emit(Action::Hidden(doc.hidden()));
     });
     let mut listeners = vec![keys, visibility];
@@ -172,7 +132,7 @@ pub fn app() -> Html {
     {
         let on_frame = dispatch.reform(Action::Tick);
         use_effect_with(state.animating(), move |&on| {
-            let frames = if on { FrameLoop::start(on_frame) } else { None };
+            let frames = on.then(|| FrameLoop::start(on_frame));
             move || drop(frames)
         });
     }
@@ -191,6 +151,7 @@ pub fn app() -> Html {
                     </p>
                 </div>
                 <a class="view-link" href={crate::experiments::link_for(&s.config)}>{ "Experiments →" }</a>
+                <crate::embed::share::Share config={s.config.clone()} now_us={frame.now_us} />
                 <p class={classes!("status", frame.finished.then_some("done"))} role="status"
                    aria-live="polite" data-testid="status">{ &scene.status }</p>
             </header>

@@ -8,12 +8,16 @@
 //! - [`view`]: pure functions from the run to what the components draw.
 //! - [`url`]: the scenario in the page's query string.
 //! - [`components`]: one component per file; they draw props and emit [`state::Action`]s.
+//! - [`app`]: the live view's root component, the animation loop and the page-wide listeners.
+//! - [`embed`]: the embed layout (`?embed=1`) and its page API; [`experiments`]: the sweeps.
+//! - [`root`]: which of the three a page shows.
 //! - [`tour`]: guided tours, parsed from text files the page fetches on demand.
-//! - [`app`]: the root component, the animation loop and the page-wide listeners.
 
 pub mod app;
 pub mod components;
+pub mod embed;
 pub mod experiments;
+pub mod root;
 pub mod state;
 pub mod timeline;
 pub mod tour;

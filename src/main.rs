@@ -21,6 +21,6 @@ fn main() {
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"))
     {
-        yew::Renderer::<pbft_web::experiments::Root>::with_root(root).render();
+        yew::Renderer::<pbft_web::root::Root>::with_root(root).render();
     }
 }

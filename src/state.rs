@@ -284,8 +284,12 @@ impl AppState {
     }
 
     fn build_detail(&self, d: &Driver) -> Detail {
-        let (log, log_total) =
-            view::log_rows(&d.timeline.events, self.log_node, self.log_kind.as_deref());
+        let (log, log_total) = view::log_rows(
+            &d.timeline.events,
+            &d.names(),
+            self.log_node,
+            self.log_kind.as_deref(),
+        );
         Detail {
             lanes: view::lanes(d),
             log,
@@ -510,6 +514,9 @@ pub fn slider_to_speed(pos: u32) -> f64 {
     let span = (MAX_SPEED / MIN_SPEED).log10();
     MIN_SPEED * 10f64.powf(span * f64::from(pos.min(1000)) / 1000.0)
 }
+
+mod page;
+pub use page::PageEvent;
 
 #[cfg(test)]
 mod tests;

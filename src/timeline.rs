@@ -92,7 +92,7 @@ impl Timeline {
                     from: *from,
                     to: *to,
                     phase: *phase,
-                    seq: *seq,
+                    seq: seq.unwrap_or(0),
                     sent_us: event.time_us,
                     deliver_us: Some(*deliver_us),
                 });
@@ -117,7 +117,7 @@ impl Timeline {
                     from: *from,
                     to: *to,
                     phase: *phase,
-                    seq: *seq,
+                    seq: seq.unwrap_or(0),
                     sent_us: event.time_us,
                     deliver_us: None,
                 });
@@ -133,8 +133,15 @@ impl Timeline {
                 self.draw_arrow(*from, *to, *phase, *sent_us, event.time_us);
             }
             TraceKind::Commit { node, seq, digest } => self.check_commit(*node, *seq, *digest),
-            // Protocols may add kinds (view changes, checkpoints...): they still reach the log.
-            _ => {}
+            TraceKind::Propose { .. }
+            | TraceKind::Timer { .. }
+            | TraceKind::TimerSet { .. }
+            | TraceKind::TimerCancel { .. }
+            | TraceKind::End { .. }
+            | TraceKind::ViewChange { .. }
+            | TraceKind::NewView { .. }
+            | TraceKind::Accept { .. }
+            | TraceKind::StateTransfer { .. } => {}
         }
         self.events.push(event.clone());
     }
@@ -310,6 +317,15 @@ impl Driver {
 
     pub fn snapshot(&self, id: NodeId) -> Option<NodeSnapshot> {
         self.sim.snapshot(id)
+    }
+
+    /// How the log names this run's endpoints.
+    pub fn names(&self) -> crate::view::Names {
+        crate::view::Names {
+            replicas: self.sim.replicas(),
+            clients: self.sim.clients().len() as u32,
+            f: self.config.f(),
+        }
     }
 }
 

@@ -13,56 +13,56 @@ pub const MAX_BROWSER_NODES: u32 = 64;
 /// Parameters the browser ignores on purpose (a single animated run has one trial).
 pub const IGNORED: &[&str] = &["trials"];
 
-/// Decodes `%XX` escapes and `+` in one query component.
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = |b: u8| (b as char).to_digit(16);
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push((h * 16 + l) as u8);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Escapes what a query value cannot hold as is.
-pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b',' | b'@' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-/// Splits `?a=1&b=2` (leading `?` optional) into decoded pairs.
+/// Splits `?a=1&b=2` (leading `?` optional) into decoded pairs, as the browser's
+/// `URLSearchParams` reads a query.
+#[cfg(target_arch = "wasm32")]
 pub fn query_pairs(query: &str) -> Vec<(String, String)> {
-    query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|s| !s.is_empty())
-        .map(|kv| match kv.split_once('=') {
-            Some((k, v)) => (percent_decode(k), percent_decode(v)),
-            None => (percent_decode(kv), String::new()),
-        })
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(query) else {
+        return Vec::new();
+    };
+    let mut pairs = Vec::new();
+    for entry in params.entries() {
+        let Ok(entry) = entry.map(|e| js_sys::Array::from(&e)) else {
+            continue;
+        };
+        let text = |i| entry.get(i).as_string().unwrap_or_default();
+        pairs.push((text(0), text(1)));
+    }
+    pairs
+}
+
+/// The query string (with `?`) holding `pairs`, encoded by the browser's `URLSearchParams`.
+#[cfg(target_arch = "wasm32")]
+pub fn query_string<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
+    let Ok(params) = web_sys::UrlSearchParams::new() else {
+        return "?".into();
+    };
+    for (k, v) in pairs {
+        params.append(k.as_ref(), v.as_ref());
+    }
+    readable(format!("?{}", String::from(params.to_string())))
+}
+
+/// Native builds (the unit tests) read and write queries with the same form encoding.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn query_string<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    out.extend_pairs(pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())));
+    readable(format!("?{}", out.finish()))
+}
+
+/// Node lists and partitions (`0,3`, `0,1@100-500`) stay legible in a shared link: `,` and `@`
+/// may appear unescaped in a query (RFC 3986 §3.4), and their escapes never mean anything else
+/// in a form-encoded query, so both readers decode the result to the same pairs.
+fn readable(query: String) -> String {
+    query.replace("%2C", ",").replace("%40", "@")
 }
 
 /// The browser's own limits on top of `Config::validate`. The message names the field.
@@ -130,12 +130,7 @@ pub fn config_from_pairs(pairs: &[(String, String)]) -> (Config, Vec<String>) {
 
 /// The query string (with `?`) for `config`: only what differs from the defaults.
 pub fn query_for(config: &Config) -> String {
-    let body: Vec<String> = config
-        .to_params()
-        .into_iter()
-        .map(|(k, v)| format!("{k}={}", percent_encode(&v)))
-        .collect();
-    format!("?{}", body.join("&"))
+    query_string(&config.to_params())
 }
 
 /// The text a form field shows for parameter `name`.
@@ -223,10 +218,14 @@ mod tests {
     }
 
     #[test]
-    fn decoding() {
-        assert_eq!(percent_decode("0%2C1%402-5+x"), "0,1@2-5 x");
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_encode("0,1@100-500;3@0-50"), "0,1@100-500%3B3@0-50");
+    fn encoding_and_decoding() {
+        let pairs = query_pairs("?p=0%2C1%402-5+x&q=100%25&r");
+        let want = [("p", "0,1@2-5 x"), ("q", "100%"), ("r", "")];
+        let want: Vec<(String, String)> = want.map(|(k, v)| (k.into(), v.into())).to_vec();
+        assert_eq!(pairs, want);
+        let q = query_string(&[("partition", "0,1@100-500;3@0-50 x")]);
+        assert_eq!(q, "?partition=0,1@100-500%3B3@0-50+x");
+        assert_eq!(query_pairs(&q)[0].1, "0,1@100-500;3@0-50 x");
     }
 
     #[test]

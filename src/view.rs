@@ -7,8 +7,11 @@
 //! snapshot's `quorum` says how the protocol counts).
 
 use crate::timeline::{Driver, Msg};
-use pbft_engine::{NodeId, NodeSnapshot, Phase, SlotSnapshot, TraceEvent, TraceKind, Votes};
+use pbft_engine::{NodeId, NodeSnapshot, Phase, SlotSnapshot, TraceEvent, Votes};
 use std::rc::Rc;
+
+pub mod words;
+pub use words::{describe, event_nodes, Names};
 
 /// Width and height of the graph's SVG coordinate space.
 pub const GRAPH_SIZE: f64 = 600.0;
@@ -323,72 +326,10 @@ pub struct LogRow {
     pub text: String,
 }
 
-/// The nodes an event concerns (for the node filter); `None` for events about nobody in
-/// particular or of kinds this version does not know.
-pub fn event_nodes(e: &TraceEvent) -> Option<(NodeId, Option<NodeId>)> {
-    match &e.kind {
-        TraceKind::Send { from, to, .. }
-        | TraceKind::Drop { from, to, .. }
-        | TraceKind::Deliver { from, to, .. } => Some((*from, Some(*to))),
-        TraceKind::Propose { node, .. }
-        | TraceKind::Timer { node, .. }
-        | TraceKind::Commit { node, .. } => Some((*node, None)),
-        _ => None,
-    }
-}
-
-/// A sentence for one event.
-pub fn describe(e: &TraceEvent) -> String {
-    // The catch-all arm is for kinds a newer engine adds (view changes, checkpoints...).
-    #[allow(unreachable_patterns)]
-    match &e.kind {
-        TraceKind::Propose { node, seq } => format!("node {node} proposes seq {seq}"),
-        TraceKind::Send {
-            from,
-            to,
-            phase,
-            seq,
-            digest,
-            duplicate,
-            ..
-        } => format!(
-            "{from} → {to} {} seq {seq} digest {}{}",
-            phase.name(),
-            digest.short(),
-            if *duplicate { " (duplicate)" } else { "" }
-        ),
-        TraceKind::Drop {
-            from,
-            to,
-            phase,
-            seq,
-            reason,
-            ..
-        } => format!(
-            "{from} → {to} {} seq {seq} lost ({})",
-            phase.name(),
-            reason.name()
-        ),
-        TraceKind::Deliver {
-            from, to, phase, ..
-        } => format!("{from} → {to} {} delivered", phase.name()),
-        TraceKind::Timer { node, timer } => format!("node {node} timer {timer} fired"),
-        TraceKind::Commit { node, seq, digest } => {
-            format!("node {node} commits seq {seq} digest {}", digest.short())
-        }
-        TraceKind::End { reason, success } => format!(
-            "run ends: {} ({})",
-            reason.name(),
-            if *success { "success" } else { "no success" }
-        ),
-        // A kind added by a newer engine: its JSON line says what it is.
-        _ => e.to_json(),
-    }
-}
-
 /// The newest [`MAX_LOG_ROWS`] events matching the filters, newest first, and how many match.
 pub fn log_rows(
     events: &[TraceEvent],
+    names: &Names,
     node: Option<NodeId>,
     kind: Option<&str>,
 ) -> (Vec<LogRow>, usize) {
@@ -405,7 +346,7 @@ pub fn log_rows(
         .map(|e| LogRow {
             time_us: e.time_us,
             kind: e.kind.name(),
-            text: describe(e),
+            text: describe(e, names),
         })
         .collect();
     (rows, total)

@@ -217,3 +217,35 @@ async fn app_mounts_and_steps_on_the_keyboard() {
     );
     assert!(count(&root, ".log-row") >= 3);
 }
+
+#[wasm_bindgen_test]
+async fn the_page_claims_space_for_play() {
+    let root = mount_point();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(" ");
+    init.set_cancelable(true);
+    let e = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    web_sys::window().unwrap().dispatch_event(&e).unwrap();
+    // A passive listener could not stop the page from scrolling.
+    assert!(e.default_prevented(), "space plays instead of scrolling");
+}
+
+#[wasm_bindgen_test]
+fn the_browser_reads_back_the_links_it_writes() {
+    use pbft_web::url::{config_from_pairs, query_for, query_pairs, query_string};
+    let q = query_string(&[("partition", "0,1@100-500;3@0-50"), ("x", "a b&c=d")]);
+    assert_eq!(q, "?partition=0,1@100-500%3B3@0-50&x=a+b%26c%3Dd");
+    let pairs = query_pairs(&q);
+    assert_eq!(pairs[0].1, "0,1@100-500;3@0-50");
+    assert_eq!(pairs[1].1, "a b&c=d");
+    let (config, problems) = config_from_pairs(&query_pairs(
+        "?nodes=7&byzantine-nodes=1%2C4&partition=0@5-9",
+    ));
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(
+        config_from_pairs(&query_pairs(&query_for(&config))).0,
+        config
+    );
+}

@@ -32,7 +32,8 @@ pub fn label(name: &str) -> String {
         "duplicate" => "Duplicate probability",
         "timeout-ms" => "Run timeout (ms)",
         "processing" => "Processing",
-        "requests" => "Requests",
+        "requests" => "Requests (per client)",
+        "clients" => "Clients (PBFT)",
         "partition" => "Partitions",
         "seed" => "Seed",
         "checkpoint-interval" => "Checkpoint interval K (sequence numbers)",
@@ -61,9 +62,15 @@ fn placeholder(name: &str) -> &'static str {
     }
 }
 
-/// A random seed for the "new seed" button (an integer a URL carries exactly).
+/// A random seed for the "new seed" button, from the browser's `crypto.getRandomValues`. 32 bits
+/// keep a shared link short; the seed space stays far larger than anyone will explore by hand.
 fn random_seed() -> u64 {
-    (js_sys::Math::random() * 1e9).floor() as u64
+    let mut bytes = [0u8; 4];
+    // Without a random source (never in a browser) the button still changes the run.
+    if getrandom::getrandom(&mut bytes).is_err() {
+        return u64::from(js_sys::Date::now() as u32);
+    }
+    u64::from(u32::from_le_bytes(bytes))
 }
 
 #[function_component(Controls)]

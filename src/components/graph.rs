@@ -61,12 +61,16 @@ fn node(v: &NodeView, r: f64, show_counters: bool, dispatch: &Dispatch) -> Html 
     };
     let (tx, ty, anchor) = counters_place(v, r);
     let role = if v.byzantine { "Byzantine" } else { "honest" };
+    // What the node shows comes first, in the order it is drawn (its id, "primary", the
+    // counters), so its accessible name contains its visible text (axe-core's
+    // label-content-name-mismatch, serious). The texts end in a space, which SVG does not draw,
+    // so they read as separate words ("1 P 0/3", not "1P 0/3").
     let label = format!(
-        "node {id}, {role}{}, {}, view {}, {}",
-        if v.primary { ", primary" } else { "" },
+        "node {id}{}, {}, {role}, {}, view {}",
+        if v.primary { " primary" } else { "" },
+        v.counters(),
         v.status,
-        v.view,
-        v.counters()
+        v.view
     );
     let class = classes!(
         "node",
@@ -86,7 +90,7 @@ fn node(v: &NodeView, r: f64, show_counters: bool, dispatch: &Dispatch) -> Html 
             }
             { node_shape(v, r) }
             <text class="node-id" x={format!("{:.1}", v.x)} y={format!("{:.1}", v.y + r.min(14.0) * 0.35)}
-                font-size={format!("{:.0}", r.clamp(7.0, 14.0))}>{ id }</text>
+                font-size={format!("{:.0}", r.clamp(7.0, 14.0))}>{ format!("{id} ") }</text>
             if v.committed {
                 <text class="check" x={format!("{:.1}", v.x + r * 0.8)} y={format!("{:.1}", v.y - r * 0.7)}>{ "✓" }</text>
             }
@@ -139,7 +143,7 @@ fn counters_text(v: &NodeView, x: f64, y: f64, anchor: &'static str) -> Html {
     html! {
         <text class="counters" x={x.clone()} y={format!("{top:.1}")} text-anchor={anchor}>
             { for lines.into_iter().enumerate().map(|(i, line)| html! {
-                <tspan x={x.clone()} dy={if i == 0 { 0.0 } else { COUNTER_LINE }.to_string()}>{ line }</tspan>
+                <tspan x={x.clone()} dy={if i == 0 { 0.0 } else { COUNTER_LINE }.to_string()}>{ format!("{line} ") }</tspan>
             }) }
         </text>
     }

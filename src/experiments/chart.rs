@@ -1,12 +1,15 @@
 //! One chart of the experiment on a `<canvas>`: drawn by `pbft-charts` (the same code as
 //! `pbft-sim sweep --plot`) through plotters-canvas, redrawn whenever the results change (so
-//! points appear as they finish). The pointer's column picks a Byzantine count: hovering shows
-//! its numbers, a click opens one of its runs in the live view. A button saves the chart as PNG
-//! (`canvas.toDataURL()`).
+//! points appear as they finish), with its reading in words under it. The pointer's column picks
+//! a Byzantine count: hovering shows its numbers beside the pointer ([`readout`]), a click opens
+//! one of its runs in the live view. A button saves the chart as PNG with the sweep's caption and
+//! the reading under it.
 
-use super::download;
+use super::browser::{download, png_with_caption};
+use super::readout::{self, Pointer};
 use pbft_charts::plotters::prelude::*;
-use pbft_charts::{ChartData, PlotLayout, CHART_TITLES};
+use pbft_charts::{ChartData, PlotLayout};
+use pbft_engine::Config;
 use std::rc::Rc;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
@@ -46,10 +49,14 @@ pub struct Props {
     /// 0 latency, 1 success and agreement, 2 messages.
     pub which: usize,
     pub data: Rc<ChartData>,
+    /// The config each series ran (for the reading and the readout).
+    pub configs: Rc<Vec<Config>>,
     /// While a sweep runs, redraws are at most every [`REDRAW_MS`]; the final one always runs.
     pub running: bool,
-    pub on_hover: Callback<Option<u32>>,
     pub on_pick: Callback<u32>,
+    /// The sweep in words and the exports' file-name stem (see `names`).
+    pub caption: AttrValue,
+    pub stem: AttrValue,
 }
 
 /// Draws chart `which` of `data` on `canvas`; the layout maps the pointer back to counts.
@@ -66,11 +73,27 @@ fn draw(canvas: &HtmlCanvasElement, which: usize, data: &ChartData) -> Option<Pl
     Some(layout)
 }
 
+/// Where the pointer of `e` is over `el` and which count's column that is.
+fn pointer_at(el: &HtmlCanvasElement, layout: &PlotLayout, e: &MouseEvent) -> Option<Pointer> {
+    let (w, h) = (el.client_width().max(1), el.client_height().max(1));
+    let scale = f64::from(el.width()) / f64::from(w);
+    let x = (f64::from(e.offset_x()) * scale).round() as i32;
+    Some(Pointer {
+        m: layout.byzantine_at(x)?,
+        x: e.offset_x(),
+        y: e.offset_y(),
+        left: e.offset_x() > w / 2,
+        // The box is about 150 px tall: below the pointer only in the chart's upper part.
+        up: e.offset_y() > h * 2 / 5,
+    })
+}
+
 #[function_component(ChartCanvas)]
 pub fn chart_canvas(p: &Props) -> Html {
     let canvas = use_node_ref();
     let layout = use_mut_ref(|| None::<PlotLayout>);
     let last_draw_ms = use_mut_ref(|| f64::NEG_INFINITY);
+    let pointer = use_state_eq(|| None::<Pointer>);
     // A new size rewrites the canvas's width and height, which clears it: redraw then too.
     let (width, height) = drawing_size();
     {
@@ -87,47 +110,66 @@ pub fn chart_canvas(p: &Props) -> Html {
             }
         });
     }
-    // The Byzantine count whose column is under the pointer.
-    let column = {
+    // Trial 0's outcome per series at the hovered count: a run each, so once per count.
+    let hovered = pointer.map(|at| at.m);
+    let outcomes = use_memo((hovered, p.configs.clone()), |(m, configs)| match m {
+        Some(m) => configs.iter().map(|c| readout::trial0(c, *m)).collect(),
+        None => Vec::new(),
+    });
+    let locate = {
         let (canvas, layout) = (canvas.clone(), layout.clone());
-        move |e: &MouseEvent| -> Option<u32> {
-            let el = canvas.cast::<HtmlCanvasElement>()?;
-            let scale = f64::from(el.width()) / f64::from(el.client_width().max(1));
-            let x = (f64::from(e.offset_x()) * scale).round() as i32;
-            layout.borrow().as_ref()?.byzantine_at(x)
+        move |e: &MouseEvent| -> Option<Pointer> {
+            pointer_at(
+                &canvas.cast::<HtmlCanvasElement>()?,
+                layout.borrow().as_ref()?,
+                e,
+            )
         }
     };
     let onmousemove = {
-        let (column, hover) = (column.clone(), p.on_hover.clone());
-        Callback::from(move |e: MouseEvent| hover.emit(column(&e)))
+        let (locate, pointer) = (locate.clone(), pointer.clone());
+        Callback::from(move |e: MouseEvent| pointer.set(locate(&e)))
     };
     let onclick = {
         let pick = p.on_pick.clone();
         Callback::from(move |e: MouseEvent| {
-            if let Some(m) = column(&e) {
-                pick.emit(m);
+            if let Some(at) = locate(&e) {
+                pick.emit(at.m);
             }
         })
     };
-    let onmouseleave = p.on_hover.reform(|_: MouseEvent| None);
+    let onmouseleave = {
+        let pointer = pointer.clone();
+        Callback::from(move |_: MouseEvent| pointer.set(None))
+    };
     let name = NAMES[p.which.min(2)];
+    let reading = pbft_charts::reading(p.which, &p.data, &p.configs);
     let save = {
-        let canvas = canvas.clone();
+        let (canvas, caption, reading) = (canvas.clone(), p.caption.clone(), reading.clone());
+        let file = format!("{}_{name}.png", p.stem);
         Callback::from(move |_: MouseEvent| {
-            if let Some(url) = canvas
+            let url = canvas
                 .cast::<HtmlCanvasElement>()
-                .and_then(|c| c.to_data_url().ok())
-            {
-                download(&format!("pbft-{name}.png"), &url);
+                .and_then(|c| png_with_caption(&c, &[caption.as_str(), reading.as_str()]));
+            if let Some(url) = url {
+                download(&file, &url);
             }
         })
     };
+    let title = pbft_charts::chart_titles(&p.data)[p.which.min(2)];
     html! {
         <figure class="exp-chart">
             <canvas ref={canvas} width={width.to_string()} height={height.to_string()}
-                data-chart={name} role="img" aria-label={CHART_TITLES[p.which.min(2)]}
+                data-chart={name} role="img" aria-label={title}
+                aria-describedby={format!("reading-{name}")}
                 {onmousemove} {onmouseleave} {onclick} />
+            if let Some(at) = *pointer {
+                { readout::readout(&p.data, &p.configs, at, &outcomes) }
+            }
             <figcaption>
+                <p class="exp-reading" id={format!("reading-{name}")} data-testid={format!("reading-{name}")}>
+                    { reading }
+                </p>
                 <button class="small" onclick={save} data-testid={format!("png-{name}")}>
                     { "Save PNG" }
                 </button>

@@ -38,8 +38,6 @@ pub enum ExpAction {
     /// Run one slice; the wall time (ms) when the slice is asked for.
     Slice(f64),
     Cancel,
-    /// The Byzantine count under the pointer, if any.
-    Hover(Option<u32>),
 }
 
 /// A running or finished sweep: one engine sweep per series.
@@ -65,6 +63,10 @@ pub struct ExpState {
     /// Results so far: one series per sweep, with the config it ran.
     pub results: Rc<ChartData>,
     pub result_configs: Rc<Vec<Config>>,
+    /// The Byzantine counts and the compared `NAME=VALUE` of the sweep that made the results
+    /// (the form may have changed since): they name its exports.
+    pub result_counts: Rc<Vec<u32>>,
+    pub result_compare: Option<String>,
     pub running: bool,
     pub cancelled: bool,
     pub runs_done: u64,
@@ -75,7 +77,6 @@ pub struct ExpState {
     pub compute_ms: f64,
     /// Bumped by every slice, so the timer effect schedules the next one.
     pub slices: u64,
-    pub hover: Option<u32>,
     job: Rc<RefCell<Option<Job>>>,
 }
 
@@ -159,6 +160,8 @@ impl ExpState {
             notices: Vec::new(),
             results: Rc::default(),
             result_configs: Rc::default(),
+            result_counts: Rc::default(),
+            result_compare: None,
             running: false,
             cancelled: false,
             runs_done: 0,
@@ -167,7 +170,6 @@ impl ExpState {
             elapsed_ms: 0.0,
             compute_ms: 0.0,
             slices: 0,
-            hover: None,
             job: Rc::default(),
         };
         s.texts = s.all_texts();
@@ -197,28 +199,25 @@ impl ExpState {
     /// The query string (with `?`) of this experiment.
     pub fn query(&self) -> String {
         // Trials are written below, against the experiment's own default.
-        let mut q = url::query_for(&Config {
-            byzantine: 0,
-            trials: Config::for_protocol(self.config.protocol).trials,
-            ..self.config.clone()
-        });
-        q = q.replacen('?', "?view=experiments&", 1);
+        let mut pairs = vec![("view", "experiments".to_string())];
+        pairs.extend(
+            Config {
+                byzantine: 0,
+                trials: Config::for_protocol(self.config.protocol).trials,
+                ..self.config.clone()
+            }
+            .to_params(),
+        );
         if !self.range_auto {
-            q.push_str(&format!(
-                "&{RANGE}={}",
-                url::percent_encode(&counts_text(&self.counts))
-            ));
+            pairs.push((RANGE, counts_text(&self.counts)));
         }
         if self.config.trials != DEFAULT_TRIALS {
-            q.push_str(&format!("&{TRIALS}={}", self.config.trials));
+            pairs.push((TRIALS, self.config.trials.to_string()));
         }
         if let Some((k, v, _)) = &self.compare {
-            q.push_str(&format!(
-                "&{COMPARE}={}",
-                url::percent_encode(&format!("{k}={v}"))
-            ));
+            pairs.push((COMPARE, format!("{k}={v}")));
         }
-        q.trim_end_matches('&').to_string()
+        url::query_string(&pairs)
     }
 
     /// The live view's query for trial 0 of count `m` of series `series` (the visualizer always
@@ -351,12 +350,13 @@ impl ExpState {
                 .collect(),
         });
         self.result_configs = Rc::new(configs);
+        self.result_counts = Rc::new(self.counts.clone());
+        self.result_compare = self.compare.as_ref().map(|(k, v, _)| format!("{k}={v}"));
         self.running = true;
         self.cancelled = false;
         self.started_ms = now_ms;
         self.elapsed_ms = 0.0;
         self.compute_ms = 0.0;
-        self.hover = None;
     }
 
     /// Runs trials until `SLICE_MS` have passed (by `clock`) or the sweep is done.
@@ -446,8 +446,6 @@ impl Reducible for ExpState {
                 s.job.borrow_mut().take();
                 s.elapsed_ms = now_ms() - s.started_ms;
             }
-            ExpAction::Hover(m) if m == s.hover => return self,
-            ExpAction::Hover(m) => s.hover = m,
         }
         Rc::new(s)
     }

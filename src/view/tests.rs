@@ -1,6 +1,7 @@
 //! Tests of the view-model: layout, scene, counters, formatting.
 
 use super::*;
+use pbft_engine::TraceKind;
 
 #[test]
 fn lane_x_prints_like_the_float_rounded_to_a_tenth() {
@@ -105,12 +106,12 @@ fn lanes_and_log_fill_up() {
         TraceKind::Commit { node, .. } => Some(node),
         _ => None,
     });
-    let (rows, total) = log_rows(&d.timeline.events, node, Some("commit"));
+    let (rows, total) = log_rows(&d.timeline.events, &d.names(), node, Some("commit"));
     assert!(total >= 1 && rows.iter().all(|r| r.kind == "commit"));
     assert!(rows
         .iter()
         .all(|r| r.text.starts_with(&format!("node {} ", node.unwrap()))));
-    let (all, n) = log_rows(&d.timeline.events, None, None);
+    let (all, n) = log_rows(&d.timeline.events, &d.names(), None, None);
     assert_eq!(n, d.timeline.events.len());
     assert_eq!(all.len(), n.min(MAX_LOG_ROWS));
     assert_eq!(all[0].kind, "end", "newest first");

@@ -1,8 +1,8 @@
 // End-to-end test of the release bundle in headless Chromium.
 //
-// How it runs: `cargo xtask test` builds `dist/` with `trunk build --release --offline`, then runs
+// How it runs: `cargo xtask test` builds `dist/` with `cargo xtask dist`, then runs
 // every `tests/e2e/*.mjs` with node from the repository root (PBFT_DIST = the bundle). By hand:
-//     npm install && trunk build --release --offline && node tests/e2e/run.mjs
+//     npm install && cargo xtask dist && node tests/e2e/run.mjs
 // It uses `playwright-core` (root package.json) driving /usr/bin/chromium (or $CHROMIUM); nothing is
 // downloaded. It serves the bundle on 127.0.0.1 under a sub-path, opens scenarios from the URL,
 // and checks: the right number of `.node` elements; `.msg` dots appear and move; the run reaches

@@ -1,7 +1,11 @@
 //! `cargo xtask`: the project's two set-up commands, in plain Rust with std only (so it compiles
 //! in seconds on a fresh machine).
 //!
-//! - `cargo xtask serve [trunk args…]`: install whatever is missing, then `trunk serve`.
+//! - `cargo xtask serve [--dev] [trunk args…]`: install whatever is missing, then serve the app
+//!   with `trunk serve --release` (the build the public demo ships: the debug build runs the
+//!   tutorial's 11,000-run sweep about 9× slower and animates slower), or the debug build with
+//!   `--dev` (quicker to rebuild while editing).
+//! - `cargo xtask dist`: the release site into `dist/`, for any static host ([`dist`]).
 //! - `cargo xtask test [--no-setup] [--keep-going]`: install whatever is missing, then run every
 //!   check in order (format, clippy, native tests, wasm tests in Node.js and Chromium, release
 //!   build, end-to-end tests), stopping at the first failure (or, with `--keep-going`, running
@@ -12,6 +16,7 @@
 //! everything present it takes about a second. Versions come from the repository (Cargo.lock,
 //! Trunk.toml, package.json), never from what happens to be installed.
 
+mod dist;
 mod setup;
 mod test;
 
@@ -22,7 +27,11 @@ use std::time::Instant;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  serve [ARGS…]      set up, then `trunk serve ARGS…` (for example `--port 8081 --open`)
+  serve [--dev] [ARGS…]
+                     set up, then serve the release build with `trunk serve --release ARGS…`
+                     (for example `--port 8081 --open`); --dev serves the debug build instead
+  dist [--no-setup]  set up, then build the release site into dist/ (relative paths: publish
+                     the folder on any static host, under any sub-path)
   test [OPTIONS]     set up, then run every test, stopping at the first failure
                      --no-setup    skip the set-up
                      --keep-going  run every step even after a failure, list failures at the end
@@ -39,7 +48,14 @@ fn main() -> ExitCode {
     let rest = &args[1..];
     let result = match command.as_str() {
         "setup" => setup::run(&ctx),
-        "serve" => setup::run(&ctx).and_then(|()| serve(&ctx, rest)),
+        "serve" => setup::run_for(&ctx, setup::Scope::Site).and_then(|()| serve(&ctx, rest)),
+        "dist" => match rest {
+            [] => {
+                setup::run_for(&ctx, setup::Scope::Site).and_then(|()| dist::build(&ctx).map(drop))
+            }
+            [flag] if flag == "--no-setup" => dist::build(&ctx).map(drop),
+            _ => Err(format!("`dist` takes only --no-setup\n{USAGE}")),
+        },
         "test" => {
             let known = ["--no-setup", "--keep-going"];
             if let Some(bad) = rest.iter().find(|a| !known.contains(&a.as_str())) {
@@ -70,10 +86,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// `trunk serve` from the repository root, with the tools set-up found on PATH.
+/// `trunk serve` from the repository root, with the tools set-up found on PATH: the release
+/// build unless `--dev` is among `args` (the rest go to trunk).
 fn serve(ctx: &Ctx, args: &[String]) -> Result<(), String> {
+    let dev = args.iter().any(|a| a == "--dev");
     let mut cmd = Command::new("trunk");
-    cmd.arg("serve").args(args).current_dir(&ctx.root);
+    cmd.arg("serve");
+    if !dev {
+        cmd.args(["--release", "--offline"]);
+    }
+    cmd.args(args.iter().filter(|a| *a != "--dev"))
+        .current_dir(&ctx.root);
     ctx.run("trunk serve", &mut cmd)
 }
 

@@ -15,16 +15,31 @@ const TRUNK_PREFIX: &str = "trunk 0.21.";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
+/// What a command needs set up: everything (`test`, `setup`), or what building and serving the
+/// site needs (`dist`, `serve`: no browser, no rustfmt or clippy).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Site,
+}
+
 /// Runs every set-up step in order; the first failure stops it.
 pub fn run(ctx: &Ctx) -> Result<(), String> {
+    run_for(ctx, Scope::All)
+}
+
+/// Runs the set-up steps `scope` needs, in order; the first failure stops it.
+pub fn run_for(ctx: &Ctx, scope: Scope) -> Result<(), String> {
     let start = Instant::now();
     println!("xtask: set-up (installs only what is missing)");
     wasm_target(ctx)?;
-    components(ctx)?;
+    if scope == Scope::All {
+        components(ctx)?;
+    }
     fetch_crates(ctx)?;
     let wasm_bindgen = wasm_bindgen_cli(ctx)?;
     trunk(ctx)?;
-    system_packages()?;
+    system_packages(scope == Scope::All)?;
     let binaryen = binaryen_major(ctx)?;
     npm_tools(ctx, &binaryen)?;
     trunk_toml_matches(ctx, &wasm_bindgen, &binaryen)?;
@@ -186,14 +201,14 @@ fn trunk(ctx: &Ctx) -> Result<(), String> {
     }
 }
 
-/// Debian packages: Chromium and its WebDriver for the browser tests, and Node.js/npm if absent
-/// (wasm-bindgen-test's Node runner and binaryen come through them).
-fn system_packages() -> Result<(), String> {
+/// Debian packages: Chromium and its WebDriver for the browser tests (when `browser`), and
+/// Node.js/npm if absent (wasm-bindgen-test's Node runner and binaryen come through them).
+fn system_packages(browser: bool) -> Result<(), String> {
     let mut missing = Vec::new();
-    if !Path::new(CHROMIUM).exists() {
+    if browser && !Path::new(CHROMIUM).exists() {
         missing.push("chromium");
     }
-    if !Path::new(CHROMEDRIVER).exists() {
+    if browser && !Path::new(CHROMEDRIVER).exists() {
         missing.push("chromium-driver");
     }
     if output_line("node", &["--version"]).is_none() {
@@ -204,9 +219,14 @@ fn system_packages() -> Result<(), String> {
     }
     if missing.is_empty() {
         let node = output_line("node", &["--version"]).unwrap_or_default();
+        let browser = if browser {
+            format!("{CHROMIUM}, {CHROMEDRIVER}, ")
+        } else {
+            String::new()
+        };
         step(
             "system packages",
-            &format!("{CHROMIUM}, {CHROMEDRIVER}, node {node}, npm present"),
+            &format!("{browser}node {node}, npm present"),
         );
         return Ok(());
     }

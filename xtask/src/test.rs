@@ -27,7 +27,7 @@ const STEPS: &[(&str, Step)] = &[
     ("native tests", native_tests),
     ("engine wasm tests (Node.js)", engine_wasm_tests),
     ("web app browser tests (Chromium)", browser_tests),
-    ("release build (trunk)", trunk_build),
+    ("release site (cargo xtask dist)", release_site),
     ("end-to-end tests", end_to_end),
 ];
 
@@ -178,16 +178,11 @@ fn browser_tests(ctx: &Ctx) -> Result<Outcome, String> {
     passed(ctx.run("browser tests", &mut cmd))
 }
 
-/// The deployable bundle in `dist/`, exactly as released; `--offline` proves no tool download is
+/// The deployable site in `dist/`, built by exactly what `cargo xtask dist` runs (so the
+/// end-to-end tests below test what is published); `--offline` proves no tool download is
 /// needed (Trunk.toml pins the versions set-up installed).
-fn trunk_build(ctx: &Ctx) -> Result<Outcome, String> {
-    if !ctx.root.join("index.html").exists() {
-        return Err("index.html is missing: trunk has nothing to build".into());
-    }
-    let mut cmd = Command::new("trunk");
-    cmd.args(["build", "--release", "--offline"])
-        .current_dir(&ctx.root);
-    passed(ctx.run("trunk build", &mut cmd))
+fn release_site(ctx: &Ctx) -> Result<Outcome, String> {
+    passed(crate::dist::build(ctx).map(drop))
 }
 
 /// The hook for browser end-to-end tests: every `tests/e2e/*.mjs`, run with `node` from the

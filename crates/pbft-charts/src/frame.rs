@@ -2,6 +2,11 @@
 //! vertical marker at f = floor((n − 1)/3) (PBFT tolerates at most f faulty replicas out of
 //! n ≥ 3f + 1: Castro & Liskov, OSDI 1999 §2), the colour and marker shape of each series, the
 //! legend, and the layout handed back to an interactive caller.
+//!
+//! Overlapping series stay visible: with several series each one's line and markers are moved a
+//! small fraction of a count sideways ([`dodge`]), so two series at 100 % are two lines side by
+//! side; within a series, a second quantity equal to the first (agreement on success) is a
+//! dashed line with larger hollow markers over a wide pale line ([`Stroke::Wide`]).
 
 use crate::legend::{Entry, Sample};
 use crate::ChartData;
@@ -50,7 +55,13 @@ pub struct Marker<C> {
     pub at: C,
     pub shape: Shape,
     pub style: ShapeStyle,
+    /// Radius in pixels (a triangle is one pixel larger, so shapes look alike in size).
+    pub size: i32,
 }
+
+/// A marker's usual radius, and the larger hollow one drawn around it for a second quantity.
+pub const MARKER_PX: i32 = 4;
+pub const RING_PX: i32 = 7;
 
 impl<'b, C> PointCollection<'b, C> for &'b Marker<C> {
     type Point = &'b C;
@@ -68,15 +79,16 @@ impl<DB: DrawingBackend, C> Drawable<DB> for Marker<C> {
         parent: (u32, u32),
     ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
         match pos.next() {
-            Some(at) => draw_shape(self.shape, at, self.style, backend, parent),
+            Some(at) => draw_shape(self.shape, self.size, at, self.style, backend, parent),
             None => Ok(()),
         }
     }
 }
 
-/// Draws `shape` at backend pixel `at` through plotters' own point elements.
+/// Draws `shape` of radius `r` at backend pixel `at` through plotters' own point elements.
 fn draw_shape<DB: DrawingBackend>(
     shape: Shape,
+    r: i32,
     (x, y): BackendCoord,
     style: ShapeStyle,
     backend: &mut DB,
@@ -84,11 +96,11 @@ fn draw_shape<DB: DrawingBackend>(
 ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
     let here = std::iter::once((x, y));
     match shape {
-        Shape::Circle => Circle::new((0, 0), 4, style).draw(here, backend, parent),
-        Shape::Triangle => TriangleMarker::new((0, 0), 5, style).draw(here, backend, parent),
-        Shape::Cross => Cross::new((0, 0), 4, style).draw(here, backend, parent),
+        Shape::Circle => Circle::new((0, 0), r, style).draw(here, backend, parent),
+        Shape::Triangle => TriangleMarker::new((0, 0), r + 1, style).draw(here, backend, parent),
+        Shape::Cross => Cross::new((0, 0), r, style).draw(here, backend, parent),
         Shape::Square => Rectangle::new([(0, 0), (0, 0)], style).draw(
-            [(x - 4, y - 4), (x + 4, y + 4)].into_iter(),
+            [(x - r, y - r), (x + r, y + r)].into_iter(),
             backend,
             parent,
         ),
@@ -102,6 +114,7 @@ pub struct LegendMark {
     pub shape: Shape,
     pub line: ShapeStyle,
     pub mark: ShapeStyle,
+    pub size: i32,
     pub dashed: bool,
 }
 
@@ -129,7 +142,7 @@ impl<DB: DrawingBackend> Drawable<DB> for LegendMark {
         } else {
             backend.draw_line((x - 12, y), (x + 12, y), &self.line)?;
         }
-        draw_shape(self.shape, (x, y), self.mark, backend, parent)
+        draw_shape(self.shape, self.size, (x, y), self.mark, backend, parent)
     }
 }
 
@@ -332,49 +345,62 @@ pub fn runs_with_values<T: Copy>(pairs: &[(u32, Option<T>)]) -> Vec<Vec<(u32, T)
     out
 }
 
-/// How a line is drawn: solid with filled markers, or dashed with hollow ones (the second
-/// quantity of the same series, e.g. agreement beside success).
+/// How a line is drawn: solid with filled markers; dashed with larger hollow ones (the second
+/// quantity of the same series, e.g. agreement beside success); or wide and pale with filled
+/// markers, for a first quantity a dashed one may lie on (both stay visible where they are equal).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stroke {
     Solid,
     Dashed,
+    Wide,
+}
+
+/// How far (in counts) series `series` of `count` is moved sideways: 0 for a lone series,
+/// ±0.06 for two, spread evenly for more. Small enough that a point stays over its tick.
+pub fn dodge(series: usize, count: usize) -> f64 {
+    const STEP: f64 = 0.12;
+    (series as f64 - (count.max(1) - 1) as f64 / 2.0) * STEP
 }
 
 /// One series' line through `pairs` (gaps where a value is missing), a marker on every point,
-/// and its entry `label` added to `legend`.
+/// and its entry `label` added to `legend`. `dodge` moves it sideways (see [`dodge`]).
 pub fn draw_line<'a, DB: DrawingBackend + 'a>(
     chart: &mut Chart<'a, DB>,
     pairs: &[(u32, Option<f64>)],
-    series: usize,
+    (series, dodge): (usize, f64),
     stroke: Stroke,
     label: String,
     legend: &mut Vec<Entry>,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let (color, shape) = series_style(series);
-    let line = color.stroke_width(2);
-    let mark = match stroke {
-        Stroke::Solid => color.filled(),
-        Stroke::Dashed => color.stroke_width(2),
+    let line = match stroke {
+        Stroke::Wide => color.mix(0.35).stroke_width(6),
+        Stroke::Solid | Stroke::Dashed => color.stroke_width(2),
+    };
+    let (mark, size) = match stroke {
+        Stroke::Solid | Stroke::Wide => (color.filled(), MARKER_PX),
+        Stroke::Dashed => (color.stroke_width(2), RING_PX),
     };
     for run in runs_with_values(pairs) {
-        let xy: Vec<(f64, f64)> = run.iter().map(|&(m, v)| (f64::from(m), v)).collect();
-        match stroke {
-            Stroke::Solid => {
-                chart.draw_series(std::iter::once(PathElement::new(xy.clone(), line)))?;
-            }
-            Stroke::Dashed => {
-                chart.draw_series(std::iter::once(DashedPathElement::new(
-                    xy.clone(),
-                    6,
-                    4,
-                    line,
-                )))?;
-            }
+        let xy: Vec<(f64, f64)> = run
+            .iter()
+            .map(|&(m, v)| (f64::from(m) + dodge, v))
+            .collect();
+        if stroke == Stroke::Dashed {
+            chart.draw_series(std::iter::once(DashedPathElement::new(
+                xy.clone(),
+                6,
+                4,
+                line,
+            )))?;
+        } else {
+            chart.draw_series(std::iter::once(PathElement::new(xy.clone(), line)))?;
         }
         chart.draw_series(xy.into_iter().map(|at| Marker {
             at,
             shape,
             style: mark,
+            size,
         }))?;
     }
     legend.push(Entry {
@@ -384,6 +410,7 @@ pub fn draw_line<'a, DB: DrawingBackend + 'a>(
             shape,
             line,
             mark,
+            size,
             dashed: stroke == Stroke::Dashed,
         }),
     });

@@ -1,18 +1,53 @@
-//! Commit latency against the number of Byzantine nodes: the mean over successful runs as a
-//! line, and the band from the 5th to the 95th percentile around it.
+//! Latency against the number of Byzantine nodes: the mean over successful runs as a line, and
+//! the band from the 5th to the 95th percentile around it.
 //!
-//! Latency is measured from the proposal to the last honest replica's commit (the point at which
-//! the request is committed everywhere it must be: Castro & Liskov, OSDI 1999 §4.2). A point
-//! where no run succeeded has no latency: the line and the band stop there (a gap), they never
-//! drop to zero.
+//! What a point's latency is depends on the protocol, and the title and axis say which
+//! ([`title`]): for `tutorial`, from the proposal to the last honest replica's commit (the
+//! tutorial's own measure; Castro & Liskov, OSDI 1999 §4.2 for the commit); for `pbft`, the
+//! latency the client sees, from the request's first send to its acceptance on f + 1 matching
+//! replies (§4.1), every view change included. A point where no run succeeded has no latency:
+//! the line and the band stop there (a gap), they never drop to zero.
 
 use crate::frame::{self, series_style, PlotLayout, Stroke};
 use crate::legend::{self, Entry, Sample};
 use crate::ChartData;
+use pbft_engine::Protocol;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+/// The title of a chart of tutorial runs (and of an empty chart).
 pub const TITLE: &str = "Commit latency against Byzantine nodes";
+/// The title of a chart of pbft runs.
+pub const CLIENT_TITLE: &str = "Latency seen by the client against Byzantine nodes";
+/// The title when tutorial and pbft series are compared.
+pub const MIXED_TITLE: &str = "Latency against Byzantine nodes: commit (tutorial), client (pbft)";
+
+/// Which protocols the data's points ran: (any tutorial, any pbft).
+fn protocols(data: &ChartData) -> (bool, bool) {
+    data.points()
+        .fold((false, false), |(t, p), x| match x.protocol {
+            Protocol::Tutorial => (true, p),
+            Protocol::Pbft => (t, true),
+        })
+}
+
+/// The chart's title for the protocols in `data`: a latency named for what it measures.
+pub fn title(data: &ChartData) -> &'static str {
+    match protocols(data) {
+        (true, true) => MIXED_TITLE,
+        (false, true) => CLIENT_TITLE,
+        _ => TITLE,
+    }
+}
+
+/// The y axis's description for the protocols in `data`.
+fn y_desc(data: &ChartData) -> &'static str {
+    match protocols(data) {
+        (true, true) => "latency (ms), successful runs",
+        (false, true) => "client latency (ms), successful runs",
+        _ => "commit latency (ms), successful runs",
+    }
+}
 
 /// Draws the latency chart on `area`.
 pub fn draw<DB: DrawingBackend>(
@@ -28,9 +63,9 @@ pub fn draw<DB: DrawingBackend>(
     let mut chart = frame::build(
         area,
         data,
-        TITLE,
+        title(data),
         0.0..top * 1.15,
-        "commit latency (ms), successful runs",
+        y_desc(data),
         &|y| format!("{y:.0}"),
     )?;
     let mut legend = Vec::new();
@@ -71,7 +106,7 @@ pub fn draw<DB: DrawingBackend>(
         frame::draw_line(
             &mut chart,
             &mean,
-            i,
+            (i, frame::dodge(i, data.series.len())),
             Stroke::Solid,
             format!("{}: mean", series.label),
             &mut legend,

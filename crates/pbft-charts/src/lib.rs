@@ -31,6 +31,7 @@ pub mod legend;
 pub mod messages;
 #[cfg(all(feature = "png", not(target_arch = "wasm32")))]
 pub mod raster;
+pub mod reading;
 pub mod success;
 
 pub use frame::PlotLayout;
@@ -41,6 +42,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 #[cfg(all(feature = "png", not(target_arch = "wasm32")))]
 pub use raster::render_png;
+pub use reading::reading;
 
 /// One labelled sweep: its points in Byzantine-count order.
 #[derive(Clone, Debug, PartialEq)]
@@ -104,8 +106,13 @@ pub fn json_lines(rows: &[(&SweepPoint, &pbft_engine::Config)]) -> String {
         .collect()
 }
 
-/// The three charts' titles, top to bottom as [`draw_all`] stacks them.
+/// The three charts' titles for tutorial runs, top to bottom as [`draw_all`] stacks them.
 pub const CHART_TITLES: [&str; 3] = [latency::TITLE, success::TITLE, messages::TITLE];
+
+/// The three charts' titles for `data` (the latency chart's names the protocol's latency).
+pub fn chart_titles(data: &ChartData) -> [&'static str; 3] {
+    [latency::title(data), success::TITLE, messages::TITLE]
+}
 
 /// Draws the three charts stacked in `area` (latency, success, messages); returns their layouts.
 pub fn draw_all<DB: DrawingBackend>(

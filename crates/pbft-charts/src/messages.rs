@@ -37,7 +37,7 @@ pub fn draw<DB: DrawingBackend>(
         frame::draw_line(
             &mut chart,
             &mean,
-            i,
+            (i, frame::dodge(i, data.series.len())),
             Stroke::Solid,
             format!("{}: messages", series.label),
             &mut legend,

@@ -2,8 +2,9 @@
 //!
 //! Success: every honest replica committed before the timeout (liveness, Castro & Liskov, OSDI
 //! 1999 §4.5); agreement: every honest commit carries the same digest (safety, §4.2). Both are
-//! counted over all runs of a point. Success is the solid line with filled markers, agreement
-//! the dashed line with hollow markers, in the series' colour.
+//! counted over all runs of a point. Agreement implies success, and the two are often equal: so
+//! success is a wide pale line with filled markers and agreement a dashed line with larger hollow
+//! markers on top, in the series' colour, both visible where they coincide.
 
 use crate::frame::{self, PlotLayout, Stroke};
 use crate::legend;
@@ -35,18 +36,19 @@ pub fn draw<DB: DrawingBackend>(
             .iter()
             .map(|p| (p.byzantine, percent(p.agreements, p.trials)))
             .collect();
+        let at = (i, frame::dodge(i, data.series.len()));
         frame::draw_line(
             &mut chart,
             &success,
-            i,
-            Stroke::Solid,
+            at,
+            Stroke::Wide,
             format!("{}: success", series.label),
             &mut legend,
         )?;
         frame::draw_line(
             &mut chart,
             &agreement,
-            i,
+            at,
             Stroke::Dashed,
             format!("{}: agreement", series.label),
             &mut legend,

@@ -404,3 +404,58 @@ fn titles_shrink_to_fit_a_phone_width_canvas() {
         "no title needed to shrink at 460 px: the test shows nothing"
     );
 }
+
+#[test]
+fn overlapping_series_and_quantities_stay_visible() {
+    // Two series at 100 % success: their lines stand side by side, not on top of each other.
+    let data = compare();
+    let svg = render_one_svg(1, &data, W, H).unwrap();
+    let first_x = |colour: String| -> i32 {
+        elements(&svg, "polyline")
+            .into_iter()
+            .find(|p| p["stroke"] == colour && p["stroke-width"] == "6")
+            .map(|p| points_of(&p)[0].0)
+            .expect("a wide success line")
+    };
+    let (a, b) = (first_x(hex(PALETTE[0])), first_x(hex(PALETTE[1])));
+    assert!(
+        (a - b).abs() >= 4,
+        "series at m = 0 drawn {a} and {b}: one hides the other"
+    );
+    // Within a series, success is the wide pale line and agreement a narrow dashed one on it.
+    let wide = elements(&svg, "polyline")
+        .into_iter()
+        .filter(|p| p["stroke"] == hex(PALETTE[0]) && p["stroke-width"] == "6")
+        .count();
+    assert!(wide >= 1, "success is wide");
+    let rings = elements(&svg, "circle")
+        .into_iter()
+        .filter(|c| c["r"] == "7" && c["fill"] == "none")
+        .count();
+    assert!(rings >= 10, "agreement has large hollow markers ({rings})");
+}
+
+#[test]
+fn pbft_latency_is_titled_as_the_latency_the_client_sees() {
+    let pbft = Config {
+        trials: 5,
+        ..Config::for_protocol(pbft_engine::Protocol::Pbft)
+    };
+    let data = ChartData::single("pbft", sweep(&pbft, &[0, 1]));
+    let svg = render_one_svg(0, &data, W, H).unwrap();
+    assert!(has_text(
+        &svg,
+        "Latency seen by the client against Byzantine nodes"
+    ));
+    assert!(has_text(&svg, "client latency (ms), successful runs"));
+    assert_eq!(
+        pbft_charts::chart_titles(&data)[0],
+        pbft_charts::latency::CLIENT_TITLE
+    );
+    let mut mixed = ChartData::single("tutorial", tutorial());
+    mixed.series.extend(data.series);
+    assert_eq!(
+        pbft_charts::chart_titles(&mixed)[0],
+        pbft_charts::latency::MIXED_TITLE
+    );
+}

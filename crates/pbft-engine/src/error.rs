@@ -90,6 +90,22 @@ pub enum ConfigError {
         given: u64,
         max: u32,
     },
+    ClientsOutOfRange {
+        clients: u64,
+        max: u32,
+    },
+    ClientsNeedPbft {
+        clients: u32,
+    },
+    TooManyRequests {
+        clients: u32,
+        requests: u32,
+        max: u32,
+    },
+    ViewTimeoutBelowDelay {
+        view_timeout_ms: f64,
+        delay_ms: f64,
+    },
 }
 
 impl ConfigError {
@@ -118,6 +134,9 @@ impl ConfigError {
             BadPartition { .. } | PartitionNodeOutOfRange { .. } => "partition",
             StrategyNeedsProtocol { .. } => "strategy",
             CheckpointIntervalOutOfRange { .. } => "checkpoint-interval",
+            ClientsOutOfRange { .. } | ClientsNeedPbft { .. } => "clients",
+            TooManyRequests { .. } => "requests",
+            ViewTimeoutBelowDelay { .. } => "view-timeout-ms",
         }
     }
 }
@@ -209,6 +228,24 @@ impl fmt::Display for ConfigError {
             CheckpointIntervalOutOfRange { given, max } => write!(
                 f,
                 "checkpoint-interval must be between 1 and {max} sequence numbers; {given} was given"
+            ),
+            ClientsOutOfRange { clients, max } => write!(
+                f,
+                "clients must be between 1 and {max}; {clients} was given"
+            ),
+            ClientsNeedPbft { clients } => write!(
+                f,
+                "clients = {clients} needs protocol pbft: the tutorial has no clients, its driver proposes every request"
+            ),
+            TooManyRequests { clients, requests, max } => write!(
+                f,
+                "{clients} clients × {requests} requests is more than {max} requests in one run; lower one of them"
+            ),
+            ViewTimeoutBelowDelay { view_timeout_ms, delay_ms } => write!(
+                f,
+                "view-timeout-ms ({view_timeout_ms}) is shorter than the longest one-way delay ({delay_ms} ms): \
+                 the timer would expire before any request could execute and the replicas would change view forever; \
+                 give at least {delay_ms}"
             ),
         }
     }

@@ -21,6 +21,7 @@
 pub mod adversary;
 pub mod config;
 pub mod error;
+pub mod explain;
 pub mod histogram;
 pub mod message;
 pub mod metrics;
@@ -34,19 +35,25 @@ pub mod sweep;
 pub use sim::signed;
 pub mod trace;
 mod voters;
+mod wasm_size;
 
 pub use config::{
     parse_byzantine_counts, Config, Partition, Processing, Protocol, Strategy, MAX_NODES,
     PARAMETERS,
 };
 pub use error::ConfigError;
+pub use explain::{explain, Explanation, Verdict};
 pub use message::{
-    Digest, Message, NewViewProof, NodeId, Phase, PreparedCert, ViewChangeProof, NULL_DIGEST,
+    ClientRecord, Digest, Message, NewViewProof, NodeId, Phase, PreparedCert, RequestId, Snapshot,
+    StatusReport, ViewChangeProof, NULL_DIGEST,
 };
 pub use metrics::RunOutcome;
-pub use node::{Dest, Input, NodeSnapshot, Output, Replica, SlotSnapshot, SlotStatus, Votes};
+pub use node::{
+    ClientSnapshot, Dest, Input, NodeSnapshot, Output, Replica, SlotSnapshot, SlotStatus,
+    ViewChangeSnapshot, Votes, Watermarks,
+};
 pub use sim::signed::{Signed, Signer};
-pub use sim::{run_once, Simulation};
+pub use sim::{payload, run_once, PendingTimer, Simulation};
 pub use sweep::{run_trials, PointStats, Progress, Sweep, SweepPoint};
 pub use trace::{trace_hash, DropReason, EndReason, TraceEvent, TraceKind};
 pub use voters::VoterSet;

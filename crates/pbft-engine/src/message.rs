@@ -5,6 +5,7 @@
 //! field a Byzantine node could forge.
 
 use crate::sim::signed::Signed;
+use crate::voters::VoterSet;
 use sha2::{Digest as _, Sha256};
 use std::fmt;
 use std::sync::Arc;
@@ -48,8 +49,12 @@ impl Digest {
         self.hex_bytes().iter().map(|&b| b as char).collect()
     }
 
-    /// The first 8 hex digits: enough to tell digests apart on screen.
+    /// The first 8 hex digits: enough to tell digests apart on screen. The null request's
+    /// digest ([`NULL_DIGEST`]) reads `null`.
     pub fn short(&self) -> String {
+        if *self == NULL_DIGEST {
+            return "null".to_string();
+        }
         self.to_hex()[..8].to_string()
     }
 }
@@ -71,11 +76,17 @@ pub enum Phase {
     Checkpoint,
     ViewChange,
     NewView,
+    /// PBFT retransmission: a replica that is stuck says what it has (Castro's thesis §5.2).
+    Status,
+    /// PBFT state transfer: a request for a checkpoint's state (TOCS 2002 §5.3).
+    Fetch,
+    /// PBFT state transfer: a checkpoint's state, sent in answer to a FETCH.
+    State,
 }
 
 impl Phase {
     /// Every phase, in protocol order.
-    pub const ALL: [Phase; 8] = [
+    pub const ALL: [Phase; 11] = [
         Phase::Request,
         Phase::PrePrepare,
         Phase::Prepare,
@@ -84,6 +95,9 @@ impl Phase {
         Phase::Checkpoint,
         Phase::ViewChange,
         Phase::NewView,
+        Phase::Status,
+        Phase::Fetch,
+        Phase::State,
     ];
 
     /// Stable lower-case name used in traces, JSON and the browser's `data-phase`.
@@ -97,6 +111,9 @@ impl Phase {
             Phase::Checkpoint => "checkpoint",
             Phase::ViewChange => "view-change",
             Phase::NewView => "new-view",
+            Phase::Status => "status",
+            Phase::Fetch => "fetch",
+            Phase::State => "state",
         }
     }
 
@@ -107,18 +124,27 @@ impl Phase {
 }
 
 /// The digest PBFT's view change assigns to a sequence number no prepared request claims: the
-/// null request, which executes as a no-op (OSDI 1999 §4.4). No SHA-256 output is all zeros.
+/// null request, which executes as a no-op (OSDI 1999 §4.4). No SHA-256 output is all zeros, and
+/// traces print it as `null`.
 pub const NULL_DIGEST: Digest = Digest([0; 32]);
 
 /// A protocol message. The sender is not a field: the engine delivers it alongside, and signs it
 /// in the sender's name ([`crate::Signed`]).
 ///
 /// The tutorial uses the first three variants; PBFT uses all of them. Heavy payloads (the
-/// certificates of a view change) sit behind an `Arc`, so cloning a broadcast stays cheap.
+/// certificates of a view change, a status report, a state) sit behind an `Arc`, so cloning a
+/// broadcast stays cheap.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
-    /// The primary assigns `digest` to sequence number `seq` in `view`.
-    PrePrepare { view: u64, seq: u64, digest: Digest },
+    /// The primary assigns `digest` to sequence number `seq` in `view`. PBFT piggybacks the
+    /// client's signed REQUEST whose digest it is (OSDI 1999 §4.2), so a backup can check that a
+    /// client really asked for it; the null request of a NEW-VIEW and the tutorial carry none.
+    PrePrepare {
+        view: u64,
+        seq: u64,
+        digest: Digest,
+        request: Option<Arc<Signed>>,
+    },
     /// A node's vote that it accepted the pre-prepare for (`view`, `seq`, `digest`).
     Prepare { view: u64, seq: u64, digest: Digest },
     /// A node's vote that it saw a prepare quorum for (`view`, `seq`, `digest`).
@@ -145,6 +171,12 @@ pub enum Message {
     },
     /// The primary of `view` starts it, with the VIEW-CHANGEs that justify it (§4.4).
     NewView { view: u64, proof: Arc<NewViewProof> },
+    /// What a stuck replica has, so that others re-send what it lacks (thesis §5.2).
+    Status(Arc<StatusReport>),
+    /// Asks for the state of checkpoint `seq` (TOCS 2002 §5.3).
+    Fetch { seq: u64 },
+    /// The state after executing sequence number `seq`, in answer to a FETCH.
+    State { seq: u64, snapshot: Arc<Snapshot> },
 }
 
 /// A prepared certificate: a PRE-PREPARE signed by the primary of its view and 2f PREPAREs for
@@ -174,6 +206,69 @@ pub struct NewViewProof {
     pub pre_prepares: Vec<Signed>,
 }
 
+/// The body of a STATUS (Castro's thesis §5.2): where the sender stands, so that a receiver can
+/// re-send exactly what it lacks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusReport {
+    /// The sender's view (while `changing`, the view it asks for).
+    pub view: u64,
+    pub changing: bool,
+    /// h, its last stable checkpoint.
+    pub low: u64,
+    pub last_executed: u64,
+    /// Sequence numbers above `last_executed` it has prepared in `view`.
+    pub prepared: Vec<u64>,
+    /// Sequence numbers above `last_executed` it has committed (waiting to execute in order).
+    pub committed: Vec<u64>,
+    /// While changing: the replicas whose VIEW-CHANGE for `view` it holds.
+    pub view_changes: VoterSet,
+}
+
+/// Names a client request: the client and its timestamp (exactly-once execution is by this pair,
+/// OSDI 1999 §4.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RequestId {
+    pub client: NodeId,
+    pub timestamp: u64,
+}
+
+/// One client's entry in the replicated state: its last executed request and that request's
+/// result, kept so a retransmitted request gets the same reply and never executes twice (OSDI
+/// 1999 §4.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientRecord {
+    pub client: NodeId,
+    pub timestamp: u64,
+    pub result: Digest,
+}
+
+/// A replica's state after executing sequence number `seq`: what a checkpoint's digest covers
+/// and what state transfer hands over (TOCS 2002 §5.3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    pub seq: u64,
+    /// Hash chain over every executed (sequence number, digest): the service state.
+    pub chain: Digest,
+    /// Per client, in increasing client order: the exactly-once table.
+    pub clients: Vec<ClientRecord>,
+}
+
+impl Snapshot {
+    /// The digest a CHECKPOINT for this state carries.
+    pub fn digest(&self) -> Digest {
+        let mut h = Sha256::new();
+        h.update(b"state");
+        h.update(self.seq.to_le_bytes());
+        h.update(self.chain.0);
+        for c in &self.clients {
+            h.update(c.client.to_le_bytes());
+            h.update(c.timestamp.to_le_bytes());
+            h.update(c.result.0);
+        }
+        Digest(h.finalize().into())
+    }
+}
+
 impl Message {
     pub fn phase(&self) -> Phase {
         match self {
@@ -185,47 +280,72 @@ impl Message {
             Message::Checkpoint { .. } => Phase::Checkpoint,
             Message::ViewChange { .. } => Phase::ViewChange,
             Message::NewView { .. } => Phase::NewView,
+            Message::Status(_) => Phase::Status,
+            Message::Fetch { .. } => Phase::Fetch,
+            Message::State { .. } => Phase::State,
         }
     }
 
-    /// The sequence number the message is about: a request's or reply's timestamp, a
-    /// checkpoint's sequence number, a VIEW-CHANGE's stable checkpoint, 0 for a NEW-VIEW.
-    pub fn seq(&self) -> u64 {
+    /// The sequence number the message is about: a slot of the log (PRE-PREPARE, PREPARE,
+    /// COMMIT) or a checkpoint (CHECKPOINT, FETCH, STATE). `None` for the others.
+    pub fn seq(&self) -> Option<u64> {
         match self {
             Message::PrePrepare { seq, .. }
             | Message::Prepare { seq, .. }
             | Message::Commit { seq, .. }
-            | Message::Checkpoint { seq, .. } => *seq,
-            Message::Request { timestamp, .. } | Message::Reply { timestamp, .. } => *timestamp,
-            Message::ViewChange { proof, .. } => proof.stable_seq,
-            Message::NewView { .. } => 0,
+            | Message::Checkpoint { seq, .. }
+            | Message::Fetch { seq }
+            | Message::State { seq, .. } => Some(*seq),
+            Message::Request { .. }
+            | Message::Reply { .. }
+            | Message::ViewChange { .. }
+            | Message::NewView { .. }
+            | Message::Status(_) => None,
         }
     }
 
-    /// The view the message was sent in (or moves to); 0 for messages without a view.
-    pub fn view(&self) -> u64 {
+    /// A client request's timestamp (REQUEST, REPLY); `None` for the others.
+    pub fn timestamp(&self) -> Option<u64> {
+        match self {
+            Message::Request { timestamp, .. } | Message::Reply { timestamp, .. } => {
+                Some(*timestamp)
+            }
+            _ => None,
+        }
+    }
+
+    /// The view the message was sent in (or, for VIEW-CHANGE and NEW-VIEW, moves to).
+    pub fn view(&self) -> Option<u64> {
         match self {
             Message::PrePrepare { view, .. }
             | Message::Prepare { view, .. }
             | Message::Commit { view, .. }
             | Message::Reply { view, .. }
             | Message::ViewChange { view, .. }
-            | Message::NewView { view, .. } => *view,
-            Message::Request { .. } | Message::Checkpoint { .. } => 0,
+            | Message::NewView { view, .. } => Some(*view),
+            Message::Status(s) => Some(s.view),
+            Message::Request { .. }
+            | Message::Checkpoint { .. }
+            | Message::Fetch { .. }
+            | Message::State { .. } => None,
         }
     }
 
-    /// The digest the message votes for (a request's digest, a reply's result, a checkpoint's
-    /// state); [`NULL_DIGEST`] for view-change messages.
-    pub fn digest(&self) -> Digest {
+    /// The digest the message is about: a request's digest (REQUEST and the three phases), a
+    /// reply's result, a checkpoint's state. `None` for the others.
+    pub fn digest(&self) -> Option<Digest> {
         match self {
             Message::PrePrepare { digest, .. }
             | Message::Prepare { digest, .. }
             | Message::Commit { digest, .. }
-            | Message::Request { digest, .. } => *digest,
-            Message::Reply { result, .. } => *result,
-            Message::Checkpoint { state, .. } => *state,
-            Message::ViewChange { .. } | Message::NewView { .. } => NULL_DIGEST,
+            | Message::Request { digest, .. } => Some(*digest),
+            Message::Reply { result, .. } => Some(*result),
+            Message::Checkpoint { state, .. } => Some(*state),
+            Message::ViewChange { .. }
+            | Message::NewView { .. }
+            | Message::Status(_)
+            | Message::Fetch { .. }
+            | Message::State { .. } => None,
         }
     }
 }

@@ -59,14 +59,16 @@ pub enum TraceKind {
     /// The driver asked `node` to propose sequence number `seq`.
     Propose { node: NodeId, seq: u64 },
     /// Message `id` left `from` for `to` and will arrive at `deliver_us`. `duplicate` marks the
-    /// network's second copy of a message.
+    /// network's second copy of a message. `seq`, `timestamp` and `digest` are the message's own
+    /// ([`crate::Message::seq`], [`crate::Message::timestamp`], [`crate::Message::digest`]).
     Send {
         id: u64,
         from: NodeId,
         to: NodeId,
         phase: Phase,
-        seq: u64,
-        digest: Digest,
+        seq: Option<u64>,
+        timestamp: Option<u64>,
+        digest: Option<Digest>,
         deliver_us: u64,
         duplicate: bool,
     },
@@ -76,7 +78,8 @@ pub enum TraceKind {
         from: NodeId,
         to: NodeId,
         phase: Phase,
-        seq: u64,
+        seq: Option<u64>,
+        timestamp: Option<u64>,
         reason: DropReason,
     },
     /// Message `id`, sent at `sent_us`, arrived at `to`.
@@ -87,8 +90,25 @@ pub enum TraceKind {
         phase: Phase,
         sent_us: u64,
     },
-    /// A timer of `node` fired.
-    Timer { node: NodeId, timer: u64 },
+    /// Timer `timer` of `node` (called `name` by its protocol) fired.
+    Timer {
+        node: NodeId,
+        timer: u64,
+        name: &'static str,
+    },
+    /// `node` set timer `timer` to fire at `fires_us`, replacing any pending one of that id.
+    TimerSet {
+        node: NodeId,
+        timer: u64,
+        name: &'static str,
+        fires_us: u64,
+    },
+    /// `node` cancelled its pending timer `timer` before it fired.
+    TimerCancel {
+        node: NodeId,
+        timer: u64,
+        name: &'static str,
+    },
     /// An honest or Byzantine `node` committed `digest` at `seq`.
     Commit {
         node: NodeId,
@@ -101,6 +121,9 @@ pub enum TraceKind {
     ViewChange { node: NodeId, view: u64 },
     /// PBFT: `node` entered `view` (NEW-VIEW accepted, or sent as the new primary).
     NewView { node: NodeId, view: u64 },
+    /// PBFT: `node` adopted the state of checkpoint `seq`, fetched from another replica (state
+    /// transfer): it has executed everything up to `seq`.
+    StateTransfer { node: NodeId, seq: u64 },
     /// PBFT: `client` accepted request `seq` (its timestamp) with `result`: f + 1 replies matched.
     Accept {
         client: NodeId,
@@ -118,11 +141,14 @@ impl TraceKind {
             TraceKind::Drop { .. } => "drop",
             TraceKind::Deliver { .. } => "deliver",
             TraceKind::Timer { .. } => "timer",
+            TraceKind::TimerSet { .. } => "timer-set",
+            TraceKind::TimerCancel { .. } => "timer-cancel",
             TraceKind::Commit { .. } => "commit",
             TraceKind::End { .. } => "end",
             TraceKind::ViewChange { .. } => "view-change",
             TraceKind::NewView { .. } => "new-view",
             TraceKind::Accept { .. } => "accept",
+            TraceKind::StateTransfer { .. } => "state-transfer",
         }
     }
 }
@@ -138,26 +164,72 @@ impl TraceEvent {
         // Writing to a String cannot fail.
         let _ = match &self.kind {
             TraceKind::Propose { node, seq } => write!(s, ",\"node\":{node},\"seq\":{seq}"),
-            TraceKind::Send { id, from, to, phase, seq, digest, deliver_us, duplicate } => write!(
-                s,
-                ",\"id\":{id},\"from\":{from},\"to\":{to},\"phase\":\"{}\",\"seq\":{seq},\"digest\":\"{}\",\"deliver_us\":{deliver_us},\"duplicate\":{duplicate}",
-                phase.name(),
-                digest.short()
-            ),
-            TraceKind::Drop { id, from, to, phase, seq, reason } => write!(
-                s,
-                ",\"id\":{id},\"from\":{from},\"to\":{to},\"phase\":\"{}\",\"seq\":{seq},\"reason\":\"{}\"",
-                phase.name(),
-                reason.name()
-            ),
-            TraceKind::Deliver { id, from, to, phase, sent_us } => write!(
+            TraceKind::Send {
+                id,
+                from,
+                to,
+                phase,
+                seq,
+                timestamp,
+                digest,
+                deliver_us,
+                duplicate,
+            } => {
+                let _ = write!(
+                    s,
+                    ",\"id\":{id},\"from\":{from},\"to\":{to},\"phase\":\"{}\"",
+                    phase.name()
+                );
+                write_about(&mut s, *seq, *timestamp, *digest);
+                write!(s, ",\"deliver_us\":{deliver_us},\"duplicate\":{duplicate}")
+            }
+            TraceKind::Drop {
+                id,
+                from,
+                to,
+                phase,
+                seq,
+                timestamp,
+                reason,
+            } => {
+                let _ = write!(
+                    s,
+                    ",\"id\":{id},\"from\":{from},\"to\":{to},\"phase\":\"{}\"",
+                    phase.name()
+                );
+                write_about(&mut s, *seq, *timestamp, None);
+                write!(s, ",\"reason\":\"{}\"", reason.name())
+            }
+            TraceKind::Deliver {
+                id,
+                from,
+                to,
+                phase,
+                sent_us,
+            } => write!(
                 s,
                 ",\"id\":{id},\"from\":{from},\"to\":{to},\"phase\":\"{}\",\"sent_us\":{sent_us}",
                 phase.name()
             ),
-            TraceKind::Timer { node, timer } => write!(s, ",\"node\":{node},\"timer\":{timer}"),
+            TraceKind::Timer { node, timer, name }
+            | TraceKind::TimerCancel { node, timer, name } => {
+                write!(s, ",\"node\":{node},\"timer\":{timer},\"name\":\"{name}\"")
+            }
+            TraceKind::TimerSet {
+                node,
+                timer,
+                name,
+                fires_us,
+            } => write!(
+                s,
+                ",\"node\":{node},\"timer\":{timer},\"name\":\"{name}\",\"fires_us\":{fires_us}"
+            ),
             TraceKind::Commit { node, seq, digest } => {
-                write!(s, ",\"node\":{node},\"seq\":{seq},\"digest\":\"{}\"", digest.short())
+                write!(
+                    s,
+                    ",\"node\":{node},\"seq\":{seq},\"digest\":\"{}\"",
+                    digest.short()
+                )
             }
             TraceKind::End { reason, success } => {
                 write!(s, ",\"reason\":\"{}\",\"success\":{success}", reason.name())
@@ -165,7 +237,12 @@ impl TraceEvent {
             TraceKind::ViewChange { node, view } | TraceKind::NewView { node, view } => {
                 write!(s, ",\"node\":{node},\"view\":{view}")
             }
-            TraceKind::Accept { client, seq, result } => write!(
+            TraceKind::StateTransfer { node, seq } => write!(s, ",\"node\":{node},\"seq\":{seq}"),
+            TraceKind::Accept {
+                client,
+                seq,
+                result,
+            } => write!(
                 s,
                 ",\"client\":{client},\"seq\":{seq},\"result\":\"{}\"",
                 result.short()
@@ -173,6 +250,20 @@ impl TraceEvent {
         };
         s.push('}');
         s
+    }
+}
+
+/// The fields a message has, in the order the tutorial's traces always printed them: `seq`,
+/// then `timestamp` (client messages), then `digest`; absent fields are left out.
+fn write_about(s: &mut String, seq: Option<u64>, timestamp: Option<u64>, digest: Option<Digest>) {
+    if let Some(seq) = seq {
+        let _ = write!(s, ",\"seq\":{seq}");
+    }
+    if let Some(t) = timestamp {
+        let _ = write!(s, ",\"timestamp\":{t}");
+    }
+    if let Some(d) = digest {
+        let _ = write!(s, ",\"digest\":\"{}\"", d.short());
     }
 }
 

@@ -312,9 +312,14 @@ fn check_trace(cfg: &Config, trial: u32, events: &[TraceEvent], out: &RunOutcome
                 }
             }
             TraceKind::End { .. } => assert_eq!(i, events.len() - 1, "{ctx}: End not last"),
-            TraceKind::Propose { .. } | TraceKind::Timer { .. } => {}
-            TraceKind::ViewChange { .. } | TraceKind::NewView { .. } | TraceKind::Accept { .. } => {
-            }
+            TraceKind::Propose { .. }
+            | TraceKind::Timer { .. }
+            | TraceKind::TimerSet { .. }
+            | TraceKind::TimerCancel { .. } => {}
+            TraceKind::ViewChange { .. }
+            | TraceKind::NewView { .. }
+            | TraceKind::Accept { .. }
+            | TraceKind::StateTransfer { .. } => {}
         }
     }
     // Every send is delivered, unless the run ended first.
@@ -542,7 +547,12 @@ fn duplicate_one_delivers_every_message_twice() {
             ..
         } = e.kind
         {
-            let key = (e.time_us, from, to, seq * 8 + phase.index() as u64);
+            let key = (
+                e.time_us,
+                from,
+                to,
+                seq.unwrap_or(0) * 16 + phase.index() as u64,
+            );
             let entry = twins.entry(key).or_default();
             if duplicate {
                 entry.1 += 1;

@@ -29,6 +29,7 @@ fn pre_prepare(seq: u64, digest: Digest) -> Message {
         view: 0,
         seq,
         digest,
+        request: None,
     }
 }
 
@@ -200,9 +201,10 @@ fn commit_quorum_commits_once_and_never_again() {
     assert_eq!(node.committed(1), None);
     assert_eq!(
         deliver(&mut node, 3, &commit(1, d())),
-        vec![Output::Commit {
+        vec![Output::Execute {
             seq: 1,
-            digest: d()
+            digest: d(),
+            request: None,
         }]
     );
     assert_eq!(node.committed(1), Some(d()));
@@ -236,9 +238,10 @@ fn commits_for_another_digest_or_before_the_preprepare_do_not_commit() {
     // The first matching COMMIT after the pre-prepare finds quorum (three earlier + this one).
     assert_eq!(
         deliver(&mut node, 1, &commit(1, d())),
-        vec![Output::Commit {
+        vec![Output::Execute {
             seq: 1,
-            digest: d()
+            digest: d(),
+            request: None,
         }]
     );
 }
@@ -266,9 +269,10 @@ fn a_single_node_cluster_commits_alone() {
     );
     assert_eq!(
         deliver(&mut node, 0, &commit(7, d())),
-        vec![Output::Commit {
+        vec![Output::Execute {
             seq: 7,
-            digest: d()
+            digest: d(),
+            request: None,
         }]
     );
 }
@@ -307,6 +311,7 @@ fn corrupted(
     let mut out = Vec::new();
     node.handle(input.clone(), &mut out);
     let mut ctx = AdversaryCtx {
+        delivered: None,
         node: id,
         nodes,
         rng,
@@ -341,7 +346,10 @@ fn byzantine_primary_sends_each_node_its_own_digest_one_after_the_other() {
         for (i, (dst, msg)) in sends.iter().enumerate() {
             // `for dst in self.net.nodes.keys()`: in node order.
             assert_eq!(*dst, i as NodeId, "{ctx}");
-            let Message::PrePrepare { view, seq, digest } = *msg else {
+            let Message::PrePrepare {
+                view, seq, digest, ..
+            } = *msg
+            else {
                 panic!("expected PRE-PREPAREs: {ctx}");
             };
             assert_eq!((view, seq), (0, 1), "{ctx}");
@@ -444,7 +452,7 @@ fn byzantine_replica_never_sends_commit_or_commits() {
     }
     assert!(all.iter().all(|o| !matches!(
         o,
-        Output::Commit { .. }
+        Output::Execute { .. }
             | Output::Send {
                 msg: Message::Commit { .. },
                 ..

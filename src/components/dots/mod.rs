@@ -73,6 +73,37 @@ const STAR: &[(f64, f64)] = &[
     (-0.323, -0.445),
 ];
 
+/// PBFT's retransmission and state transfer (STATUS, FETCH, STATE): a pentagon, an X, a bow tie.
+const PENTAGON: &[(f64, f64)] = &[
+    (0.0, -1.15),
+    (1.09, -0.36),
+    (0.68, 0.93),
+    (-0.68, 0.93),
+    (-1.09, -0.36),
+];
+const CROSS: &[(f64, f64)] = &[
+    (-0.85, -1.15),
+    (0.0, -0.3),
+    (0.85, -1.15),
+    (1.15, -0.85),
+    (0.3, 0.0),
+    (1.15, 0.85),
+    (0.85, 1.15),
+    (0.0, 0.3),
+    (-0.85, 1.15),
+    (-1.15, 0.85),
+    (-0.3, 0.0),
+    (-1.15, -0.85),
+];
+const BOWTIE: &[(f64, f64)] = &[
+    (-1.2, -1.0),
+    (0.0, -0.3),
+    (1.2, -1.0),
+    (1.2, 1.0),
+    (0.0, 0.3),
+    (-1.2, 1.0),
+];
+
 /// A phase's dot shape around (0, 0) for radius 1: polygon vertices, or empty for a circle.
 /// The three phases of the normal case differ most: square, circle, triangle.
 pub fn outline(phase: Phase) -> &'static [(f64, f64)] {
@@ -85,6 +116,9 @@ pub fn outline(phase: Phase) -> &'static [(f64, f64)] {
         Phase::Checkpoint => HEXAGON,
         Phase::ViewChange => PLUS,
         Phase::NewView => STAR,
+        Phase::Status => PENTAGON,
+        Phase::Fetch => CROSS,
+        Phase::State => BOWTIE,
     }
 }
 

@@ -18,18 +18,25 @@ const MIME = {
     '.json': 'application/json',
 };
 
-/** Serves `dir` on 127.0.0.1 under the sub-path `/demo/` (proves relative asset paths work). */
+/** Where the site is served: a sub-path two levels deep, as a course site or GitHub Pages
+ * (`/<repository>/`) would put it, so an absolute asset path fails every test. */
+export const SUB_PATH = '/course/pbft-demo/';
+
+/**
+ * Serves `dir` (the output of `cargo xtask dist`) on 127.0.0.1 under `SUB_PATH` only; a folder's
+ * `index.html` answers for the folder (`.../examples/` too), as static hosts do.
+ */
 export async function serve(dir) {
     const root = path.resolve(dir);
     const server = http.createServer((req, res) => {
         const url = new URL(req.url, 'http://localhost');
-        if (!url.pathname.startsWith('/demo/')) {
-            res.writeHead(404).end('not under /demo/');
+        if (!url.pathname.startsWith(SUB_PATH)) {
+            res.writeHead(404).end(`not under ${SUB_PATH}`);
             return;
         }
-        let rel = decodeURIComponent(url.pathname.slice('/demo/'.length)) || 'index.html';
-        const file = path.resolve(root, rel);
-        if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+        let file = path.resolve(root, decodeURIComponent(url.pathname.slice(SUB_PATH.length)));
+        if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+        if (!file.startsWith(root) || !fs.existsSync(file)) {
             res.writeHead(404).end('not found');
             return;
         }
@@ -41,7 +48,7 @@ export async function serve(dir) {
     });
     await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
     const { port } = server.address();
-    return { base: `http://127.0.0.1:${port}/demo/`, close: () => server.close() };
+    return { base: `http://127.0.0.1:${port}${SUB_PATH}`, close: () => server.close() };
 }
 
 export const CHROMIUM_ARGS = [
@@ -77,7 +84,7 @@ export async function newPage(browser, viewport, errors) {
 export function distDir() {
     const dir = process.env.PBFT_DIST || path.resolve('dist');
     if (!fs.existsSync(path.join(dir, 'index.html'))) {
-        throw new Error(`no release bundle at ${dir}: run \`trunk build --release --offline\` first`);
+        throw new Error(`no release bundle at ${dir}: run \`cargo xtask dist\` first`);
     }
     return dir;
 }
@@ -117,4 +124,21 @@ export function suite() {
         return failed ? 1 : 0;
     }
     return { errors, check, finish };
+}
+
+/**
+ * Runs axe-core (npm, node_modules/axe-core) over `page` (or the frame) and returns its serious
+ * and critical violations as readable lines; `include` narrows it to a selector.
+ */
+export async function axeViolations(page, include) {
+    const source = fs.readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
+    await page.evaluate(source);
+    const result = await page.evaluate(async (sel) => {
+        // eslint-disable-next-line no-undef
+        const r = await axe.run(sel ? { include: [sel] } : document, { resultTypes: ['violations'] });
+        return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) }));
+    }, include ?? null);
+    return result
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.join(', ')})`);
 }

@@ -12,15 +12,19 @@
 //! |---|---|---|
 //! | `silent` | sends nothing, from the start (a crash) | none |
 //! | `tutorial` | the tutorial's Byzantine node, under either protocol (below) | none |
-//! | `equivocate` | PBFT: conflicting PRE-PREPAREs to two halves; votes for every digest ([`pbft`]) | none |
-//! | `collude` | PBFT: a coordinated split brain ([`pbft`]) | none |
+//! | `equivocate` | PBFT: conflicting PRE-PREPAREs to two halves; votes for every digest; two different VIEW-CHANGEs ([`pbft`]) | none |
+//! | `collude` | PBFT: a coordinated split brain through a view change ([`collude`]) | none |
+//! | `forge` | PBFT: VIEW-CHANGEs without certificates, NEW-VIEWs with a forged O; stalls as primary ([`forge`]) | none |
 //! | `slow` | honest, but each message it sends takes `slow-ms` longer (the engine adds it) | `slow-ms`, default 100 |
 
+pub mod collude;
+pub mod forge;
 pub mod pbft;
 
 use crate::config::Strategy;
 use crate::message::{Digest, Message, NodeId};
 use crate::node::{Dest, Input, Output};
+use crate::sim::signed::{Signed, Signer};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -30,6 +34,9 @@ pub struct AdversaryCtx<'a> {
     /// Replicas in the run.
     pub nodes: u32,
     pub rng: &'a mut ChaCha8Rng,
+    /// The message being handled, as signed by its author (`None` for timers and proposals): a
+    /// strategy may keep it and relay it, as any replica may.
+    pub delivered: Option<&'a Signed>,
 }
 
 /// A Byzantine behaviour.
@@ -38,19 +45,20 @@ pub trait Adversary {
     fn corrupt(&mut self, ctx: &mut AdversaryCtx<'_>, input: &Input<'_>, out: &mut Vec<Output>);
 }
 
-/// The adversary a Byzantine node runs under `strategy`.
-pub fn adversary_for(strategy: Strategy) -> Box<dyn Adversary> {
-    adversary_in_run(strategy, &[])
-}
-
 /// The adversary a Byzantine node runs under `strategy` in a run whose Byzantine nodes are
-/// `byzantine` (in increasing order): colluders know each other.
-pub fn adversary_in_run(strategy: Strategy, byzantine: &[NodeId]) -> Box<dyn Adversary> {
+/// `byzantine` (in increasing order): colluders know each other. `signer` signs in the node's
+/// own name (and no other), for strategies that build certificates.
+pub fn adversary_in_run(
+    strategy: Strategy,
+    byzantine: &[NodeId],
+    signer: Signer,
+) -> Box<dyn Adversary> {
     match strategy {
         Strategy::Tutorial => Box::new(TutorialAdversary),
         Strategy::Silent => Box::new(Silent),
         Strategy::Equivocate => Box::new(pbft::Equivocate::default()),
-        Strategy::Collude => Box::new(pbft::Collude::new(byzantine)),
+        Strategy::Collude => Box::new(collude::Collude::new(byzantine, signer)),
+        Strategy::Forge => Box::new(forge::Forge::new(signer)),
         Strategy::Slow => Box::new(Slow),
     }
 }
@@ -96,7 +104,10 @@ impl Adversary for TutorialAdversary {
                 .iter()
                 .filter_map(|o| match o {
                     Output::Send {
-                        msg: Message::PrePrepare { view, seq, digest },
+                        msg:
+                            Message::PrePrepare {
+                                view, seq, digest, ..
+                            },
                         ..
                     } => Some((*view, *seq, *digest)),
                     _ => None,
@@ -111,7 +122,16 @@ impl Adversary for TutorialAdversary {
                     let salt = ctx.rng.gen_range(0..=SALT_MAX);
                     let payload = format!("{}::to={dst}::salt={salt}", real.to_hex());
                     let digest = Digest::of(payload.as_bytes());
-                    (dst, Message::PrePrepare { view, seq, digest })
+                    let request = None;
+                    (
+                        dst,
+                        Message::PrePrepare {
+                            view,
+                            seq,
+                            digest,
+                            request,
+                        },
+                    )
                 })
                 .collect();
             out.push(Output::SendInTurn(sends));
@@ -130,6 +150,7 @@ impl Adversary for TutorialAdversary {
                                 view: 0,
                                 seq,
                                 digest,
+                                request: None,
                             },
                         )
                     })
@@ -137,7 +158,10 @@ impl Adversary for TutorialAdversary {
                 out.push(Output::SendInTurn(sends));
             }
             Input::Deliver {
-                msg: &Message::PrePrepare { view, seq, digest },
+                msg:
+                    &Message::PrePrepare {
+                        view, seq, digest, ..
+                    },
                 ..
             } => {
                 if crate::rng::coin(ctx.rng, 0.5) {

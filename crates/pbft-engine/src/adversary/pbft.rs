@@ -1,64 +1,143 @@
-//! Byzantine strategies that rewrite PBFT's messages: `equivocate` and `collude`.
+//! `equivocate`: a Byzantine replica that tells different replicas different things.
 //!
-//! Both work only with what a Byzantine node really has: its own signature (the engine signs
-//! what it sends in its name) and the messages it received. They cannot make an honest replica
-//! appear to vote; they can only send different things to different replicas.
+//! Strategies work only with what a Byzantine node really has: its own signature (the engine
+//! signs what it sends in its name) and the messages it received. They cannot make an honest
+//! replica appear to vote, nor make a client appear to ask for something.
 //!
-//! Why `collude` needs m ≥ f + 1 (OSDI 1999 §4.5.1, quorum intersection): to make group G1
-//! commit digest A and group G2 commit B at one sequence number, each group must see a prepare
-//! quorum (2f PREPAREs from backups) and a commit quorum (2f + 1 COMMITs) for its digest. The m
-//! colluders vote in both groups; honest replicas vote only for what they were pre-prepared. So
-//! each group needs |G| + m ≥ 2f + 1, and since |G1| + |G2| = n − m = 3f + 1 − m, both groups can
-//! make it only if 3f + 1 − m ≥ 2(2f + 1 − m), that is m ≥ f + 1. With m ≤ f at most one group
-//! commits: PBFT stays safe.
+//! - As primary, the PRE-PREPARE for request A goes to the first half of the backups (by id, the
+//!   larger half if odd) and a PRE-PREPARE at the same sequence number to the rest: for another
+//!   request a client signed, if it has seen one (a real second request, which honest backups
+//!   accept), or else for a made-up digest with A's request attached (which they reject: the
+//!   digest is not the request's).
+//! - As a backup, it sends PREPARE and COMMIT for every (view, seq, digest) it sees pre-prepared or
+//!   prepared, once each, to every replica: both of a pair of conflicting digests get its votes.
+//! - In a view change, its VIEW-CHANGE with its prepared certificates goes to half the replicas
+//!   and one without them to the others (both are valid: a replica may have prepared nothing).
+//!
+//! With m ≤ f none of this breaks safety: a digest needs 2f + 1 votes, at most f of them
+//! Byzantine, and two sets of 2f + 1 share an honest replica (OSDI 1999 §4.5.1).
 
 use super::{Adversary, AdversaryCtx};
-use crate::message::{Digest, Message, NodeId};
+use crate::message::{Digest, Message, NodeId, ViewChangeProof};
 use crate::node::{Dest, Input, Output};
+use crate::sim::signed::Signed;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
-/// The second digest an equivocating primary pre-prepares beside `digest`.
+/// The made-up digest an equivocating primary pre-prepares beside `digest` when it knows no
+/// second request.
 pub fn equivocation_twin(digest: Digest) -> Digest {
     Digest::of_parts(&[b"equivocate:", &digest.0])
 }
 
-/// The digest colluders drive group G2 to commit while G1 commits `digest`.
-pub fn collusion_twin(digest: Digest) -> Digest {
-    Digest::of_parts(&[b"collude:", &digest.0])
-}
-
-/// `equivocate`. As primary, the PRE-PREPARE for digest d goes to the first half of the backups
-/// (by id, the larger half if odd) and a PRE-PREPARE for a second digest d′ to the rest. As a
-/// backup, it sends PREPARE and COMMIT for every (view, seq, digest) it sees pre-prepared or
-/// prepared, once each, to every replica: both of a pair of conflicting digests get its votes.
-/// Other messages (checkpoints, view change, replies) stay honest. No parameters.
+/// `equivocate`; see the module documentation. No parameters.
 #[derive(Default)]
 pub struct Equivocate {
     voted: BTreeSet<(u64, u64, Digest)>,
+    /// Client-signed requests it has seen, newest last.
+    requests: Vec<Arc<Signed>>,
+}
+
+/// Replicas other than `me`, split in two halves by id (the first the larger if odd).
+pub(crate) fn halves(nodes: u32, me: NodeId) -> (Vec<NodeId>, Vec<NodeId>) {
+    let others: Vec<NodeId> = (0..nodes).filter(|&b| b != me).collect();
+    let half = others.len().div_ceil(2);
+    (others[..half].to_vec(), others[half..].to_vec())
+}
+
+pub(crate) fn send_each(out: &mut Vec<Output>, to: &[NodeId], msg: &Message) {
+    for &dst in to {
+        out.push(Output::Send {
+            to: Dest::Node(dst),
+            msg: msg.clone(),
+        });
+    }
+}
+
+/// A client's signed request in `delivered` (a REQUEST, or carried by a PRE-PREPARE).
+pub(crate) fn request_in(delivered: Option<&Signed>) -> Option<Arc<Signed>> {
+    let d = delivered?;
+    match d.body() {
+        Message::Request { client, .. } if *client == d.signer() => Some(Arc::new(d.clone())),
+        Message::PrePrepare {
+            request: Some(r), ..
+        } => Some(r.clone()),
+        _ => None,
+    }
+}
+
+impl Equivocate {
+    fn remember(&mut self, request: Arc<Signed>) {
+        if !self.requests.contains(&request) {
+            self.requests.push(request);
+        }
+    }
+
+    /// The second PRE-PREPARE beside one for `digest`.
+    fn twin(&self, view: u64, seq: u64, digest: Digest, request: Option<Arc<Signed>>) -> Message {
+        let other = self
+            .requests
+            .iter()
+            .rev()
+            .find(|r| r.body().digest().is_some_and(|d| d != digest));
+        match other {
+            Some(r) => Message::PrePrepare {
+                view,
+                seq,
+                digest: r.body().digest().unwrap_or(digest),
+                request: Some(r.clone()),
+            },
+            None => Message::PrePrepare {
+                view,
+                seq,
+                digest: equivocation_twin(digest),
+                request,
+            },
+        }
+    }
 }
 
 impl Adversary for Equivocate {
     fn corrupt(&mut self, ctx: &mut AdversaryCtx<'_>, input: &Input<'_>, out: &mut Vec<Output>) {
-        let honest = std::mem::take(out);
-        for o in honest {
+        if let Some(r) = request_in(ctx.delivered) {
+            self.remember(r);
+        }
+        let (first, second) = halves(ctx.nodes, ctx.node);
+        for o in std::mem::take(out) {
             match o {
                 Output::Send {
-                    msg: Message::PrePrepare { view, seq, digest },
+                    msg:
+                        Message::PrePrepare {
+                            view,
+                            seq,
+                            digest,
+                            request,
+                        },
                     ..
                 } => {
-                    let backups: Vec<NodeId> = (0..ctx.nodes).filter(|&b| b != ctx.node).collect();
-                    let half = backups.len().div_ceil(2);
-                    for (i, &b) in backups.iter().enumerate() {
-                        let digest = if i < half {
-                            digest
-                        } else {
-                            equivocation_twin(digest)
-                        };
-                        out.push(Output::Send {
-                            to: Dest::Node(b),
-                            msg: Message::PrePrepare { view, seq, digest },
-                        });
-                    }
+                    let twin = self.twin(view, seq, digest, request.clone());
+                    let msg = Message::PrePrepare {
+                        view,
+                        seq,
+                        digest,
+                        request,
+                    };
+                    send_each(out, &first, &msg);
+                    send_each(out, &second, &twin);
+                }
+                Output::Send {
+                    msg: Message::ViewChange { view, proof },
+                    ..
+                } => {
+                    let bare = Message::ViewChange {
+                        view,
+                        proof: Arc::new(ViewChangeProof {
+                            prepared: Vec::new(),
+                            ..(*proof).clone()
+                        }),
+                    };
+                    send_each(out, &first, &Message::ViewChange { view, proof });
+                    send_each(out, &second, &bare);
                 }
                 // Its votes are its own (below).
                 Output::Send {
@@ -70,7 +149,10 @@ impl Adversary for Equivocate {
         }
         if let Input::Deliver {
             msg:
-                &(Message::PrePrepare { view, seq, digest } | Message::Prepare { view, seq, digest }),
+                &(Message::PrePrepare {
+                    view, seq, digest, ..
+                }
+                | Message::Prepare { view, seq, digest }),
             ..
         } = *input
         {
@@ -84,102 +166,6 @@ impl Adversary for Equivocate {
                         msg,
                     });
                 }
-            }
-        }
-    }
-}
-
-/// `collude`. The honest replicas, by id, form G1 (the larger half if odd) and G2. When a
-/// colluder is primary it pre-prepares the real digest A to G1 and its fellow colluders and a
-/// second digest B to G2, and sends COMMIT for A to G1 and for B to G2. A colluding backup that
-/// receives a colluder primary's PRE-PREPARE for A sends PREPARE and COMMIT for A to G1 and for B
-/// to G2. Colluders never cast an honest PREPARE or COMMIT; everything else stays honest. It
-/// succeeds (two groups of honest replicas commit A and B at one sequence number) when the primary
-/// is a colluder, m ≥ f + 1 and the network delivers in time. No parameters.
-pub struct Collude {
-    byzantine: Vec<NodeId>,
-}
-
-impl Collude {
-    /// A colluder among `byzantine` (every colluder, in any order).
-    pub fn new(byzantine: &[NodeId]) -> Collude {
-        let mut byzantine = byzantine.to_vec();
-        byzantine.sort_unstable();
-        Collude { byzantine }
-    }
-}
-
-fn send_each(out: &mut Vec<Output>, to: &[NodeId], msg: Message) {
-    for &dst in to {
-        out.push(Output::Send {
-            to: Dest::Node(dst),
-            msg: msg.clone(),
-        });
-    }
-}
-
-impl Adversary for Collude {
-    fn corrupt(&mut self, ctx: &mut AdversaryCtx<'_>, input: &Input<'_>, out: &mut Vec<Output>) {
-        let honest: Vec<NodeId> = (0..ctx.nodes)
-            .filter(|id| self.byzantine.binary_search(id).is_err())
-            .collect();
-        let (g1, g2) = honest.split_at(honest.len().div_ceil(2));
-        let fellows: Vec<NodeId> = self
-            .byzantine
-            .iter()
-            .copied()
-            .filter(|&b| b != ctx.node)
-            .collect();
-        let outputs = std::mem::take(out);
-        for o in outputs {
-            match o {
-                Output::Send {
-                    msg: Message::PrePrepare { view, seq, digest },
-                    ..
-                } => {
-                    let twin = collusion_twin(digest);
-                    let pp = |digest| Message::PrePrepare { view, seq, digest };
-                    let commit = |digest| Message::Commit { view, seq, digest };
-                    send_each(out, g1, pp(digest));
-                    send_each(out, &fellows, pp(digest));
-                    send_each(out, g2, pp(twin));
-                    send_each(out, g1, commit(digest));
-                    send_each(out, g2, commit(twin));
-                }
-                Output::Send {
-                    msg: Message::Prepare { .. } | Message::Commit { .. },
-                    ..
-                } => {}
-                o => out.push(o),
-            }
-        }
-        if let Input::Deliver {
-            from,
-            msg: &Message::PrePrepare { view, seq, digest },
-        } = *input
-        {
-            if from != ctx.node && self.byzantine.binary_search(&from).is_ok() {
-                let twin = collusion_twin(digest);
-                send_each(out, g1, Message::Prepare { view, seq, digest });
-                send_each(out, g1, Message::Commit { view, seq, digest });
-                send_each(
-                    out,
-                    g2,
-                    Message::Prepare {
-                        view,
-                        seq,
-                        digest: twin,
-                    },
-                );
-                send_each(
-                    out,
-                    g2,
-                    Message::Commit {
-                        view,
-                        seq,
-                        digest: twin,
-                    },
-                );
             }
         }
     }

@@ -17,8 +17,10 @@ pub const MAX_NODES: u32 = 512;
 pub const MAX_DELAY_MS: f64 = 3_600_000.0;
 /// Longest run timeout: one day of virtual time.
 pub const MAX_TIMEOUT_MS: f64 = 86_400_000.0;
-/// Most client requests in one run.
+/// Most client requests in one run (per client; all clients together also stay within it).
 pub const MAX_REQUESTS: u32 = 100_000;
+/// Most PBFT clients in one run.
+pub const MAX_CLIENTS: u32 = 64;
 
 /// Which protocol the nodes run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -66,13 +68,23 @@ pub enum Strategy {
     /// PBFT only: the Byzantine nodes split the honest ones into two groups and drive each to
     /// commit a different digest at one sequence number (needs a Byzantine primary and m ≥ f + 1).
     Collude,
+    /// PBFT only: in view changes, VIEW-CHANGEs that omit prepared certificates and claim a
+    /// stale checkpoint, and as the new primary NEW-VIEWs whose O drops or reassigns a request
+    /// (different ones to different backups); as primary of the normal case it stalls.
+    Forge,
     /// Honest, but everything it sends takes `slow-ms` longer.
     Slow,
 }
 
 impl Strategy {
-    pub const NAMES: &'static [&'static str] =
-        &["tutorial", "silent", "equivocate", "collude", "slow"];
+    pub const NAMES: &'static [&'static str] = &[
+        "tutorial",
+        "silent",
+        "equivocate",
+        "collude",
+        "forge",
+        "slow",
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -80,13 +92,17 @@ impl Strategy {
             Strategy::Silent => "silent",
             Strategy::Equivocate => "equivocate",
             Strategy::Collude => "collude",
+            Strategy::Forge => "forge",
             Strategy::Slow => "slow",
         }
     }
 
     /// Whether the strategy only makes sense under PBFT (it rewrites PBFT's messages).
     pub fn pbft_only(self) -> bool {
-        matches!(self, Strategy::Equivocate | Strategy::Collude)
+        matches!(
+            self,
+            Strategy::Equivocate | Strategy::Collude | Strategy::Forge
+        )
     }
 
     pub fn parse(s: &str) -> Result<Strategy, ConfigError> {
@@ -95,6 +111,7 @@ impl Strategy {
             "silent" => Ok(Strategy::Silent),
             "equivocate" => Ok(Strategy::Equivocate),
             "collude" => Ok(Strategy::Collude),
+            "forge" => Ok(Strategy::Forge),
             "slow" => Ok(Strategy::Slow),
             _ => Err(ConfigError::UnknownStrategy {
                 given: s.to_string(),
@@ -163,7 +180,10 @@ pub struct Config {
     /// A run fails if not every honest node has committed by then.
     pub timeout_ms: f64,
     pub processing: Processing,
+    /// Requests per client (the tutorial: proposals by its driver).
     pub requests: u32,
+    /// PBFT: independent clients, each with one outstanding request at a time (OSDI 1999 §4.1).
+    pub clients: u32,
     pub partitions: Vec<Partition>,
     pub seed: u64,
     /// PBFT: a CHECKPOINT every this many executed sequence numbers (OSDI 1999 §4.3); the high
@@ -198,6 +218,7 @@ pub const PARAMETERS: &[&str] = &[
     "timeout-ms",
     "processing",
     "requests",
+    "clients",
     "partition",
     "seed",
     "checkpoint-interval",
@@ -228,6 +249,7 @@ impl Config {
                 timeout_ms: 2000.0,
                 processing: Processing::Sequential,
                 requests: 1,
+                clients: 1,
                 partitions: Vec::new(),
                 seed: 11,
                 checkpoint_interval: 10,
@@ -261,13 +283,7 @@ impl Config {
         if let Some(ms) = self.view_timeout_ms {
             return ms_to_us(ms).max(1);
         }
-        let mut d = self.max_delay_ms;
-        if self.reorder > 0.0 {
-            d += crate::network::REORDER_EXTRA_MAX_US as f64 / 1000.0;
-        }
-        if self.strategy == Strategy::Slow && self.byzantine_count() > 0 {
-            d += self.slow_ms;
-        }
+        let d = self.max_one_way_delay_ms();
         let k = match self.processing {
             Processing::Concurrent => 8.0,
             Processing::Sequential => 16.0,
@@ -280,9 +296,14 @@ impl Config {
         self.nodes.saturating_sub(1) / 3
     }
 
-    /// Quorum 2f + 1.
+    /// The quorum of the protocol's votes: 2f + 1 for the tutorial (its own rule); for `pbft`
+    /// ⌈(n + f + 1)/2⌉, which is 2f + 1 when n = 3f + 1 and keeps two quorums sharing an honest
+    /// replica in larger clusters (see `protocol::pbft::log`).
     pub fn quorum(&self) -> u32 {
-        2 * self.f() + 1
+        match self.protocol {
+            Protocol::Tutorial => 2 * self.f() + 1,
+            Protocol::Pbft => (self.nodes + self.f() + 2) / 2,
+        }
     }
 
     /// The number of Byzantine nodes a run will have.
@@ -311,6 +332,7 @@ impl Config {
             "timeout-ms" => self.timeout_ms = parse_number("timeout-ms", value)?,
             "processing" => self.processing = Processing::parse(value)?,
             "requests" => self.requests = parse_count("requests", value)?,
+            "clients" => self.clients = parse_count("clients", value)?,
             "partition" => self.partitions = parse_partitions(value)?,
             "seed" => self.seed = parse_u64("seed", value)?,
             "checkpoint-interval" => {
@@ -358,6 +380,7 @@ impl Config {
             "timeout-ms" => fmt_num(self.timeout_ms),
             "processing" => self.processing.name().to_string(),
             "requests" => self.requests.to_string(),
+            "clients" => self.clients.to_string(),
             "partition" => format_partitions(&self.partitions),
             "seed" => self.seed.to_string(),
             "checkpoint-interval" => self.checkpoint_interval.to_string(),
@@ -419,6 +442,7 @@ impl Config {
                 max: MAX_REQUESTS,
             });
         }
+        self.validate_clients()?;
         for p in &self.partitions {
             check_partition(p, self.nodes)?;
         }
@@ -438,6 +462,57 @@ impl Config {
             check_timeout("view-timeout-ms", ms)?;
         }
         check_delay("slow-ms", self.slow_ms)?;
+        self.validate_view_timeout()
+    }
+
+    fn validate_clients(&self) -> Result<(), ConfigError> {
+        if self.clients < 1 || self.clients > MAX_CLIENTS {
+            return Err(ConfigError::ClientsOutOfRange {
+                clients: u64::from(self.clients),
+                max: MAX_CLIENTS,
+            });
+        }
+        if self.clients > 1 && self.protocol != Protocol::Pbft {
+            return Err(ConfigError::ClientsNeedPbft {
+                clients: self.clients,
+            });
+        }
+        if u64::from(self.clients) * u64::from(self.requests) > u64::from(MAX_REQUESTS) {
+            return Err(ConfigError::TooManyRequests {
+                clients: self.clients,
+                requests: self.requests,
+                max: MAX_REQUESTS,
+            });
+        }
+        Ok(())
+    }
+
+    /// The longest one-way delay a message can take, in ms: max-delay-ms, plus the 20 ms
+    /// reorder hold-back when reorder > 0, plus slow-ms when a Byzantine node is slow.
+    pub fn max_one_way_delay_ms(&self) -> f64 {
+        let mut d = self.max_delay_ms;
+        if self.reorder > 0.0 {
+            d += crate::network::REORDER_EXTRA_MAX_US as f64 / 1000.0;
+        }
+        if self.strategy == Strategy::Slow && self.byzantine_count() > 0 {
+            d += self.slow_ms;
+        }
+        d
+    }
+
+    /// PBFT: a view-change timeout shorter than one message's trip expires before any request
+    /// can execute, and replicas would change view forever.
+    fn validate_view_timeout(&self) -> Result<(), ConfigError> {
+        let Some(ms) = self.view_timeout_ms else {
+            return Ok(());
+        };
+        let delay_ms = self.max_one_way_delay_ms();
+        if self.protocol == Protocol::Pbft && ms < delay_ms {
+            return Err(ConfigError::ViewTimeoutBelowDelay {
+                view_timeout_ms: ms,
+                delay_ms,
+            });
+        }
         Ok(())
     }
 }

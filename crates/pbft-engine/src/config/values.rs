@@ -101,6 +101,10 @@ pub(super) fn parse_count(field: &'static str, value: &str) -> Result<u32, Confi
             requests: v,
             max: MAX_REQUESTS,
         },
+        "clients" => ConfigError::ClientsOutOfRange {
+            clients: v,
+            max: super::MAX_CLIENTS,
+        },
         _ => ConfigError::NotANumber {
             field,
             given: value.to_string(),

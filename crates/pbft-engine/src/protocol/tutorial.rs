@@ -100,6 +100,7 @@ impl TutorialNode {
                 view: VIEW,
                 seq,
                 digest,
+                request: None,
             },
         });
     }
@@ -147,7 +148,11 @@ impl TutorialNode {
         }
         if count >= quorum {
             slot.committed = Some(digest);
-            out.push(Output::Commit { seq, digest });
+            out.push(Output::Execute {
+                seq,
+                digest,
+                request: None,
+            });
         }
     }
 
@@ -184,6 +189,7 @@ impl TutorialNode {
             prepares: votes(&slot.prepare_votes),
             commits: votes(&slot.commit_votes),
             committed: slot.committed,
+            ..SlotSnapshot::default()
         }
     }
 }
@@ -193,9 +199,9 @@ impl Replica for TutorialNode {
         match input {
             Input::Propose { seq, payload } => self.propose(seq, payload, out),
             Input::Deliver { from, msg } => match *msg {
-                Message::PrePrepare { view, seq, digest } => {
-                    self.on_preprepare(view, seq, digest, out)
-                }
+                Message::PrePrepare {
+                    view, seq, digest, ..
+                } => self.on_preprepare(view, seq, digest, out),
                 Message::Prepare { view, seq, digest } => {
                     self.on_prepare(from, view, seq, digest, out)
                 }
@@ -209,15 +215,24 @@ impl Replica for TutorialNode {
     }
 
     fn snapshot(&self) -> NodeSnapshot {
+        // Sequence numbers commit independently here; "executed" means every one up to it.
+        let last_executed = (1..)
+            .take_while(|seq| self.committed(*seq).is_some())
+            .last()
+            .unwrap_or(0);
         NodeSnapshot {
             view: VIEW,
             primary: PRIMARY,
             quorum: self.quorum(),
+            // The tutorial prepares on 2f + 1 matching PREPAREs, its own echo included.
+            prepare_quorum: self.quorum(),
             slots: self
                 .slots
                 .iter()
                 .map(|(&seq, slot)| self.slot_snapshot(seq, slot))
                 .collect(),
+            last_executed,
+            ..NodeSnapshot::default()
         }
     }
 }

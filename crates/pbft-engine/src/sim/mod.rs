@@ -12,35 +12,38 @@
 mod lifecycle;
 pub mod signed;
 
-pub(crate) use lifecycle::payload;
+pub use lifecycle::payload;
 
 use crate::adversary::{Adversary, AdversaryCtx};
-use crate::config::{Config, Processing, Protocol};
+use crate::config::{Config, Processing};
 use crate::error::ConfigError;
-use crate::message::{Message, NodeId};
-use crate::metrics::{Ledger, PhaseCounts, RunOutcome};
+use crate::message::{Digest, Message, NodeId, RequestId};
+use crate::metrics::{Ledger, PhaseCounts, RequestLedger, RunOutcome};
 use crate::network::{Fate, Network};
 use crate::node::{Dest, Input, NodeSnapshot, Output, Replica, TimerId};
-use crate::protocol::tutorial::PRIMARY;
 use crate::queue::EventQueue;
 use crate::trace::{EndReason, TraceEvent, TraceKind};
 use rand_chacha::ChaCha8Rng;
 use signed::Signed;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// The tutorial's payload (`run_single_consensus(payload="tx: pay Alice->Bob 5")`); request k > 1
 /// appends ` #k` so every request has its own digest.
 pub const PAYLOAD: &str = "tx: pay Alice->Bob 5";
 
 enum Event {
+    /// The driver asks `node` (the tutorial's primary, or a PBFT client) to propose request `seq`.
     Propose {
+        node: NodeId,
         seq: u64,
     },
+    /// `msg`, signed by its author, reaches `to`; `from` transmitted it (the author, unless it
+    /// relayed someone else's signed message).
     Deliver {
         id: u64,
         from: NodeId,
         to: NodeId,
-        msg: Message,
+        msg: Signed,
         sent_us: u64,
     },
     Timer {
@@ -73,7 +76,19 @@ struct NodeState {
     adversary: Option<Box<dyn Adversary>>,
     inbox: VecDeque<Pending>,
     busy: bool,
-    timers: BTreeMap<TimerId, u64>,
+    /// Pending timers by id: (the generation of the queued `Event::Timer` that counts, since a
+    /// timer set again replaces it; when it was set; when it fires).
+    timers: BTreeMap<TimerId, (u64, u64, u64)>,
+}
+
+/// A timer waiting to fire, for the browser ([`Simulation::timers`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingTimer {
+    pub id: TimerId,
+    /// The protocol's name for it (`"view-change"`, `"retransmit"`).
+    pub name: &'static str,
+    pub set_us: u64,
+    pub fires_us: u64,
 }
 
 /// One run of one scenario.
@@ -84,16 +99,11 @@ pub struct Simulation {
     nodes: Vec<NodeState>,
     /// Replicas (the first `replicas` endpoints).
     replicas: u32,
-    protocol: Protocol,
     /// Per endpoint: extra delay added to everything it sends (strategy `slow`).
     extra_delay_us: Vec<u64>,
     honest: Vec<bool>,
-    /// PBFT: when a primary first proposed (PRE-PREPARE or NEW-VIEW); 0 for the tutorial.
-    first_proposal_us: Option<u64>,
-    /// PBFT: requests the client accepted, and when the last one was.
-    accepts: u64,
-    accepts_needed: u64,
-    last_accept_us: u64,
+    /// PBFT: every client request, from first send to acceptance and execution.
+    requests: Option<RequestLedger>,
     /// PBFT: the highest view an honest replica entered.
     max_view: u64,
     processing: Processing,
@@ -112,6 +122,9 @@ pub struct Simulation {
     step_events: Vec<TraceEvent>,
     outputs: Vec<Output>,
     outcome: Option<RunOutcome>,
+    /// While tracing: every (view, seq, digest) a NEW-VIEW re-issued (its set O), so snapshots
+    /// can tell a re-issued PRE-PREPARE from a fresh one.
+    reissued: BTreeSet<(u64, u64, Digest)>,
 }
 
 impl Simulation {
@@ -134,10 +147,7 @@ impl Simulation {
                 debug_assert!(time_us >= self.now_us, "time never goes backwards");
                 self.now_us = time_us;
                 self.dispatch(event);
-                if self.outcome.is_none()
-                    && self.ledger.all_committed()
-                    && self.accepts >= self.accepts_needed
-                {
+                if self.outcome.is_none() && self.finished() {
                     self.end(EndReason::Committed);
                 } else if self.outcome.is_none() && self.queue.len() == 1 {
                     // Only the run's own timeout is left: no message in flight, no timer, no
@@ -148,6 +158,15 @@ impl Simulation {
             }
         }
         Some(&self.step_events)
+    }
+
+    /// Whether the run is complete: tutorial, every honest node committed every request; PBFT,
+    /// every client request was accepted and every honest replica executed every request.
+    fn finished(&self) -> bool {
+        match &self.requests {
+            None => self.ledger.all_committed(),
+            Some(r) => r.all_accepted() && r.caught_up() == self.ledger.honest_total(),
+        }
     }
 
     /// Runs to the end and returns the outcome.
@@ -192,8 +211,8 @@ impl Simulation {
         self.replicas
     }
 
-    /// Client endpoints, after the replicas (PBFT: one client, id `replicas()`; none for the
-    /// tutorial). They appear in traces as senders of REQUEST and receivers of REPLY.
+    /// Client endpoints, after the replicas (PBFT: `clients` of them from id `replicas()` on; none
+    /// for the tutorial). They appear in traces as senders of REQUEST and receivers of REPLY.
     pub fn clients(&self) -> std::ops::Range<NodeId> {
         self.replicas..self.nodes.len() as NodeId
     }
@@ -202,22 +221,43 @@ impl Simulation {
         &self.byzantine_nodes
     }
 
-    /// What node `id` knows, for the inspector.
+    /// What node `id` knows, for the inspector. With tracing on, slots whose PRE-PREPARE a
+    /// NEW-VIEW carried are marked `reissued`.
     pub fn snapshot(&self, id: NodeId) -> Option<NodeSnapshot> {
-        self.nodes.get(id as usize).map(|n| n.replica.snapshot())
+        let mut snap = self.nodes.get(id as usize)?.replica.snapshot();
+        if !self.reissued.is_empty() {
+            for slot in &mut snap.slots {
+                if let Some(d) = slot.pre_prepare {
+                    slot.reissued = self.reissued.contains(&(slot.view, slot.seq, d));
+                }
+            }
+        }
+        Some(snap)
+    }
+
+    /// Timers endpoint `id` has pending, in id order (empty for an unknown id).
+    pub fn timers(&self, id: NodeId) -> Vec<PendingTimer> {
+        let Some(node) = self.nodes.get(id as usize) else {
+            return Vec::new();
+        };
+        node.timers
+            .iter()
+            .map(|(&timer, &(_, set_us, fires_us))| PendingTimer {
+                id: timer,
+                name: node.replica.timer_name(timer),
+                set_us,
+                fires_us,
+            })
+            .collect()
     }
 
     fn dispatch(&mut self, event: Event) {
         match event {
             Event::Timeout => self.end(EndReason::Timeout),
-            Event::Propose { seq } => {
-                // PBFT: the workload starts at the client, which proposes by sending REQUEST.
-                let node = match self.protocol {
-                    Protocol::Tutorial => PRIMARY,
-                    Protocol::Pbft => self.replicas,
-                };
+            Event::Propose { node, seq } => {
                 self.emit(TraceKind::Propose { node, seq });
-                let payload = payload(seq);
+                // The tutorial's primary proposes client 0's requests; a PBFT client its own.
+                let payload = payload(node.saturating_sub(self.replicas), seq);
                 // Called by the driver, outside the primary's message loop: it never makes the
                 // primary busy (the tutorial awaits `propose` from `run_single_consensus`).
                 self.handle(
@@ -240,19 +280,24 @@ impl Simulation {
                     id,
                     from,
                     to,
-                    phase: msg.phase(),
+                    phase: msg.body().phase(),
                     sent_us,
                 });
-                self.arrive(to, Pending::Message(Signed::seal(from, msg)));
+                self.arrive(to, Pending::Message(msg));
             }
             Event::Timer {
                 node,
                 id,
                 generation,
             } => {
-                if self.nodes[node as usize].timers.get(&id) == Some(&generation) {
+                if self.nodes[node as usize].timers.get(&id).map(|t| t.0) == Some(generation) {
                     self.nodes[node as usize].timers.remove(&id);
-                    self.emit(TraceKind::Timer { node, timer: id });
+                    let name = self.nodes[node as usize].replica.timer_name(id);
+                    self.emit(TraceKind::Timer {
+                        node,
+                        timer: id,
+                        name,
+                    });
                     self.arrive(node, Pending::Timer { id });
                 }
             }
@@ -318,6 +363,7 @@ impl Simulation {
                 node,
                 nodes,
                 rng: &mut self.adversary_rng,
+                delivered: signed,
             };
             adversary.corrupt(&mut ctx, &input, &mut out);
         }
@@ -333,13 +379,23 @@ impl Simulation {
     fn apply(&mut self, node: NodeId, output: Output) -> u64 {
         match output {
             Output::Send { to, msg } => {
-                if self.first_proposal_us.is_none()
-                    && matches!(msg, Message::PrePrepare { .. } | Message::NewView { .. })
-                {
-                    self.first_proposal_us = Some(self.now_us);
+                if let (Some(r), &Message::Request { timestamp, .. }) = (&mut self.requests, &msg) {
+                    let client = node;
+                    r.sent(RequestId { client, timestamp }, self.now_us);
                 }
-                self.send(node, to, &msg)
+                if let (true, Message::NewView { proof, .. }) = (self.tracing, &msg) {
+                    for pp in &proof.pre_prepares {
+                        if let Message::PrePrepare {
+                            view, seq, digest, ..
+                        } = *pp.body()
+                        {
+                            self.reissued.insert((view, seq, digest));
+                        }
+                    }
+                }
+                self.send(node, to, &Signed::seal(node, msg))
             }
+            Output::Relay { to, msg } => self.send(node, to, &msg),
             Output::SendInTurn(sends) => {
                 // The chain runs on its own, like the tutorial's propose loop: it holds nobody busy.
                 self.send_in_turn(node, sends, 0);
@@ -348,24 +404,61 @@ impl Simulation {
             Output::SetTimer { id, after_us } => {
                 let generation = self.next_timer_generation;
                 self.next_timer_generation += 1;
-                self.nodes[node as usize].timers.insert(id, generation);
+                let fires_us = self.now_us + after_us;
+                self.nodes[node as usize]
+                    .timers
+                    .insert(id, (generation, self.now_us, fires_us));
                 self.queue.push(
-                    self.now_us + after_us,
+                    fires_us,
                     Event::Timer {
                         node,
                         id,
                         generation,
                     },
                 );
+                if self.tracing {
+                    let name = self.nodes[node as usize].replica.timer_name(id);
+                    self.emit(TraceKind::TimerSet {
+                        node,
+                        timer: id,
+                        name,
+                        fires_us,
+                    });
+                }
                 self.now_us
             }
             Output::CancelTimer { id } => {
-                self.nodes[node as usize].timers.remove(&id);
+                let was_pending = self.nodes[node as usize].timers.remove(&id).is_some();
+                if was_pending && self.tracing {
+                    let name = self.nodes[node as usize].replica.timer_name(id);
+                    self.emit(TraceKind::TimerCancel {
+                        node,
+                        timer: id,
+                        name,
+                    });
+                }
                 self.now_us
             }
-            Output::Commit { seq, digest } => {
+            Output::Execute {
+                seq,
+                digest,
+                request,
+            } => {
                 self.emit(TraceKind::Commit { node, seq, digest });
                 self.ledger.commit(node, seq, digest, self.now_us);
+                if let (Some(r), Some(id)) = (&mut self.requests, request) {
+                    r.executed(node, id, self.now_us);
+                }
+                self.now_us
+            }
+            Output::AdoptState { snapshot } => {
+                self.emit(TraceKind::StateTransfer {
+                    node,
+                    seq: snapshot.seq,
+                });
+                if let Some(r) = &mut self.requests {
+                    r.adopted(node, &snapshot, self.now_us);
+                }
                 self.now_us
             }
             Output::StartViewChange { view } => {
@@ -385,14 +478,16 @@ impl Simulation {
                     seq: timestamp,
                     result,
                 });
-                self.accepts += 1;
-                self.last_accept_us = self.now_us;
+                if let Some(r) = &mut self.requests {
+                    let client = node;
+                    r.accepted(RequestId { client, timestamp }, self.now_us);
+                }
                 self.now_us
             }
         }
     }
 
-    fn send(&mut self, from: NodeId, to: Dest, msg: &Message) -> u64 {
+    fn send(&mut self, from: NodeId, to: Dest, msg: &Signed) -> u64 {
         // A broadcast reaches the replicas (a client's too); `Node` reaches any endpoint.
         let n = self.replicas;
         let endpoints = self.nodes.len() as NodeId;
@@ -411,7 +506,7 @@ impl Simulation {
 
     fn send_in_turn(&mut self, from: NodeId, sends: Vec<(NodeId, Message)>, next: usize) {
         if let Some((dst, msg)) = sends.get(next).cloned() {
-            let lands_us = self.transmit(from, dst, msg);
+            let lands_us = self.transmit(from, dst, Signed::seal(from, msg));
             self.queue.push(
                 lands_us,
                 Event::SendInTurn {
@@ -424,10 +519,10 @@ impl Simulation {
     }
 
     /// One transmission through the network; returns when it lands (now if dropped).
-    fn transmit(&mut self, from: NodeId, to: NodeId, msg: Message) -> u64 {
+    fn transmit(&mut self, from: NodeId, to: NodeId, msg: Signed) -> u64 {
         let id = self.next_msg_id;
         self.next_msg_id += 1;
-        let phase = msg.phase();
+        let phase = msg.body().phase();
         self.messages_by_phase[phase.index()] += 1;
         match self.network.transmit(from, to, self.now_us) {
             Fate::Dropped(reason) => {
@@ -437,7 +532,8 @@ impl Simulation {
                     from,
                     to,
                     phase,
-                    seq: msg.seq(),
+                    seq: msg.body().seq(),
+                    timestamp: msg.body().timestamp(),
                     reason,
                 });
                 self.now_us
@@ -467,20 +563,21 @@ impl Simulation {
         id: u64,
         from: NodeId,
         to: NodeId,
-        msg: Message,
+        msg: Signed,
         delay_us: u64,
         duplicate: bool,
     ) {
         let deliver_us = self.now_us + delay_us;
         if self.tracing {
-            let (phase, seq, digest) = (msg.phase(), msg.seq(), msg.digest());
+            let body = msg.body();
             self.emit(TraceKind::Send {
                 id,
                 from,
                 to,
-                phase,
-                seq,
-                digest,
+                phase: body.phase(),
+                seq: body.seq(),
+                timestamp: body.timestamp(),
+                digest: body.digest(),
                 deliver_us,
                 duplicate,
             });

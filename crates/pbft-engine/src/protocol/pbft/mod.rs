@@ -1,56 +1,62 @@
-//! PBFT as Castro & Liskov wrote it (OSDI 1999 §4; TOCS 2002 §2–4): a replica and a client,
-//! both sans-IO state machines.
+//! PBFT as Castro & Liskov wrote it (OSDI 1999 §4; TOCS 2002 §2–5; Castro's thesis ch. 2 and 5):
+//! replicas and clients, all sans-IO state machines.
 //!
-//! n = 3f + 1 replicas (f = ⌊(n − 1)/3⌋); the primary of view v is replica v mod n. One file per
-//! concern:
+//! n replicas tolerate f = ⌊(n − 1)/3⌋ Byzantine ones; the primary of view v is replica v mod n.
+//! One file per concern, each citing the rule it implements:
 //!
-//! - [`normal`]: REQUEST, PRE-PREPARE, PREPARE, COMMIT, in-order execution and REPLY (§4.2);
-//! - [`checkpoint`]: CHECKPOINT every K executions, stable at 2f + 1, garbage collection and the
-//!   low/high watermarks h and H = h + 2K (§4.3);
-//! - [`view_change`]: timers, VIEW-CHANGE, NEW-VIEW with re-issued and null pre-prepares, the
-//!   f + 1 join rule and doubling timeouts (§4.4);
-//! - [`client`]: the client, which accepts f + 1 matching replies and retransmits on a timeout.
+//! - [`log`]: the message log of one sequence number and the paper's predicates *prepared* and
+//!   *committed-local* (§4.2);
+//! - [`normal`]: REQUEST, PRE-PREPARE (with the client's signed request), PREPARE, COMMIT,
+//!   in-order exactly-once execution and REPLY (§4.1–4.2);
+//! - [`checkpoint`]: CHECKPOINTs, stable checkpoints, garbage collection, watermarks (§4.3) and
+//!   state transfer, FETCH → STATE (TOCS §5.3);
+//! - [`view_change`]: VIEW-CHANGE, NEW-VIEW, the set O with null requests, the f + 1 join rule
+//!   (§4.4; TOCS §4.5.2);
+//! - [`timers`]: the view-change timer (started for a new view on 2f + 1 VIEW-CHANGEs; T, T, 2T,
+//!   4T…) and the retransmission timer that drives STATUS;
+//! - [`status`]: retransmission (thesis §5.2): a stuck replica says what it has, the others
+//!   re-send what it lacks;
+//! - [`client`]: the client: one outstanding request, f + 1 matching replies, retransmission
+//!   with exponential backoff.
 //!
-//! Modelling choices, each a documented variant of the paper:
+//! Modelling choices (docs/pbft-model.md has the whole list and the reasons):
 //!
-//! - **Requests are multicast** by the client to every replica (TOCS 2002 §2 allows it; the BFT
-//!   library does so for large requests). A PRE-PREPARE carries only the request's digest, which
-//!   stands for the request itself (the paper piggybacks the request on the PRE-PREPARE). A backup
-//!   that knows a request it has not executed is "waiting" and runs its view-change timer.
-//! - **Signatures everywhere**: every message arrives as a [`Signed`] made by the engine, and the
-//!   replica signs its own votes with its [`Signer`], so certificates can be relayed in VIEW-CHANGE
-//!   and NEW-VIEW and checked by their signers (`crate::sim::signed`).
-//! - A replica's own PREPARE and COMMIT count locally; it sends them to the others only.
+//! - **Signatures everywhere**: every message arrives as a [`Signed`] made by the engine, and a
+//!   replica signs its own votes with its [`Signer`]. Certificates travel inside VIEW-CHANGE and
+//!   NEW-VIEW and are checked by their signers, and any replica can forward a message signed by
+//!   another ([`Output::Relay`]): a backup relays a client's REQUEST to the primary, and a
+//!   replica answering a STATUS relays the primary's PRE-PREPARE or NEW-VIEW.
 //! - **Commit certificates**: 2f + 1 matching COMMITs for (v, n, d) prove that d committed at n
-//!   (at least f + 1 honest replicas prepared it, so no other digest can commit there, §4.5.1).
-//!   A replica holding one executes d at n even if its own PRE-PREPARE differed: this is how a
-//!   backup cut out by an equivocating primary catches up without a view change (the BFT library
-//!   fetches such requests during state transfer, TOCS §5.3.2).
-//! - **No state transfer and no retransmission** (TOCS §5.2–5.3): a replica that a checkpoint
-//!   became stable without keeps the slots it has not executed and completes them as late
-//!   COMMITs arrive; one that missed every message of a request (cut off by a partition) stays
-//!   behind. PBFT never waits for it: a run succeeds once n − f honest replicas executed every
-//!   request and the client accepted every reply (`metrics::Ledger::by_request`).
-//! - Messages for a future view are kept and replayed when the replica enters that view, so a
-//!   backup that sees the NEW-VIEW late does not lose the new primary's PRE-PREPAREs.
+//!   (§4.5.1). A replica holding one executes d at n even if it never prepared it; this is how a
+//!   backup cut out by an equivocating primary, or one that lost messages, catches up.
+//! - A replica's own PREPARE and COMMIT count locally; it sends them to the others only.
+//! - Messages for a view not yet entered are kept and replayed on entering it.
+//! - No batching, no tentative execution, no read-only optimisation (TOCS §5.1).
 
 pub mod checkpoint;
 pub mod client;
+pub mod log;
 pub mod normal;
+pub mod status;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_recovery;
+pub mod timers;
 pub mod view_change;
 
 pub use client::PbftClient;
 
-use crate::message::{Digest, Message, NodeId, PreparedCert};
-use crate::node::{Input, NodeSnapshot, Output, Replica, SlotSnapshot, SlotStatus, Votes};
+use crate::message::{ClientRecord, Digest, Message, NodeId, RequestId, Snapshot};
+use crate::node::{
+    Dest, Input, NodeSnapshot, Output, Replica, SlotSnapshot, TimerId, ViewChangeSnapshot, Votes,
+    Watermarks,
+};
 use crate::sim::signed::{Signed, Signer};
-use crate::voters::VoterSet;
+use log::{Slot, Tallies, Tally};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// The replica's only timer: the view-change timer (§4.4).
-pub const VIEW_TIMER: u64 = 1;
+use std::sync::Arc;
+use timers::TimerState;
 
 /// Parameters shared by every replica of a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,92 +65,8 @@ pub struct PbftParams {
     pub nodes: u32,
     /// K: a checkpoint every K executed sequence numbers.
     pub checkpoint_interval: u64,
-    /// T: the first view-change timeout in virtual µs.
+    /// T: the view-change timeout in virtual µs (doubling from the second new view on).
     pub view_timeout_us: u64,
-}
-
-/// Signed votes for one (view, digest) at one sequence number, one per signer.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Tally {
-    voters: VoterSet,
-    msgs: Vec<Signed>,
-}
-
-impl Tally {
-    /// Counts `msg`'s signer; keeps the message itself while fewer than `keep` are kept (a
-    /// certificate needs that many). Returns whether the signer is new.
-    fn add(&mut self, msg: &Signed, keep: u32) -> bool {
-        let new = self.voters.insert(msg.signer());
-        if new && (self.msgs.len() as u32) < keep {
-            self.msgs.push(msg.clone());
-        }
-        new
-    }
-}
-
-/// Votes at one sequence number by (view, digest). Almost always one entry, so a short list
-/// beats a map keyed by 40 bytes.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Tallies(Vec<(u64, Digest, Tally)>);
-
-impl Tallies {
-    fn add(&mut self, view: u64, digest: Digest, msg: &Signed, keep: u32) -> bool {
-        let i = match self
-            .0
-            .iter()
-            .position(|(v, d, _)| *v == view && *d == digest)
-        {
-            Some(i) => i,
-            None => {
-                self.0.push((view, digest, Tally::default()));
-                self.0.len() - 1
-            }
-        };
-        self.0[i].2.add(msg, keep)
-    }
-
-    fn get(&self, view: u64, digest: Digest) -> Option<&Tally> {
-        self.0
-            .iter()
-            .find(|(v, d, _)| *v == view && *d == digest)
-            .map(|(_, _, t)| t)
-    }
-
-    fn count(&self, view: u64, digest: Digest) -> u32 {
-        self.get(view, digest).map_or(0, |t| t.voters.len())
-    }
-}
-
-/// What a replica knows about one sequence number.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Slot {
-    /// The view of `pre_prepare`.
-    view: u64,
-    /// The PRE-PREPARE accepted in `view`, signed by its primary.
-    pre_prepare: Option<Signed>,
-    /// PREPAREs by (view, digest), from backups.
-    prepares: Tallies,
-    /// COMMITs by (view, digest).
-    commits: Tallies,
-    /// COMMIT already sent in `view`.
-    commit_sent: bool,
-    /// The prepared certificate of the highest view this replica prepared in.
-    prepared: Option<PreparedCert>,
-    /// Committed-local: the digest that will execute here.
-    committed: Option<Digest>,
-}
-
-impl Slot {
-    fn digest(&self) -> Option<Digest> {
-        self.pre_prepare.as_ref().map(|pp| pp.body().digest())
-    }
-}
-
-/// A request the replica has seen from its client.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct RequestBody {
-    client: NodeId,
-    timestamp: u64,
 }
 
 /// One PBFT replica.
@@ -160,32 +82,38 @@ pub struct PbftReplica {
     changing: bool,
     /// Primary only: the next sequence number to assign.
     next_seq: u64,
-    /// Primary only: digests assigned in the current view.
-    assigned: BTreeSet<Digest>,
-    /// Primary only: requests waiting for the high watermark to move.
-    backlog: Vec<Digest>,
+    /// Primary only: requests given a sequence number in the current view.
+    assigned: BTreeSet<RequestId>,
     log: BTreeMap<u64, Slot>,
-    /// Request bodies by digest.
-    requests: BTreeMap<Digest, RequestBody>,
+    /// Client-signed requests this replica knows, by digest (from clients, relays and
+    /// PRE-PREPAREs): what makes a PRE-PREPARE valid and what execution needs.
+    requests: BTreeMap<Digest, Arc<Signed>>,
     /// Known requests not executed yet: the replica is "waiting" (§4.4).
-    pending: BTreeSet<Digest>,
-    /// Executed requests: digest -> (seq, result), to re-send replies.
-    executed: BTreeMap<Digest, (u64, Digest)>,
+    pending: BTreeMap<RequestId, Digest>,
     last_exec: u64,
-    /// Hash chain of everything executed: the checkpointed state.
-    state: Digest,
-    /// h, the low watermark: the last stable checkpoint.
+    /// Hash chain over every executed (seq, digest).
+    chain: Digest,
+    /// Per client: its last executed request and the result (exactly-once; reply cache).
+    clients: BTreeMap<NodeId, ClientRecord>,
+    /// h, the low watermark: the last stable checkpoint, and its proof.
     low: u64,
     stable_proof: Vec<Signed>,
+    /// The states of this replica's own checkpoints from h on, for FETCH.
+    snapshots: BTreeMap<u64, Arc<Snapshot>>,
     /// CHECKPOINTs by (seq, state digest).
     checkpoints: BTreeMap<(u64, Digest), Tally>,
     /// VIEW-CHANGEs by the view they ask for, one per signer.
     view_changes: BTreeMap<u64, BTreeMap<NodeId, Signed>>,
+    /// Its own VIEW-CHANGEs for views not entered yet, kept after moving on to a later one: a
+    /// replica still collecting 2f + 1 for an earlier view may need it (see `status`).
+    own_view_changes: BTreeMap<u64, Signed>,
+    /// The NEW-VIEW that started the current view (none in view 0), to relay.
+    new_view: Option<Signed>,
     /// Messages of views this replica has not entered yet.
     future: Vec<Signed>,
-    timer_running: bool,
-    /// View changes since the last execution: the timeout is T·2^k (§4.4).
+    /// View changes started since the last request executed: the timeout is T·2^(k−1).
     attempts: u32,
+    timers: TimerState,
 }
 
 impl PbftReplica {
@@ -200,20 +128,22 @@ impl PbftReplica {
             changing: false,
             next_seq: 1,
             assigned: BTreeSet::new(),
-            backlog: Vec::new(),
             log: BTreeMap::new(),
             requests: BTreeMap::new(),
-            pending: BTreeSet::new(),
-            executed: BTreeMap::new(),
+            pending: BTreeMap::new(),
             last_exec: 0,
-            state: Digest([0; 32]),
+            chain: Digest([0; 32]),
+            clients: BTreeMap::new(),
             low: 0,
             stable_proof: Vec::new(),
+            snapshots: BTreeMap::new(),
             checkpoints: BTreeMap::new(),
             view_changes: BTreeMap::new(),
+            own_view_changes: BTreeMap::new(),
+            new_view: None,
             future: Vec::new(),
-            timer_running: false,
             attempts: 0,
+            timers: TimerState::default(),
         }
     }
 
@@ -255,6 +185,11 @@ impl PbftReplica {
         self.log.len()
     }
 
+    /// VIEW-CHANGEs held for `view` (its own included), toward 2f + 1.
+    pub fn view_change_votes(&self, view: u64) -> u32 {
+        self.view_changes.get(&view).map_or(0, |v| v.len() as u32)
+    }
+
     pub(crate) fn primary_of(&self, view: u64) -> NodeId {
         (view % u64::from(self.params.nodes)) as NodeId
     }
@@ -263,9 +198,10 @@ impl PbftReplica {
         self.primary_of(self.view) == self.id
     }
 
-    /// 2f + 1.
-    fn quorum(&self) -> u32 {
-        2 * self.f + 1
+    /// q = ⌈(n + f + 1)/2⌉, the size of a quorum: 2f + 1 when n = 3f + 1, and in any cluster
+    /// two quorums share at least f + 1 replicas, one of them honest ([`log`]).
+    pub fn quorum(&self) -> u32 {
+        (self.params.nodes + self.f + 2) / 2
     }
 
     fn in_window(&self, seq: u64) -> bool {
@@ -275,10 +211,38 @@ impl PbftReplica {
     /// Signs `msg` as this replica and sends it to every other replica.
     fn multicast(&self, msg: Message, out: &mut Vec<Output>) -> Signed {
         out.push(Output::Send {
-            to: crate::node::Dest::Others,
+            to: Dest::Others,
             msg: msg.clone(),
         });
         self.signer.sign(msg)
+    }
+
+    /// Sends `msg`, signed as this replica, to `to` alone.
+    fn send_to(&self, to: NodeId, msg: Message, out: &mut Vec<Output>) {
+        out.push(Output::Send {
+            to: Dest::Node(to),
+            msg,
+        });
+    }
+
+    /// Whether `request` is a REQUEST its client signed, for `digest`: the validity condition
+    /// of a PRE-PREPARE (a Byzantine primary cannot make one up).
+    fn client_signed(&self, request: &Signed, digest: Digest) -> bool {
+        match *request.body() {
+            Message::Request {
+                client, digest: d, ..
+            } => client >= self.params.nodes && request.signer() == client && d == digest,
+            _ => false,
+        }
+    }
+
+    /// The state after the last execution.
+    fn current_snapshot(&self) -> Snapshot {
+        Snapshot {
+            seq: self.last_exec,
+            chain: self.chain,
+            clients: self.clients.values().copied().collect(),
+        }
     }
 }
 
@@ -288,69 +252,98 @@ impl Replica for PbftReplica {
             // The engine delivers through `deliver`, signed. An unsigned message cannot be kept
             // as proof, so PBFT does not trust it.
             Input::Deliver { .. } => {}
-            Input::Timer { id: VIEW_TIMER } => self.on_view_timer(out),
+            Input::Timer { id } => self.on_timer(id, out),
             // PBFT proposals come from clients' REQUESTs, not from the driver.
-            Input::Propose { .. } | Input::Timer { .. } => {}
+            Input::Propose { .. } => {}
         }
+        self.update_timers(out);
     }
 
     fn deliver(&mut self, msg: &Signed, out: &mut Vec<Output>) {
         match msg.body() {
-            Message::Request { .. } => self.on_request(msg, out),
-            Message::PrePrepare { .. } => self.on_pre_prepare(msg, out),
-            Message::Prepare { .. } => self.on_prepare(msg, out),
-            Message::Commit { .. } => self.on_commit(msg, out),
-            Message::Checkpoint { .. } => self.on_checkpoint(msg, out),
-            Message::ViewChange { .. } => self.on_view_change(msg, out),
-            Message::NewView { .. } => self.on_new_view(msg, out),
+            &Message::Request {
+                client,
+                timestamp,
+                digest,
+            } => self.on_request(msg, RequestId { client, timestamp }, digest, out),
+            Message::PrePrepare {
+                view,
+                seq,
+                digest,
+                request,
+            } => self.on_pre_prepare(msg, *view, *seq, *digest, request.as_ref(), out),
+            &Message::Prepare { view, seq, digest } => self.on_prepare(msg, view, seq, digest, out),
+            &Message::Commit { view, seq, digest } => self.on_commit(msg, view, seq, digest, out),
+            &Message::Checkpoint { seq, state } => self.on_checkpoint(msg, seq, state, out),
+            Message::ViewChange { view, .. } => self.on_view_change(msg, *view, out),
+            Message::NewView { view, proof } => self.on_new_view(msg, *view, proof, out),
+            Message::Status(report) => self.on_status(msg.signer(), report, out),
+            &Message::Fetch { seq } => self.on_fetch(msg.signer(), seq, out),
+            Message::State { seq, snapshot } => self.on_state(*seq, snapshot, out),
             // Replies go to clients.
             Message::Reply { .. } => {}
         }
+        self.update_timers(out);
     }
 
     fn snapshot(&self) -> NodeSnapshot {
         let votes = |t: &Tallies, view: u64| {
-            let mut v: Vec<Votes> =
-                t.0.iter()
-                    .filter(|(v, _, _)| *v == view)
-                    .map(|&(_, digest, ref tally)| Votes {
-                        digest,
-                        voters: tally.voters.to_vec(),
-                    })
-                    .collect();
+            let mut v: Vec<Votes> = t
+                .in_view(view)
+                .map(|(digest, tally)| Votes {
+                    digest,
+                    voters: tally.voters().to_vec(),
+                })
+                .collect();
             Votes::sort_by_digest(&mut v);
             v
         };
         let slots = self
             .log
             .iter()
-            .map(|(&seq, slot)| {
-                let status = if slot.committed.is_some() {
-                    SlotStatus::Committed
-                } else if slot.prepared.as_ref().is_some_and(|c| {
-                    c.pre_prepare.body().view() == slot.view && slot.pre_prepare.is_some()
-                }) {
-                    SlotStatus::Prepared
-                } else if slot.pre_prepare.is_some() {
-                    SlotStatus::PrePrepared
-                } else {
-                    SlotStatus::Idle
-                };
-                SlotSnapshot {
-                    seq,
-                    status,
-                    pre_prepare: slot.digest(),
-                    prepares: votes(&slot.prepares, slot.view),
-                    commits: votes(&slot.commits, slot.view),
-                    committed: slot.committed,
-                }
+            .map(|(&seq, slot)| SlotSnapshot {
+                seq,
+                status: slot.status(self.quorum()),
+                view: slot.view,
+                pre_prepare: slot.digest(),
+                prepares: votes(&slot.prepares, slot.view),
+                commits: votes(&slot.commits, slot.view),
+                committed: slot.committed,
+                by_certificate: slot.by_certificate,
+                // The engine marks re-issued PRE-PREPAREs: it sees the NEW-VIEWs sent.
+                reissued: false,
             })
             .collect();
+        let view_change = self.changing.then(|| ViewChangeSnapshot {
+            view: self.view,
+            voters: self
+                .view_changes
+                .get(&self.view)
+                .map_or_else(Vec::new, |vcs| vcs.keys().copied().collect()),
+            quorum: self.quorum(),
+        });
         NodeSnapshot {
             view: self.view,
             primary: self.primary_of(self.view),
             quorum: self.quorum(),
+            prepare_quorum: self.quorum() - 1,
             slots,
+            view_change,
+            watermarks: Some(Watermarks {
+                stable: self.low,
+                high: self.high_watermark(),
+                interval: self.params.checkpoint_interval,
+            }),
+            last_executed: self.last_exec,
+            client: None,
+        }
+    }
+
+    fn timer_name(&self, id: TimerId) -> &'static str {
+        match id {
+            timers::VIEW_TIMER => "view-change",
+            timers::STATUS_TIMER => "retransmission",
+            _ => "timer",
         }
     }
 }

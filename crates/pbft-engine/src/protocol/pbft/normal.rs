@@ -1,135 +1,221 @@
-//! The normal case (OSDI 1999 §4.2): REQUEST → PRE-PREPARE → PREPARE → COMMIT → execute → REPLY.
+//! The normal case (OSDI 1999 §4.1–4.2): REQUEST → PRE-PREPARE → PREPARE → COMMIT → execute →
+//! REPLY.
 //!
+//! - A client sends ⟨REQUEST, o, t, c⟩ to the primary it believes in; on retransmission to all.
+//!   A backup that gets a request relays it to the primary and starts its timer (§4.4).
 //! - The primary of view v assigns the next sequence number n to a request, if h < n ≤ H, and
-//!   multicasts ⟨PRE-PREPARE, v, n, d⟩.
-//! - A backup accepts it if it is in view v (not changing view), the sender is the primary of v,
-//!   n is within the watermarks, and it accepted no other digest for (v, n); it then multicasts
-//!   ⟨PREPARE, v, n, d, i⟩ and counts its own.
-//! - *prepared*(m, v, n, i): the PRE-PREPARE and 2f matching PREPAREs from distinct backups (the
-//!   primary never prepares). The replica then multicasts ⟨COMMIT, v, n, d, i⟩ once per view.
-//! - *committed-local*: prepared and 2f + 1 matching COMMITs (its own included). Alternatively,
-//!   2f + 1 matching COMMITs alone are a commit certificate (see the module doc of `pbft`).
-//! - Requests execute in sequence-number order; each reply goes to the client. A request that
-//!   executed before (a retransmission, or one assigned twice) gets its cached reply again.
+//!   multicasts ⟨PRE-PREPARE, v, n, d⟩ with the client's signed request piggybacked.
+//! - A backup accepts it if it is in view v (not changing view), the signer is the primary of v,
+//!   n is within the watermarks, it accepted no other digest for (v, n), and the request is one
+//!   a client signed with digest d (validity: the null request only comes in a NEW-VIEW). It
+//!   then multicasts ⟨PREPARE, v, n, d, i⟩.
+//! - Once *prepared* it multicasts ⟨COMMIT, v, n, d, i⟩; once *committed-local* (or holding a
+//!   commit certificate) the request executes, in sequence-number order ([`super::log`]).
+//! - Execution is exactly-once by (client, timestamp): a request at or below the client's last
+//!   executed timestamp is a no-op, and a retransmitted request gets the cached reply.
 
-use super::{PbftReplica, RequestBody, Tally, VIEW_TIMER};
-
-/// Signed COMMITs are never relayed, so only their signers are kept.
-const KEEP_COMMITS: u32 = 0;
-use crate::message::{Digest, Message, PreparedCert, NULL_DIGEST};
+use super::log::Slot;
+use super::PbftReplica;
+use crate::message::{ClientRecord, Digest, Message, RequestId, NULL_DIGEST};
 use crate::node::{Dest, Output};
 use crate::sim::signed::Signed;
+use std::sync::Arc;
+
+/// Signed COMMITs are never relayed as proof, so only their signers are kept.
+const KEEP_COMMITS: u32 = 0;
 
 impl PbftReplica {
-    pub(crate) fn on_request(&mut self, msg: &Signed, out: &mut Vec<Output>) {
-        let Message::Request {
-            client,
-            timestamp,
-            digest,
-        } = *msg.body()
-        else {
-            return;
-        };
+    pub(crate) fn on_request(
+        &mut self,
+        msg: &Signed,
+        id: RequestId,
+        digest: Digest,
+        out: &mut Vec<Output>,
+    ) {
         // Only a client speaks for itself: a replica cannot inject requests in its name.
-        if msg.signer() != client || client < self.params.nodes {
+        if !self.client_signed(msg, digest) {
             return;
         }
-        if let Some(&(_, result)) = self.executed.get(&digest) {
-            self.reply(client, timestamp, result, out);
-            return;
+        if let Some(record) = self.clients.get(&id.client) {
+            if record.timestamp == id.timestamp {
+                self.reply(*record, out);
+            }
+            if record.timestamp >= id.timestamp {
+                return;
+            }
         }
-        self.requests
-            .entry(digest)
-            .or_insert(RequestBody { client, timestamp });
-        self.pending.insert(digest);
+        self.learn_request(msg);
+        self.execute(out);
         if self.changing {
             return;
         }
         if self.is_primary() {
-            self.assign(digest, out);
-        } else {
-            self.start_timer(out);
+            self.assign(id, digest, out);
+        } else if !self
+            .log
+            .values()
+            .any(|s| s.pre_prepared_in(self.view) == Some(digest))
+        {
+            // Not pre-prepared here yet: the primary may never have seen it.
+            out.push(Output::Relay {
+                to: Dest::Node(self.primary_of(self.view)),
+                msg: msg.clone(),
+            });
         }
     }
 
-    /// Primary: give `digest` the next sequence number, or keep it until H moves.
-    pub(crate) fn assign(&mut self, digest: Digest, out: &mut Vec<Output>) {
-        if self.assigned.contains(&digest) || self.executed.contains_key(&digest) {
+    /// Remembers a client-signed request (checked by the caller) and, unless it executed
+    /// already, waits for it.
+    pub(crate) fn learn_request(&mut self, request: &Signed) {
+        let Message::Request {
+            client,
+            timestamp,
+            digest,
+        } = *request.body()
+        else {
+            return;
+        };
+        if self
+            .clients
+            .get(&client)
+            .is_some_and(|r| r.timestamp >= timestamp)
+        {
+            return;
+        }
+        self.requests
+            .entry(digest)
+            .or_insert_with(|| Arc::new(request.clone()));
+        self.pending.insert(RequestId { client, timestamp }, digest);
+    }
+
+    /// Primary: gives the request the next sequence number, unless it has one in this view,
+    /// executed already, or H is reached (it is assigned when the window moves).
+    pub(crate) fn assign(&mut self, id: RequestId, digest: Digest, out: &mut Vec<Output>) {
+        let Some(request) = self.requests.get(&digest).cloned() else {
+            return;
+        };
+        if self.assigned.contains(&id) || !self.pending.contains_key(&id) {
             return;
         }
         self.next_seq = self.next_seq.max(self.low + 1);
         if self.next_seq > self.high_watermark() {
-            if !self.backlog.contains(&digest) {
-                self.backlog.push(digest);
-            }
             return;
         }
         let (view, seq) = (self.view, self.next_seq);
         self.next_seq += 1;
-        self.assigned.insert(digest);
-        let pp = self.multicast(Message::PrePrepare { view, seq, digest }, out);
-        let slot = self.log.entry(seq).or_default();
-        slot.view = view;
-        slot.pre_prepare = Some(pp);
-        slot.commit_sent = false;
+        self.assigned.insert(id);
+        let msg = Message::PrePrepare {
+            view,
+            seq,
+            digest,
+            request: Some(request),
+        };
+        let pp = self.multicast(msg, out);
+        self.record_pre_prepare(seq, view, pp);
         self.check(seq, out);
     }
 
-    pub(crate) fn on_pre_prepare(&mut self, msg: &Signed, out: &mut Vec<Output>) {
-        let Message::PrePrepare { view, seq, .. } = *msg.body() else {
+    /// Primary: assigns every waiting request it can (after a new view or when H moves).
+    pub(crate) fn assign_pending(&mut self, out: &mut Vec<Output>) {
+        if !self.is_primary() || self.changing {
             return;
-        };
+        }
+        let waiting: Vec<(RequestId, Digest)> =
+            self.pending.iter().map(|(&id, &d)| (id, d)).collect();
+        for (id, digest) in waiting {
+            self.assign(id, digest, out);
+        }
+    }
+
+    pub(crate) fn on_pre_prepare(
+        &mut self,
+        msg: &Signed,
+        view: u64,
+        seq: u64,
+        digest: Digest,
+        request: Option<&Arc<Signed>>,
+        out: &mut Vec<Output>,
+    ) {
+        if msg.signer() != self.primary_of(view) {
+            return;
+        }
+        let request = request.filter(|r| self.client_signed(r, digest));
+        // Valid PRE-PREPAREs of any view teach the request (a replica that executes through a
+        // commit certificate needs its body).
+        if let Some(r) = request {
+            self.learn_request(r);
+            self.execute(out);
+        }
         if view > self.view || (view == self.view && self.changing) {
             self.future.push(msg.clone());
             return;
         }
-        if view < self.view || msg.signer() != self.primary_of(view) || !self.in_window(seq) {
+        let taken = self
+            .log
+            .get(&seq)
+            .is_some_and(|s| s.pre_prepared_in(view).is_some());
+        if view < self.view || !self.in_window(seq) || request.is_none() || taken {
             return;
-        }
-        if let Some(slot) = self.log.get(&seq) {
-            if slot.view == view && slot.pre_prepare.is_some() {
-                return; // one digest per (v, n); a conflicting one is ignored
-            }
         }
         self.accept_pre_prepare(msg.clone(), out);
     }
 
-    /// Records a PRE-PREPARE for the current view, prepares it and counts its own PREPARE.
+    /// Records a PRE-PREPARE of the current view (checked by the caller, or from a NEW-VIEW's
+    /// O), prepares it and counts its own PREPARE.
     pub(crate) fn accept_pre_prepare(&mut self, pp: Signed, out: &mut Vec<Output>) {
-        let (view, seq, digest) = (pp.body().view(), pp.body().seq(), pp.body().digest());
-        let slot = self.log.entry(seq).or_default();
-        slot.view = view;
-        slot.pre_prepare = Some(pp);
-        slot.commit_sent = false;
+        let Some((view, seq, digest)) = super::log::pre_prepare_fields(pp.body()) else {
+            return;
+        };
+        if let Message::PrePrepare {
+            request: Some(r), ..
+        } = pp.body()
+        {
+            self.learn_request(r);
+        }
+        self.record_pre_prepare(seq, view, pp);
         if self.primary_of(view) != self.id {
             let own = self.multicast(Message::Prepare { view, seq, digest }, out);
-            let keep = 2 * self.f;
+            let keep = self.quorum() - 1;
             let slot = self.log.entry(seq).or_default();
             slot.prepares.add(view, digest, &own, keep);
         }
         self.check(seq, out);
     }
 
-    pub(crate) fn on_prepare(&mut self, msg: &Signed, out: &mut Vec<Output>) {
-        let Message::Prepare { view, seq, digest } = *msg.body() else {
-            return;
-        };
+    fn record_pre_prepare(&mut self, seq: u64, view: u64, pp: Signed) {
+        let slot = self.log.entry(seq).or_default();
+        slot.view = view;
+        slot.pre_prepare = Some(pp);
+    }
+
+    pub(crate) fn on_prepare(
+        &mut self,
+        msg: &Signed,
+        view: u64,
+        seq: u64,
+        digest: Digest,
+        out: &mut Vec<Output>,
+    ) {
         if view < self.view || msg.signer() == self.primary_of(view) || !self.in_window(seq) {
             return;
         }
-        let keep = 2 * self.f;
+        let keep = self.quorum() - 1;
         let slot = self.log.entry(seq).or_default();
         if slot.prepares.add(view, digest, msg, keep) {
             self.check(seq, out);
         }
     }
 
-    pub(crate) fn on_commit(&mut self, msg: &Signed, out: &mut Vec<Output>) {
-        let Message::Commit { view, seq, digest } = *msg.body() else {
-            return;
-        };
+    pub(crate) fn on_commit(
+        &mut self,
+        msg: &Signed,
+        view: u64,
+        seq: u64,
+        digest: Digest,
+        out: &mut Vec<Output>,
+    ) {
         // Below h only for a replica that has not executed that far (see `make_stable`).
-        if seq <= self.last_exec.min(self.low) || seq > self.high_watermark() {
+        if seq <= self.last_exec || seq > self.high_watermark() {
             return;
         }
         let slot = self.log.entry(seq).or_default();
@@ -138,131 +224,130 @@ impl PbftReplica {
         }
     }
 
-    /// Moves `seq` as far as its votes allow: prepared → COMMIT; committed-local → execute. A
-    /// replica that already executed `seq` still prepares and commits it in a new view, so that
-    /// replicas which had not can gather their quorums there.
+    /// Moves `seq` as far as its votes allow: prepared → COMMIT; committed-local or a commit
+    /// certificate → execute. A replica that executed `seq` already still prepares and commits
+    /// it in a new view, so that the others can gather their quorums there.
     pub(crate) fn check(&mut self, seq: u64, out: &mut Vec<Output>) {
-        let (quorum, prepare_quorum) = (self.quorum(), 2 * self.f);
+        let (q, view) = (self.quorum(), self.view);
         let Some(slot) = self.log.get_mut(&seq) else {
             return;
         };
-        // A commit certificate of any view decides the slot.
+        let mut decided = false;
         if slot.committed.is_none() {
-            if let Some(&(_, d, _)) = slot
-                .commits
-                .0
-                .iter()
-                .find(|(_, _, t)| t.voters.len() >= quorum)
-            {
+            if let Some(d) = slot.commit_certificate(q) {
                 slot.committed = Some(d);
-                self.execute(out);
+                slot.by_certificate = slot.prepared(view, q) != Some(d);
+                decided = true;
             }
         }
-        let Some(slot) = self.log.get(&seq) else {
-            return;
-        };
-        let view = slot.view;
-        if self.changing || view != self.view {
-            return;
+        if !self.changing && slot.view == view {
+            if let Some(digest) = slot.prepared(view, q) {
+                if !slot.commit_sent_in(view) {
+                    self.send_commit(seq, view, digest, out);
+                }
+            }
         }
-        let Some(digest) = slot.digest() else {
-            return;
-        };
-        if slot.prepares.count(view, digest) < prepare_quorum {
-            return;
+        let slot = self.log.get_mut(&seq).expect("present above");
+        if slot.committed.is_none() && !self.changing {
+            if let Some(d) = slot.committed_local(view, q) {
+                slot.committed = Some(d);
+                decided = true;
+            }
         }
-        if !slot.commit_sent {
-            let cert = PreparedCert {
-                pre_prepare: slot.pre_prepare.clone().expect("checked above"),
-                prepares: slot
-                    .prepares
-                    .get(view, digest)
-                    .map_or_else(Vec::new, |t| t.msgs[..prepare_quorum as usize].to_vec()),
-            };
-            let own = self.multicast(Message::Commit { view, seq, digest }, out);
-            let slot = self.log.get_mut(&seq).expect("checked above");
-            slot.prepared = Some(cert);
-            slot.commit_sent = true;
-            slot.commits.add(view, digest, &own, KEEP_COMMITS);
-        }
-        let slot = self.log.get_mut(&seq).expect("checked above");
-        if slot.committed.is_none() && slot.commits.count(view, digest) >= quorum {
-            slot.committed = Some(digest);
+        if decided {
             self.execute(out);
         }
     }
 
-    /// Executes committed sequence numbers in order, replies, and checkpoints every K.
-    pub(crate) fn execute(&mut self, out: &mut Vec<Output>) {
-        let mut progressed = false;
-        while let Some(digest) = self
+    fn send_commit(&mut self, seq: u64, view: u64, digest: Digest, out: &mut Vec<Output>) {
+        let cert = self
             .log
-            .get(&(self.last_exec + 1))
-            .and_then(|s| s.committed)
-        {
+            .get(&seq)
+            .and_then(|s| s.certificate(view, self.quorum()));
+        let own = self.multicast(Message::Commit { view, seq, digest }, out);
+        let slot = self.log.get_mut(&seq).expect("checked by the caller");
+        slot.prepared = cert;
+        slot.commits_sent.push((view, digest));
+        slot.commits.add(view, digest, &own, KEEP_COMMITS);
+    }
+
+    /// Executes committed sequence numbers in order, replies, and checkpoints every K. A
+    /// committed request whose body this replica has not seen waits for it (a STATUS brings the
+    /// PRE-PREPARE that carries it).
+    pub(crate) fn execute(&mut self, out: &mut Vec<Output>) {
+        while let Some(digest) = self.next_committed() {
             let seq = self.last_exec + 1;
+            let request = match digest {
+                NULL_DIGEST => None,
+                d => match self.requests.get(&d) {
+                    Some(r) => Some(r.clone()),
+                    None => break,
+                },
+            };
             self.last_exec = seq;
-            self.state = Digest::of_parts(&[&self.state.0, &seq.to_le_bytes(), &digest.0]);
-            out.push(Output::Commit { seq, digest });
-            if digest != NULL_DIGEST && !self.executed.contains_key(&digest) {
-                let result = Digest::of_parts(&[b"result", &seq.to_le_bytes(), &digest.0]);
-                self.executed.insert(digest, (seq, result));
-                self.pending.remove(&digest);
-                if let Some(&RequestBody { client, timestamp }) = self.requests.get(&digest) {
-                    self.reply(client, timestamp, result, out);
-                }
-                progressed = true;
+            self.chain = Digest::of_parts(&[&self.chain.0, &seq.to_le_bytes(), &digest.0]);
+            let executed = request.and_then(|r| self.apply(seq, digest, &r));
+            out.push(Output::Execute {
+                seq,
+                digest,
+                request: executed,
+            });
+            if let Some(id) = executed {
+                let record = self.clients[&id.client];
+                self.reply(record, out);
+                self.made_progress();
             }
             if seq.is_multiple_of(self.params.checkpoint_interval) {
-                self.send_checkpoint(seq, out);
-            }
-        }
-        if progressed {
-            // §4.4: stop the timer, and restart it if still waiting for another request.
-            self.attempts = 0;
-            if self.timer_running {
-                out.push(Output::CancelTimer { id: VIEW_TIMER });
-                self.timer_running = false;
-            }
-            if !self.changing {
-                self.start_timer(out);
+                self.take_checkpoint(out);
             }
         }
     }
 
-    fn reply(&self, client: u32, timestamp: u64, result: Digest, out: &mut Vec<Output>) {
-        out.push(Output::Send {
-            to: Dest::Node(client),
-            msg: Message::Reply {
-                view: self.view,
+    fn next_committed(&self) -> Option<Digest> {
+        self.log
+            .get(&(self.last_exec + 1))
+            .and_then(|s: &Slot| s.committed)
+    }
+
+    /// Runs `request` at `seq` unless its client's table says it ran already; returns its id
+    /// when it ran.
+    fn apply(&mut self, seq: u64, digest: Digest, request: &Signed) -> Option<RequestId> {
+        let Message::Request {
+            client, timestamp, ..
+        } = *request.body()
+        else {
+            return None;
+        };
+        if self
+            .clients
+            .get(&client)
+            .is_some_and(|r| r.timestamp >= timestamp)
+        {
+            return None;
+        }
+        let result = Digest::of_parts(&[b"result", &seq.to_le_bytes(), &digest.0]);
+        self.clients.insert(
+            client,
+            ClientRecord {
                 client,
                 timestamp,
                 result,
             },
+        );
+        self.pending
+            .retain(|id, _| id.client != client || id.timestamp > timestamp);
+        Some(RequestId { client, timestamp })
+    }
+
+    pub(crate) fn reply(&self, record: ClientRecord, out: &mut Vec<Output>) {
+        out.push(Output::Send {
+            to: Dest::Node(record.client),
+            msg: Message::Reply {
+                view: self.view,
+                client: record.client,
+                timestamp: record.timestamp,
+                result: record.result,
+            },
         });
-    }
-
-    /// A backup waiting for a request runs its view-change timer, T·2^k after k failed changes.
-    pub(crate) fn start_timer(&mut self, out: &mut Vec<Output>) {
-        if self.timer_running || self.pending.is_empty() || self.is_primary() {
-            return;
-        }
-        self.timer_running = true;
-        out.push(Output::SetTimer {
-            id: VIEW_TIMER,
-            after_us: self.timeout_us(),
-        });
-    }
-
-    pub(crate) fn timeout_us(&self) -> u64 {
-        self.params
-            .view_timeout_us
-            .saturating_mul(1 << self.attempts.min(20))
-    }
-}
-
-impl Tally {
-    pub(crate) fn len(&self) -> u32 {
-        self.voters.len()
     }
 }

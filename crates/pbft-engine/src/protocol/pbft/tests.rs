@@ -1,17 +1,19 @@
-//! Handler tests: the exact outputs of a PBFT replica and client for each message kind.
+//! Handler tests for the normal case, checkpoints and the client: the exact outputs of a PBFT
+//! replica or client for each message kind and rule. View change, timers, retransmission and
+//! state transfer are in `tests_recovery`.
 //!
-//! n = 4 (f = 1), K = 10, T = 100 ms; the client is endpoint 4. The tests play the engine: they
-//! sign each delivered message in its sender's name with a test-only [`Signer`].
+//! n = 4 (f = 1, quorum 3), K = 10, T = 100 ms; the client is endpoint 4. The tests play the
+//! engine: they sign each delivered message in its sender's name with a test-only [`Signer`].
 
+use super::timers::{STATUS_TIMER, VIEW_TIMER};
 use super::*;
-use crate::message::{NewViewProof, ViewChangeProof, NULL_DIGEST};
+use crate::message::NULL_DIGEST;
 use crate::node::Dest;
-use std::sync::Arc;
 
-const T_US: u64 = 100_000;
-const CLIENT: NodeId = 4;
+pub(super) const T_US: u64 = 100_000;
+pub(super) const CLIENT: NodeId = 4;
 
-fn params() -> PbftParams {
+pub(super) fn params() -> PbftParams {
     PbftParams {
         nodes: 4,
         checkpoint_interval: 10,
@@ -19,100 +21,193 @@ fn params() -> PbftParams {
     }
 }
 
-fn replica(id: NodeId) -> PbftReplica {
+pub(super) fn replica(id: NodeId) -> PbftReplica {
     PbftReplica::new(params(), Signer::for_test(id))
 }
 
-fn signed(by: NodeId, msg: Message) -> Signed {
+pub(super) fn signed(by: NodeId, msg: Message) -> Signed {
     Signer::for_test(by).sign(msg)
 }
 
-fn deliver(r: &mut PbftReplica, by: NodeId, msg: Message) -> Vec<Output> {
+pub(super) fn deliver(r: &mut PbftReplica, by: NodeId, msg: Message) -> Vec<Output> {
     let mut out = Vec::new();
     r.deliver(&signed(by, msg), &mut out);
     out
 }
 
-fn timer(r: &mut PbftReplica) -> Vec<Output> {
+#[allow(dead_code)]
+pub(super) fn fire(r: &mut PbftReplica, id: u64) -> Vec<Output> {
     let mut out = Vec::new();
-    r.handle(Input::Timer { id: VIEW_TIMER }, &mut out);
+    r.handle(Input::Timer { id }, &mut out);
     out
 }
 
-fn d() -> Digest {
-    Digest::of(b"tx: pay Alice->Bob 5")
+/// The digest of the client's request `t` (`t` = 1 is the tutorial's payload).
+pub(super) fn d_of(t: u64) -> Digest {
+    Digest::of(crate::sim::payload(0, t).as_bytes())
 }
 
-fn request() -> Message {
+pub(super) fn d() -> Digest {
+    d_of(1)
+}
+
+pub(super) fn request_of(t: u64) -> Message {
     Message::Request {
         client: CLIENT,
-        timestamp: 1,
-        digest: d(),
+        timestamp: t,
+        digest: d_of(t),
     }
 }
 
-fn pp(view: u64, seq: u64, digest: Digest) -> Message {
-    Message::PrePrepare { view, seq, digest }
+pub(super) fn request() -> Message {
+    request_of(1)
 }
 
-fn prepare(view: u64, seq: u64, digest: Digest) -> Message {
+/// The client's signed request `t`, as a PRE-PREPARE carries it.
+pub(super) fn signed_request(t: u64) -> Arc<Signed> {
+    Arc::new(signed(CLIENT, request_of(t)))
+}
+
+/// The PRE-PREPARE of request `t` at (`view`, `seq`).
+pub(super) fn pp_of(view: u64, seq: u64, t: u64) -> Message {
+    Message::PrePrepare {
+        view,
+        seq,
+        digest: d_of(t),
+        request: Some(signed_request(t)),
+    }
+}
+
+pub(super) fn pp(view: u64, seq: u64) -> Message {
+    pp_of(view, seq, 1)
+}
+
+pub(super) fn prepare(view: u64, seq: u64, digest: Digest) -> Message {
     Message::Prepare { view, seq, digest }
 }
 
-fn commit(view: u64, seq: u64, digest: Digest) -> Message {
+pub(super) fn commit(view: u64, seq: u64, digest: Digest) -> Message {
     Message::Commit { view, seq, digest }
 }
 
-fn others(msg: Message) -> Output {
+pub(super) fn others(msg: Message) -> Output {
     Output::Send {
         to: Dest::Others,
         msg,
     }
 }
 
-fn result(seq: u64, digest: Digest) -> Digest {
+pub(super) fn set(id: u64, after_us: u64) -> Output {
+    Output::SetTimer { id, after_us }
+}
+
+pub(super) fn result(seq: u64, digest: Digest) -> Digest {
     Digest::of_parts(&[b"result", &seq.to_le_bytes(), &digest.0])
 }
 
+pub(super) fn reply(view: u64, t: u64, seq: u64) -> Output {
+    Output::Send {
+        to: Dest::Node(CLIENT),
+        msg: Message::Reply {
+            view,
+            client: CLIENT,
+            timestamp: t,
+            result: result(seq, d_of(t)),
+        },
+    }
+}
+
+pub(super) fn execute(seq: u64, t: u64) -> Output {
+    Output::Execute {
+        seq,
+        digest: d_of(t),
+        request: Some(RequestId {
+            client: CLIENT,
+            timestamp: t,
+        }),
+    }
+}
+
+/// Drives replica `r` (a backup of view 0) to execute request `t` at `seq`.
+pub(super) fn execute_at(r: &mut PbftReplica, seq: u64, t: u64) -> Vec<Output> {
+    let (digest, me) = (d_of(t), r.id());
+    deliver(r, 0, pp_of(0, seq, t));
+    for by in [1, 2, 3].into_iter().filter(|&b| b != me) {
+        deliver(r, by, prepare(0, seq, digest));
+    }
+    let mut out = Vec::new();
+    for by in [0, 1, 2, 3].into_iter().filter(|&b| b != me) {
+        out.extend(deliver(r, by, commit(0, seq, digest)));
+    }
+    out
+}
+
 #[test]
-fn request_at_primary_pre_prepares_and_at_backup_starts_the_timer() {
+fn request_at_the_primary_pre_prepares_it_with_the_signed_request() {
     assert_eq!(
         deliver(&mut replica(0), CLIENT, request()),
-        vec![others(pp(0, 1, d()))]
+        vec![others(pp(0, 1)), set(STATUS_TIMER, T_US / 2)]
     );
+}
+
+#[test]
+fn request_at_a_backup_is_relayed_to_the_primary_and_starts_the_timer() {
     assert_eq!(
         deliver(&mut replica(1), CLIENT, request()),
-        vec![Output::SetTimer {
-            id: VIEW_TIMER,
-            after_us: T_US
-        }]
+        vec![
+            Output::Relay {
+                to: Dest::Node(0),
+                msg: signed(CLIENT, request())
+            },
+            set(VIEW_TIMER, T_US)
+        ]
     );
     // A replica cannot issue a request in the client's name.
     assert_eq!(deliver(&mut replica(0), 2, request()), vec![]);
 }
 
 #[test]
-fn pre_prepare_is_accepted_only_from_the_primary_within_the_watermarks() {
+fn pre_prepare_needs_the_primary_the_window_and_a_request_the_client_signed() {
     let mut r = replica(1);
-    assert_eq!(deliver(&mut r, 2, pp(0, 1, d())), vec![]);
+    assert_eq!(deliver(&mut r, 2, pp(0, 1)), vec![], "not the primary");
+    let timers = vec![set(VIEW_TIMER, T_US)];
+    // The request it carries is real: the backup now waits for it.
+    assert_eq!(deliver(&mut r, 0, pp(0, 21)), timers, "above H = 0 + 2K");
+    let unsigned = |digest, request| Message::PrePrepare {
+        view: 0,
+        seq: 1,
+        digest,
+        request,
+    };
+    let twin = Digest::of(b"made up");
     assert_eq!(
-        deliver(&mut r, 0, pp(0, 21, d())),
+        deliver(&mut r, 0, unsigned(twin, Some(signed_request(1)))),
+        vec![]
+    );
+    assert_eq!(
+        deliver(&mut r, 0, unsigned(d(), None)),
         vec![],
-        "above H = 0 + 2K"
+        "no request"
+    );
+    let by_replica = Some(Arc::new(signed(3, request())));
+    assert_eq!(deliver(&mut r, 0, unsigned(d(), by_replica)), vec![]);
+    assert_eq!(
+        deliver(&mut r, 0, unsigned(NULL_DIGEST, None)),
+        vec![],
+        "null outside O"
     );
     assert_eq!(
-        deliver(&mut r, 0, pp(0, 1, d())),
-        vec![others(prepare(0, 1, d()))]
+        deliver(&mut r, 0, pp(0, 1)),
+        vec![others(prepare(0, 1, d())), set(STATUS_TIMER, T_US / 2)]
     );
-    // A second digest for the same (view, seq) is ignored.
-    assert_eq!(deliver(&mut r, 0, pp(0, 1, Digest::of(b"other"))), vec![]);
+    // One digest per (view, seq): another request at the same sequence number is ignored.
+    assert_eq!(deliver(&mut r, 0, pp_of(0, 1, 2)), vec![]);
 }
 
 #[test]
-fn prepared_with_2f_backup_prepares_then_committed_with_2f_plus_1_commits() {
+fn prepared_with_2f_backup_prepares_then_committed_local_with_2f_plus_1_commits() {
     let mut r = replica(1);
-    deliver(&mut r, CLIENT, request());
-    deliver(&mut r, 0, pp(0, 1, d()));
+    deliver(&mut r, 0, pp(0, 1));
     // The primary's PREPARE does not count.
     assert_eq!(deliver(&mut r, 0, prepare(0, 1, d())), vec![]);
     // Own PREPARE + node 2's = 2f: prepared, COMMIT once.
@@ -125,51 +220,65 @@ fn prepared_with_2f_backup_prepares_then_committed_with_2f_plus_1_commits() {
     assert_eq!(
         deliver(&mut r, 3, commit(0, 1, d())),
         vec![
-            Output::Commit {
-                seq: 1,
-                digest: d()
-            },
-            Output::Send {
-                to: Dest::Node(CLIENT),
-                msg: Message::Reply {
-                    view: 0,
-                    client: CLIENT,
-                    timestamp: 1,
-                    result: result(1, d()),
-                },
-            },
+            execute(1, 1),
+            reply(0, 1, 1),
             Output::CancelTimer { id: VIEW_TIMER },
+            Output::CancelTimer { id: STATUS_TIMER },
         ]
     );
     assert_eq!(r.last_executed(), 1);
     // A retransmitted request gets the cached reply.
-    assert_eq!(
-        deliver(&mut r, CLIENT, request()),
-        vec![Output::Send {
-            to: Dest::Node(CLIENT),
-            msg: Message::Reply {
-                view: 0,
-                client: CLIENT,
-                timestamp: 1,
-                result: result(1, d()),
-            },
-        }]
-    );
+    assert_eq!(deliver(&mut r, CLIENT, request()), vec![reply(0, 1, 1)]);
 }
 
 #[test]
-fn a_commit_certificate_decides_a_slot_whose_pre_prepare_differed() {
+fn a_commit_certificate_decides_a_slot_once_the_request_is_known() {
+    // Backup 3 rejected the primary's PRE-PREPARE (a digest no client signed), then sees 2f + 1
+    // COMMITs for d: d is decided, but executing needs the request itself.
     let mut r = replica(3);
-    deliver(&mut r, 0, pp(0, 1, Digest::of(b"twin")));
+    let twin = Message::PrePrepare {
+        view: 0,
+        seq: 1,
+        digest: Digest::of(b"twin"),
+        request: Some(signed_request(1)),
+    };
+    deliver(&mut r, 0, twin);
     deliver(&mut r, 0, commit(0, 1, d()));
     deliver(&mut r, 1, commit(0, 1, d()));
     assert_eq!(
         deliver(&mut r, 2, commit(0, 1, d())),
-        vec![Output::Commit {
-            seq: 1,
-            digest: d()
-        }]
+        vec![],
+        "committed, waiting for the request's body (the retransmission timer runs)"
     );
+    assert_eq!(r.committed(1), Some(d()));
+    // A relayed PRE-PREPARE (say, of a later view) carries it.
+    let out = deliver(&mut r, 1, pp(1, 1));
+    assert_eq!(&out[..2], &[execute(1, 1), reply(0, 1, 1)]);
+}
+
+#[test]
+fn a_request_executes_once_even_if_assigned_twice() {
+    let mut r = replica(1);
+    execute_at(&mut r, 1, 1);
+    let out = execute_at(&mut r, 2, 1);
+    assert_eq!(
+        out.first(),
+        Some(&Output::Execute {
+            seq: 2,
+            digest: d(),
+            request: None
+        }),
+        "a no-op the second time: no reply, no new result"
+    );
+    assert!(!out.iter().any(|o| matches!(
+        o,
+        Output::Send {
+            msg: Message::Reply { .. },
+            ..
+        }
+    )));
+    // An older timestamp than the last executed is not even pending.
+    assert_eq!(deliver(&mut r, CLIENT, request_of(1)), vec![reply(0, 1, 1)]);
 }
 
 #[test]
@@ -181,25 +290,13 @@ fn checkpoint_every_k_becomes_stable_at_2f_plus_1_and_collects_the_log() {
         },
         Signer::for_test(1),
     );
-    deliver(&mut r, 0, pp(0, 1, d()));
-    deliver(&mut r, 2, prepare(0, 1, d()));
-    deliver(&mut r, 2, commit(0, 1, d()));
-    let out = deliver(&mut r, 3, commit(0, 1, d()));
-    let state = Digest::of_parts(&[&[0; 32], &1u64.to_le_bytes(), &d().0]);
-    assert_eq!(
-        out.last(),
-        Some(&others(Message::Checkpoint { seq: 1, state }))
-    );
+    let out = execute_at(&mut r, 1, 1);
+    let state = r.current_snapshot().digest();
+    assert!(out.contains(&others(Message::Checkpoint { seq: 1, state })));
     assert_eq!((r.low_watermark(), r.log_len()), (0, 1));
-    assert_eq!(
-        deliver(&mut r, 2, Message::Checkpoint { seq: 1, state }),
-        vec![]
-    );
+    deliver(&mut r, 2, Message::Checkpoint { seq: 1, state });
     assert_eq!(r.low_watermark(), 0, "2 of 2f + 1");
-    assert_eq!(
-        deliver(&mut r, 3, Message::Checkpoint { seq: 1, state }),
-        vec![]
-    );
+    deliver(&mut r, 3, Message::Checkpoint { seq: 1, state });
     assert_eq!(
         (r.low_watermark(), r.high_watermark(), r.log_len()),
         (1, 3, 0)
@@ -207,237 +304,123 @@ fn checkpoint_every_k_becomes_stable_at_2f_plus_1_and_collects_the_log() {
 }
 
 #[test]
-fn timer_expiry_sends_view_change_and_doubles_the_next_timeout() {
-    let mut r = replica(2);
-    deliver(&mut r, CLIENT, request());
-    let vc = Message::ViewChange {
-        view: 1,
-        proof: Arc::new(ViewChangeProof {
-            stable_seq: 0,
-            checkpoint: vec![],
-            prepared: vec![],
-        }),
-    };
-    assert_eq!(
-        timer(&mut r),
-        vec![
-            Output::StartViewChange { view: 1 },
-            others(vc),
-            Output::SetTimer {
-                id: VIEW_TIMER,
-                after_us: 2 * T_US
-            },
-        ]
-    );
-    assert!(r.changing_view());
-    // Normal-case messages of the old view are no longer accepted.
-    assert_eq!(deliver(&mut r, 0, pp(0, 1, d())), vec![]);
-    // No NEW-VIEW in time: on to view 2, waiting 4T.
-    assert_eq!(
-        timer(&mut r).last(),
-        Some(&Output::SetTimer {
-            id: VIEW_TIMER,
-            after_us: 4 * T_US
-        })
-    );
+fn the_checkpoint_digest_covers_the_exactly_once_table() {
+    let mut a = replica(1);
+    execute_at(&mut a, 1, 1);
+    let snapshot = a.current_snapshot();
+    assert_eq!(snapshot.clients.len(), 1);
+    let mut other = snapshot.clone();
+    other.clients[0].timestamp = 0;
+    assert_ne!(snapshot.digest(), other.digest());
 }
 
-/// A VIEW-CHANGE for view 1 from `by`, with a prepared certificate for seq 2 (digest d, view
-/// 0) when `cert`: seq 1 prepared nowhere, so the NEW-VIEW must fill it with a null request.
-fn view_change(by: NodeId, cert: bool) -> Signed {
-    let prepared = if cert {
-        vec![PreparedCert {
-            pre_prepare: signed(0, pp(0, 2, d())),
-            prepares: vec![signed(2, prepare(0, 2, d())), signed(3, prepare(0, 2, d()))],
-        }]
-    } else {
-        vec![]
-    };
-    signed(
-        by,
-        Message::ViewChange {
-            view: 1,
-            proof: Arc::new(ViewChangeProof {
-                stable_seq: 0,
-                checkpoint: vec![],
-                prepared,
-            }),
+#[test]
+fn the_primary_waits_for_the_window_to_move() {
+    let mut r = PbftReplica::new(
+        PbftParams {
+            checkpoint_interval: 1,
+            ..params()
         },
-    )
-}
-
-#[test]
-fn new_primary_sends_new_view_with_a_null_request_for_the_gap() {
-    let mut r = replica(1);
+        Signer::for_test(0),
+    );
+    let mut other = Message::Request {
+        client: CLIENT + 1,
+        timestamp: 1,
+        digest: Digest::of(b"x"),
+    };
     deliver(&mut r, CLIENT, request());
-    timer(&mut r);
-    let mut out = Vec::new();
-    r.deliver(&view_change(2, true), &mut out);
-    assert_eq!(out, vec![], "2 of 2f + 1 VIEW-CHANGEs");
-    r.deliver(&view_change(3, false), &mut out);
-    let expected_nv = Message::NewView {
-        view: 1,
-        proof: Arc::new(NewViewProof {
-            view_changes: vec![
-                view_change(1, false),
-                view_change(2, true),
-                view_change(3, false),
-            ],
-            pre_prepares: vec![signed(1, pp(1, 1, NULL_DIGEST)), signed(1, pp(1, 2, d()))],
-        }),
-    };
-    assert_eq!(
-        out,
-        vec![
-            others(expected_nv),
-            Output::EnterView { view: 1 },
-            Output::CancelTimer { id: VIEW_TIMER },
-        ]
-    );
-    assert_eq!((r.view(), r.changing_view()), (1, false));
-}
-
-fn new_view(pre_prepares: Vec<Signed>) -> Message {
-    Message::NewView {
-        view: 1,
-        proof: Arc::new(NewViewProof {
-            view_changes: vec![
-                view_change(1, false),
-                view_change(2, true),
-                view_change(3, false),
-            ],
-            pre_prepares,
-        }),
+    deliver(&mut r, CLIENT, request_of(2));
+    // H = 2: a third request waits.
+    if let Message::Request { ref mut client, .. } = other {
+        *client = CLIENT + 1;
     }
+    let out = deliver(&mut r, CLIENT + 1, other);
+    assert!(!out.iter().any(|o| matches!(
+        o,
+        Output::Send {
+            msg: Message::PrePrepare { .. },
+            ..
+        }
+    )));
+    assert_eq!(r.high_watermark(), 2);
 }
 
 #[test]
-fn backup_checks_new_view_by_signatures_and_prepares_its_pre_prepares() {
-    let good = vec![signed(1, pp(1, 1, NULL_DIGEST)), signed(1, pp(1, 2, d()))];
-    let mut r = replica(2);
-    assert_eq!(
-        deliver(&mut r, 1, new_view(good.clone())),
-        vec![
-            Output::EnterView { view: 1 },
-            others(prepare(1, 1, NULL_DIGEST)),
-            others(prepare(1, 2, d())),
-        ]
-    );
-    // From the wrong primary, with O not what V implies, or with a forged certificate: ignored.
-    assert_eq!(deliver(&mut replica(2), 3, new_view(good.clone())), vec![]);
-    let altered = vec![signed(1, pp(1, 1, d())), signed(1, pp(1, 2, d()))];
-    assert_eq!(deliver(&mut replica(2), 1, new_view(altered)), vec![]);
-    let forged = Message::NewView {
-        view: 1,
-        proof: Arc::new(NewViewProof {
-            view_changes: vec![
-                view_change(1, false),
-                view_change(2, false),
-                // A prepared certificate "signed" by the primary as a backup: not 2f backups.
-                signed(
-                    3,
-                    Message::ViewChange {
-                        view: 1,
-                        proof: Arc::new(ViewChangeProof {
-                            stable_seq: 0,
-                            checkpoint: vec![],
-                            prepared: vec![PreparedCert {
-                                pre_prepare: signed(0, pp(0, 2, d())),
-                                prepares: vec![
-                                    signed(0, prepare(0, 2, d())),
-                                    signed(3, prepare(0, 2, d())),
-                                ],
-                            }],
-                        }),
-                    },
-                ),
-            ],
-            pre_prepares: good,
-        }),
-    };
-    assert_eq!(deliver(&mut replica(2), 1, forged), vec![]);
-}
-
-#[test]
-fn f_plus_1_view_changes_for_a_higher_view_make_a_replica_join() {
-    let mut r = replica(0);
-    let mut out = Vec::new();
-    r.deliver(&view_change(2, false), &mut out);
-    assert_eq!(out, vec![]);
-    r.deliver(&view_change(3, false), &mut out);
-    assert_eq!(out.first(), Some(&Output::StartViewChange { view: 1 }));
-    assert_eq!(r.view(), 1);
-}
-
-#[test]
-fn client_accepts_f_plus_1_matching_replies_and_retransmits_on_timeout() {
-    let mut c = PbftClient::new(CLIENT, 4, 1, T_US);
+fn client_sends_to_the_primary_then_multicasts_with_doubling_timeouts() {
+    let mut c = PbftClient::new(0, 4, 2, T_US);
     let mut out = Vec::new();
     c.handle(
         Input::Propose {
             seq: 1,
-            payload: b"tx: pay Alice->Bob 5",
+            payload: crate::sim::payload(0, 1).as_bytes(),
         },
         &mut out,
     );
-    let send = Output::Send {
-        to: Dest::All,
-        msg: request(),
-    };
-    let set = Output::SetTimer {
-        id: client::RETRANSMIT_TIMER,
-        after_us: T_US,
-    };
-    assert_eq!(out, vec![send.clone(), set.clone()]);
-    out.clear();
-    c.handle(Input::Timer { id: 1 }, &mut out);
-    assert_eq!(out, vec![send, set], "retransmission");
-    let reply = |result| Message::Reply {
-        view: 0,
+    let to = |to| Output::Send { to, msg: request() };
+    let timer = |after_us| set(client::RETRANSMIT_TIMER, after_us);
+    assert_eq!(out, vec![to(Dest::Node(0)), timer(T_US)]);
+    for k in 1..=client::MAX_CLIENT_BACKOFF + 2 {
+        out.clear();
+        c.handle(Input::Timer { id: 1 }, &mut out);
+        let backoff = k.min(client::MAX_CLIENT_BACKOFF);
+        assert_eq!(
+            out,
+            vec![to(Dest::All), timer(T_US << backoff)],
+            "retry {k}"
+        );
+    }
+}
+
+#[test]
+fn client_accepts_f_plus_1_matching_replies_and_follows_the_view_they_vouch_for() {
+    let mut c = PbftClient::new(0, 4, 2, T_US);
+    let mut out = Vec::new();
+    let payload = crate::sim::payload(0, 1);
+    c.handle(
+        Input::Propose {
+            seq: 1,
+            payload: payload.as_bytes(),
+        },
+        &mut out,
+    );
+    let msg = |view, result| Message::Reply {
+        view,
         client: CLIENT,
         timestamp: 1,
         result,
     };
+    let (good, bad) = (result(1, d()), Digest::of(b"lie"));
     out.clear();
-    let (good, bad) = (reply(result(1, d())), reply(Digest::of(b"lie")));
-    c.handle(
-        Input::Deliver {
-            from: 0,
-            msg: &good,
-        },
-        &mut out,
-    );
-    c.handle(
-        Input::Deliver {
-            from: 0,
-            msg: &good,
-        },
-        &mut out,
-    );
-    c.handle(Input::Deliver { from: 1, msg: &bad }, &mut out);
+    let from = |c: &mut PbftClient, by, m: Message| {
+        let mut o = Vec::new();
+        c.handle(Input::Deliver { from: by, msg: &m }, &mut o);
+        o
+    };
+    assert_eq!(from(&mut c, 0, msg(9, good)), vec![]);
+    assert_eq!(from(&mut c, 0, msg(9, good)), vec![], "one replier twice");
+    assert_eq!(from(&mut c, 1, msg(2, bad)), vec![], "a mismatch");
+    let out = from(&mut c, 2, msg(2, good));
     assert_eq!(
-        out,
-        vec![],
-        "one replier twice and one mismatch are not f + 1"
-    );
-    c.handle(
-        Input::Deliver {
-            from: 2,
-            msg: &good,
-        },
-        &mut out,
-    );
-    assert_eq!(
-        out,
-        vec![
+        out[..2],
+        [
             Output::CancelTimer {
                 id: client::RETRANSMIT_TIMER
             },
             Output::Accept {
                 timestamp: 1,
-                result: result(1, d())
+                result: good
             },
         ]
+    );
+    // Views reported: 9, 2, 2. Only one replica claims 9; f + 1 = 2 vouch for view 2, whose
+    // primary is replica 2: the next request goes there.
+    assert_eq!(c.view(), 2);
+    assert_eq!(
+        out[2],
+        Output::Send {
+            to: Dest::Node(2),
+            msg: request_of(2)
+        }
     );
     assert_eq!(c.accepted(), 1);
 }

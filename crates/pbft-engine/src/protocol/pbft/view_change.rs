@@ -1,52 +1,62 @@
-//! View change (OSDI 1999 §4.4): replacing a primary that stops making progress.
+//! View change (OSDI 1999 §4.4; TOCS 2002 §4.5.2): replacing a primary that stops making
+//! progress.
 //!
-//! - A backup that knows a request it has not executed runs a timer (T, `view-timeout-ms`). On
-//!   expiry in view v it multicasts ⟨VIEW-CHANGE, v + 1, n, C, P, i⟩: n is its last stable
-//!   checkpoint, C the 2f + 1 signed CHECKPOINTs proving it, P a prepared certificate (the signed
-//!   PRE-PREPARE and 2f signed PREPAREs) for every sequence number above n that prepared here. It
-//!   then accepts only CHECKPOINT, VIEW-CHANGE and NEW-VIEW messages.
-//! - If the NEW-VIEW does not come within T·2^k (k view changes since its last execution), it
-//!   moves on to v + 2, waiting twice as long each time.
+//! - A backup waiting for a request runs its view-change timer (T, `view-timeout-ms`). On expiry
+//!   in view v it multicasts ⟨VIEW-CHANGE, v + 1, n, C, P, i⟩: n is its last stable checkpoint,
+//!   C the 2f + 1 signed CHECKPOINTs proving it, P a prepared certificate (the signed
+//!   PRE-PREPARE and 2f signed PREPAREs) for every sequence number above n that prepared here.
+//!   It then accepts only CHECKPOINT, VIEW-CHANGE and NEW-VIEW messages.
+//! - It starts the timer for v + 1 only once it holds 2f + 1 VIEW-CHANGEs for v + 1 (its own
+//!   included), re-sending its own until then ([`super::timers`]). If that timer expires before
+//!   a valid NEW-VIEW arrives, or before a new request executes in v + 1, it moves on to v + 2,
+//!   waiting twice as long: T, T, 2T, 4T…
 //! - A replica that holds valid VIEW-CHANGEs from f + 1 others for views above its own joins the
 //!   smallest of those views at once: at least one honest replica has timed out.
 //! - The primary of v + 1, with 2f + 1 valid VIEW-CHANGEs for v + 1 (the set V), computes the set
 //!   O: with min-s the latest stable checkpoint in V and max-s the highest prepared sequence
-//!   number, for each n in (min-s, max-s] a PRE-PREPARE for v + 1 carrying the digest of the
+//!   number, for each n in (min-s, max-s] a PRE-PREPARE for v + 1 carrying the request of the
 //!   certificate with the highest view in V, or the null request if none. It multicasts
-//!   ⟨NEW-VIEW, v + 1, V, O⟩ and enters v + 1.
+//!   ⟨NEW-VIEW, v + 1, V, O⟩, enters v + 1 and numbers new requests from max-s + 1.
 //! - A backup accepts a NEW-VIEW from the right primary after checking every VIEW-CHANGE in V by
-//!   its signers and recomputing O itself; then it prepares each PRE-PREPARE of O.
+//!   its signers and recomputing O itself; then it prepares each PRE-PREPARE of O. A NEW-VIEW
+//!   whose O differs (a Byzantine primary dropping or reassigning a request) is ignored, and the
+//!   timer moves the replica on to the next view.
 //!
 //! Validity is checked on signatures only: a VIEW-CHANGE is valid when its checkpoint proof and
-//! each certificate are signed by enough distinct replicas, never because its sender says so.
+//! each certificate are signed by enough distinct replicas (and each certificate's request by
+//! its client), never because its sender says so.
 
-use super::checkpoint::checkpoint_proven;
-use super::{PbftReplica, VIEW_TIMER};
-use crate::message::{Digest, Message, NewViewProof, ViewChangeProof, NULL_DIGEST};
+use super::log::pre_prepare_fields;
+use super::PbftReplica;
+use crate::message::{Digest, Message, NewViewProof, RequestId, ViewChangeProof, NULL_DIGEST};
 use crate::node::Output;
 use crate::sim::signed::Signed;
 use crate::voters::VoterSet;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// What a set of VIEW-CHANGEs implies for the new view: the stable checkpoint to adopt (min-s,
-/// its state and proof) and the digest of every sequence number in (min-s, max-s].
+/// One PRE-PREPARE of the set O: sequence number, digest, and the client's signed request
+/// (`None` for the null request).
+pub type Reissue = (u64, Digest, Option<Arc<Signed>>);
+
+/// What a set of VIEW-CHANGEs implies for the new view: the stable checkpoint to adopt (min-s
+/// and its proof) and the PRE-PREPAREs of every sequence number in (min-s, max-s].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewViewPlan {
     pub min_s: u64,
-    pub state: Option<Digest>,
     pub checkpoint: Vec<Signed>,
-    pub digests: Vec<(u64, Digest)>,
+    pub reissue: Vec<Reissue>,
+}
+
+impl NewViewPlan {
+    /// max-s: the highest sequence number O covers (min-s when it is empty).
+    pub fn max_s(&self) -> u64 {
+        self.reissue.last().map_or(self.min_s, |&(n, _, _)| n)
+    }
 }
 
 /// Computes O from V (the paper's rule; every replica computes the same from the same V).
 pub fn plan_new_view(view_changes: &[Signed]) -> NewViewPlan {
-    let mut plan = NewViewPlan {
-        min_s: 0,
-        state: None,
-        checkpoint: Vec::new(),
-        digests: Vec::new(),
-    };
     let proofs: Vec<&ViewChangeProof> = view_changes
         .iter()
         .filter_map(|vc| match vc.body() {
@@ -54,32 +64,42 @@ pub fn plan_new_view(view_changes: &[Signed]) -> NewViewPlan {
             _ => None,
         })
         .collect();
+    let mut plan = NewViewPlan {
+        min_s: 0,
+        checkpoint: Vec::new(),
+        reissue: Vec::new(),
+    };
     for p in &proofs {
         if p.stable_seq > plan.min_s {
             plan.min_s = p.stable_seq;
             plan.checkpoint = p.checkpoint.clone();
-            plan.state = p.checkpoint.first().map(|c| c.body().digest());
         }
     }
     // For each sequence number, the certificate with the highest view.
-    let mut best: BTreeMap<u64, (u64, Digest)> = BTreeMap::new();
+    let mut best: BTreeMap<u64, (u64, &Signed)> = BTreeMap::new();
     for cert in proofs.iter().flat_map(|p| &p.prepared) {
-        let pp = cert.pre_prepare.body();
-        let (v, n, d) = (pp.view(), pp.seq(), pp.digest());
+        let Some((v, n, _)) = pre_prepare_fields(cert.pre_prepare.body()) else {
+            continue;
+        };
         if n > plan.min_s && best.get(&n).is_none_or(|&(bv, _)| v > bv) {
-            best.insert(n, (v, d));
+            best.insert(n, (v, &cert.pre_prepare));
         }
     }
     let max_s = best.keys().next_back().copied().unwrap_or(plan.min_s);
-    plan.digests = (plan.min_s + 1..=max_s)
-        .map(|n| (n, best.get(&n).map_or(NULL_DIGEST, |&(_, d)| d)))
+    plan.reissue = (plan.min_s + 1..=max_s)
+        .map(|n| match best.get(&n).map(|(_, pp)| pp.body()) {
+            Some(Message::PrePrepare {
+                digest, request, ..
+            }) => (n, *digest, request.clone()),
+            _ => (n, NULL_DIGEST, None),
+        })
         .collect();
     plan
 }
 
 impl PbftReplica {
+    /// The view-change timer expired: waiting for a request, or for the view it asked for.
     pub(crate) fn on_view_timer(&mut self, out: &mut Vec<Output>) {
-        self.timer_running = false;
         if self.changing || !self.pending.is_empty() {
             self.start_view_change(self.view + 1, out);
         }
@@ -94,7 +114,9 @@ impl PbftReplica {
         self.changing = true;
         self.attempts = self.attempts.saturating_add(1);
         self.assigned.clear();
-        self.backlog.clear();
+        self.new_view = None;
+        // The old timer stops; the one for `view` starts on 2f + 1 VIEW-CHANGEs.
+        self.timers.restart_view = true;
         let low = self.low;
         let proof = ViewChangeProof {
             stable_seq: low,
@@ -117,39 +139,48 @@ impl PbftReplica {
         self.view_changes
             .entry(view)
             .or_default()
-            .insert(self.id, own);
-        self.timer_running = true;
-        out.push(Output::SetTimer {
-            id: VIEW_TIMER,
-            after_us: self.timeout_us(),
-        });
+            .insert(self.id, own.clone());
+        self.own_view_changes.insert(view, own);
+        self.join_if_asked(out);
         self.try_new_view(out);
     }
 
-    pub(crate) fn on_view_change(&mut self, msg: &Signed, out: &mut Vec<Output>) {
-        let Message::ViewChange { view, .. } = *msg.body() else {
-            return;
-        };
-        if view < self.view || (view == self.view && !self.changing) || !self.vc_valid(msg, view) {
+    pub(crate) fn on_view_change(&mut self, msg: &Signed, view: u64, out: &mut Vec<Output>) {
+        let signer = msg.signer();
+        let stale = view < self.view || (view == self.view && !self.changing);
+        if signer == self.id || stale || !self.vc_valid(msg, view) {
             return;
         }
         self.view_changes
             .entry(view)
             .or_default()
-            .insert(msg.signer(), msg.clone());
-        // Join: f + 1 replicas ask for views above ours, so at least one honest replica does.
+            .insert(signer, msg.clone());
+        self.join_if_asked(out);
+        self.try_new_view(out);
+    }
+
+    /// The f + 1 rule: others ask for views above ours, at least one of them honest; join the
+    /// smallest of those views.
+    fn join_if_asked(&mut self, out: &mut Vec<Output>) {
         let mut askers = VoterSet::new();
-        for vcs in self.view_changes.range(self.view + 1..).map(|(_, v)| v) {
-            vcs.keys().for_each(|&s| {
-                askers.insert(s);
-            });
+        for vcs in self
+            .view_changes
+            .range(self.view.saturating_add(1)..)
+            .map(|(_, v)| v)
+        {
+            for &signer in vcs.keys().filter(|&&s| s != self.id) {
+                askers.insert(signer);
+            }
         }
         if askers.len() > self.f {
-            if let Some((&smallest, _)) = self.view_changes.range(self.view + 1..).next() {
+            if let Some((&smallest, _)) = self
+                .view_changes
+                .range(self.view.saturating_add(1)..)
+                .next()
+            {
                 self.start_view_change(smallest, out);
             }
         }
-        self.try_new_view(out);
     }
 
     /// New primary: with 2f + 1 VIEW-CHANGEs for the view it moves to, start it.
@@ -165,11 +196,18 @@ impl PbftReplica {
         let set: Vec<Signed> = vcs.values().take(quorum).cloned().collect();
         let plan = plan_new_view(&set);
         let pre_prepares: Vec<Signed> = plan
-            .digests
+            .reissue
             .iter()
-            .map(|&(seq, digest)| self.signer.sign(Message::PrePrepare { view, seq, digest }))
+            .map(|(seq, digest, request)| {
+                self.signer.sign(Message::PrePrepare {
+                    view,
+                    seq: *seq,
+                    digest: *digest,
+                    request: request.clone(),
+                })
+            })
             .collect();
-        self.multicast(
+        let new_view = self.multicast(
             Message::NewView {
                 view,
                 proof: Arc::new(NewViewProof {
@@ -179,17 +217,18 @@ impl PbftReplica {
             },
             out,
         );
-        self.enter_view(view, plan, pre_prepares, out);
+        self.enter_view(new_view, plan, pre_prepares, out);
     }
 
-    pub(crate) fn on_new_view(&mut self, msg: &Signed, out: &mut Vec<Output>) {
-        let Message::NewView { view, ref proof } = *msg.body() else {
-            return;
-        };
-        if view < self.view
-            || (view == self.view && !self.changing)
-            || msg.signer() != self.primary_of(view)
-        {
+    pub(crate) fn on_new_view(
+        &mut self,
+        msg: &Signed,
+        view: u64,
+        proof: &NewViewProof,
+        out: &mut Vec<Output>,
+    ) {
+        let stale = view < self.view || (view == self.view && !self.changing);
+        if stale || msg.signer() != self.primary_of(view) {
             return;
         }
         let mut signers = VoterSet::new();
@@ -201,71 +240,81 @@ impl PbftReplica {
             return;
         }
         let plan = plan_new_view(&proof.view_changes);
-        let matches = proof.pre_prepares.len() == plan.digests.len()
+        let expected = plan
+            .reissue
+            .iter()
+            .map(|(seq, digest, request)| Message::PrePrepare {
+                view,
+                seq: *seq,
+                digest: *digest,
+                request: request.clone(),
+            });
+        let matches = proof.pre_prepares.len() == plan.reissue.len()
             && proof
                 .pre_prepares
                 .iter()
-                .zip(&plan.digests)
-                .all(|(pp, &(seq, digest))| {
-                    pp.signer() == msg.signer()
-                        && *pp.body() == Message::PrePrepare { view, seq, digest }
-                });
+                .zip(expected)
+                .all(|(pp, want)| pp.signer() == msg.signer() && *pp.body() == want);
         if matches {
             let pre_prepares = proof.pre_prepares.clone();
-            self.enter_view(view, plan, pre_prepares, out);
+            self.enter_view(msg.clone(), plan, pre_prepares, out);
         }
     }
 
+    /// Enters the view `new_view` starts: adopts min-s, prepares O, replays what overtook the
+    /// NEW-VIEW and, as primary, numbers waiting requests from max-s + 1.
     fn enter_view(
         &mut self,
-        view: u64,
+        new_view: Signed,
         plan: NewViewPlan,
         pre_prepares: Vec<Signed>,
         out: &mut Vec<Output>,
     ) {
+        let view = new_view.body().view().unwrap_or(self.view);
         self.view = view;
         self.changing = false;
+        self.new_view = Some(new_view);
         out.push(Output::EnterView { view });
         self.view_changes.retain(|&w, _| w > view);
-        if plan.state.is_some() {
-            self.make_stable(plan.min_s, plan.checkpoint, out);
+        self.own_view_changes.retain(|&w, _| w > view);
+        if plan.min_s > self.low {
+            self.make_stable(plan.min_s, plan.checkpoint.clone(), out);
         }
-        self.next_seq = self
-            .next_seq
-            .max(plan.digests.last().map_or(0, |&(n, _)| n) + 1);
-        // Inserted one by one: `collect()` into a B-tree set runs std's stable sort, about
-        // 20 KB of wasm for this one call.
-        self.assigned.clear();
-        for &(_, d) in &plan.digests {
-            self.assigned.insert(d);
-        }
-        if self.timer_running {
-            out.push(Output::CancelTimer { id: VIEW_TIMER });
-            self.timer_running = false;
-        }
+        self.next_seq = plan.max_s() + 1;
+        self.assigned = crate::wasm_size::set_of(plan.reissue.iter().filter_map(|(_, _, r)| {
+            r.as_ref().and_then(|r| match *r.body() {
+                Message::Request {
+                    client, timestamp, ..
+                } => Some(RequestId { client, timestamp }),
+                _ => None,
+            })
+        }));
         for pp in pre_prepares {
-            if self.in_window(pp.body().seq()) {
+            let seq = pre_prepare_fields(pp.body()).map_or(0, |(_, n, _)| n);
+            if self.in_window(seq) {
                 self.accept_pre_prepare(pp, out);
             }
         }
         // PRE-PREPAREs of this view that overtook the NEW-VIEW.
-        let future = std::mem::take(&mut self.future);
-        let (now, later): (Vec<_>, Vec<_>) =
-            future.into_iter().partition(|m| m.body().view() == view);
+        let (now, later): (Vec<Signed>, Vec<Signed>) = std::mem::take(&mut self.future)
+            .into_iter()
+            .partition(|m| m.body().view() == Some(view));
         self.future = later
             .into_iter()
-            .filter(|m| m.body().view() > view)
+            .filter(|m| m.body().view() > Some(view))
             .collect();
         for m in now {
-            self.on_pre_prepare(&m, out);
-        }
-        if self.is_primary() {
-            let waiting: Vec<Digest> = self.pending.iter().copied().collect();
-            for d in waiting {
-                self.assign(d, out);
+            if let Message::PrePrepare {
+                view,
+                seq,
+                digest,
+                request,
+            } = m.body()
+            {
+                self.on_pre_prepare(&m, *view, *seq, *digest, request.as_ref(), out);
             }
         }
-        self.start_timer(out);
+        self.assign_pending(out);
     }
 
     /// A VIEW-CHANGE for `view` whose checkpoint proof and prepared certificates check out.
@@ -280,15 +329,10 @@ impl PbftReplica {
         if checkpoint_proven(&proof.checkpoint, proof.stable_seq, nodes, quorum).is_none() {
             return false;
         }
-        let window = 2 * self.params.checkpoint_interval;
+        let top = proof.stable_seq + 2 * self.params.checkpoint_interval;
         let mut seqs = std::collections::BTreeSet::new();
         proof.prepared.iter().all(|cert| {
-            let Message::PrePrepare {
-                view: pv,
-                seq,
-                digest,
-            } = *cert.pre_prepare.body()
-            else {
+            let Some((pv, seq, digest)) = pre_prepare_fields(cert.pre_prepare.body()) else {
                 return false;
             };
             let primary = self.primary_of(pv);
@@ -307,10 +351,50 @@ impl PbftReplica {
             cert.pre_prepare.signer() == primary
                 && pv < view
                 && seq > proof.stable_seq
-                && seq <= proof.stable_seq + window
+                && seq <= top
                 && seqs.insert(seq)
+                && self.request_valid(cert.pre_prepare.body(), digest)
                 && prepares_ok
-                && backups.len() >= 2 * self.f
+                && backups.len() + 1 >= quorum
         })
     }
+
+    /// The request a certificate's PRE-PREPARE carries is the client's (or it is the null
+    /// request, which only a NEW-VIEW issues).
+    fn request_valid(&self, pre_prepare: &Message, digest: Digest) -> bool {
+        match pre_prepare {
+            Message::PrePrepare {
+                request: Some(r), ..
+            } => self.client_signed(r, digest),
+            Message::PrePrepare { request: None, .. } => digest == NULL_DIGEST,
+            _ => false,
+        }
+    }
+}
+
+/// Whether `proof` holds 2f + 1 CHECKPOINTs for (`seq`, one state) from distinct replicas;
+/// returns that state. Sequence number 0, the initial state, needs no proof.
+pub(crate) fn checkpoint_proven(
+    proof: &[Signed],
+    seq: u64,
+    nodes: u32,
+    quorum: u32,
+) -> Option<Option<Digest>> {
+    if seq == 0 {
+        return Some(None);
+    }
+    let mut signers = VoterSet::new();
+    let mut state = None;
+    for m in proof {
+        match *m.body() {
+            Message::Checkpoint { seq: s, state: d }
+                if s == seq && m.signer() < nodes && state.is_none_or(|x| x == d) =>
+            {
+                state = Some(d);
+                signers.insert(m.signer());
+            }
+            _ => return None,
+        }
+    }
+    (signers.len() >= quorum).then_some(state)
 }

@@ -1,4 +1,6 @@
-//! What one run measured, and the commit ledger that decides success, agreement and safety.
+//! What one run measured, and the ledgers that decide success, agreement and safety: [`Ledger`]
+//! (every protocol: per sequence number; the tutorial's completion) and [`RequestLedger`] (PBFT:
+//! per client request, from first send to acceptance and execution).
 //!
 //! Safety (OSDI 1999 §4.5.1): no two honest nodes commit different requests at one sequence
 //! number. The ledger checks this at every honest commit, so a violation is caught even in a run
@@ -6,7 +8,10 @@
 
 use crate::message::{Digest, NodeId, Phase};
 use crate::trace::EndReason;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+
+mod requests;
+pub(crate) use requests::RequestLedger;
 
 /// Messages counted by phase, indexed by [`Phase::index`].
 pub type PhaseCounts = [u64; Phase::ALL.len()];
@@ -14,22 +19,24 @@ pub type PhaseCounts = [u64; Phase::ALL.len()];
 /// The result of one run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunOutcome {
-    /// Every honest node committed every request before the timeout. PBFT: the client accepted
-    /// every request and n − f honest replicas (every honest one when m = f) executed each.
+    /// Tutorial: every honest node committed every request before the timeout. PBFT: every
+    /// client request was accepted (f + 1 matching replies) before the timeout, and no two
+    /// honest replicas executed different requests at one sequence number.
     pub success: bool,
     /// Success, and all honest nodes committed the same digest at every sequence number (the
     /// tutorial's `agreed_digest`).
     pub agreement: bool,
     /// Two honest nodes committed different digests for one sequence number.
     pub safety_violation: bool,
-    /// From the first proposal to the last honest commit, on success. PBFT: from the first
-    /// PRE-PREPARE (or NEW-VIEW) any primary sent to the last honest execution.
+    /// Tutorial: from the first proposal to the last honest commit, on success. PBFT: the latency
+    /// a client sees, from a request's first send to its acceptance, averaged over every request
+    /// (view changes and retransmissions included); `None` unless every request was accepted.
     pub latency_us: Option<u64>,
-    /// PBFT: mean time from a request leaving the client to its acceptance (f + 1 matching
-    /// replies), over all `requests`; `None` unless every request was accepted. The client sends
-    /// each request when the previous one is accepted, so this is (last acceptance) / requests.
-    pub client_latency_us: Option<u64>,
-    /// PBFT: requests the client accepted.
+    /// PBFT: from a request's first send to the last honest replica's execution of it (by the
+    /// end of the run; replicas that never executed it do not count), averaged over requests;
+    /// `None` unless some honest replica executed every request. `None` for the tutorial.
+    pub commit_latency_us: Option<u64>,
+    /// PBFT: requests the clients accepted.
     pub requests_accepted: u64,
     /// PBFT: accepted requests per virtual second (requests / time of the last acceptance);
     /// `None` unless every request was accepted.
@@ -45,8 +52,11 @@ pub struct RunOutcome {
     pub delivered: u64,
     /// Messages lost to `drop` or a partition.
     pub dropped: u64,
-    /// Honest nodes that committed every request.
+    /// Honest nodes that committed every request (PBFT: the same as `honest_caught_up`).
     pub honest_committed: u32,
+    /// PBFT: honest replicas that executed every request by the end (directly or by state
+    /// transfer). Tutorial: the same as `honest_committed`.
+    pub honest_caught_up: u32,
     pub honest_total: u32,
     /// The Byzantine nodes of this run, in increasing order.
     pub byzantine_nodes: Vec<NodeId>,
@@ -60,8 +70,8 @@ impl RunOutcome {
         self.latency_us.map(|us| us as f64 / 1000.0)
     }
 
-    pub fn client_latency_ms(&self) -> Option<f64> {
-        self.client_latency_us.map(|us| us as f64 / 1000.0)
+    pub fn commit_latency_ms(&self) -> Option<f64> {
+        self.commit_latency_us.map(|us| us as f64 / 1000.0)
     }
 }
 
@@ -79,12 +89,6 @@ pub(crate) struct Ledger {
     pub safety_violation: bool,
     pub disagreement: bool,
     pub last_commit_us: Option<u64>,
-    /// PBFT: the client's requests, and per node those it executed; a node is done when it
-    /// executed all of them, whatever their sequence numbers (null requests, digests a Byzantine
-    /// primary made up and requests assigned twice do not count).
-    by_request: Option<(BTreeSet<Digest>, Vec<BTreeSet<Digest>>)>,
-    /// Honest nodes that must be done for success.
-    needed: u32,
 }
 
 impl Ledger {
@@ -100,22 +104,7 @@ impl Ledger {
             safety_violation: false,
             disagreement: false,
             last_commit_us: None,
-            by_request: None,
-            needed: honest_total,
         }
-    }
-
-    /// PBFT's ledger: it counts executed requests rather than sequence numbers 1..=requests,
-    /// and is satisfied when n − f honest replicas (all of them when m = f) executed every
-    /// request. PBFT never waits for more than n − f replicas: up to f − m honest ones may be
-    /// left behind by a partition or a Byzantine primary, and the paper brings them up to date by
-    /// state transfer at the next checkpoint, which this model does not simulate.
-    pub fn by_request(honest: Vec<bool>, requests: BTreeSet<Digest>) -> Ledger {
-        let n = honest.len() as u32;
-        let mut ledger = Ledger::new(honest, requests.len() as u64);
-        ledger.by_request = Some((requests, vec![BTreeSet::new(); n as usize]));
-        ledger.needed = ledger.honest_total.min(n - n.saturating_sub(1) / 3);
-        ledger
     }
 
     /// Records that `node` committed `digest` at `seq` at `now_us`.
@@ -134,25 +123,18 @@ impl Ledger {
                 self.first.insert(seq, digest);
             }
         }
-        let done = match &mut self.by_request {
-            None => (1..=self.requests).all(|s| self.committed[i].contains_key(&s)),
-            Some((requests, sets)) => {
-                requests.contains(&digest)
-                    && sets[i].insert(digest)
-                    && sets[i].len() as u64 == self.requests
-            }
-        };
-        if done {
+        // PBFT's ledger (`requests` 0) only checks safety: `RequestLedger` tracks completion.
+        if self.requests > 0 && (1..=self.requests).all(|s| self.committed[i].contains_key(&s)) {
             self.honest_done += 1;
             self.last_commit_us = Some(now_us);
         }
     }
 
-    /// Every honest node committed every request (PBFT: enough of them, see `by_request`). With
-    /// no honest node there is nobody to commit, and the run cannot succeed (the tutorial's
-    /// `target = max(1, len(honest))`).
+    /// Every honest node committed every request (tutorial). With no honest node there is
+    /// nobody to commit, and the run cannot succeed (the tutorial's `target = max(1,
+    /// len(honest))`).
     pub fn all_committed(&self) -> bool {
-        self.honest_total > 0 && self.honest_done >= self.needed
+        self.honest_total > 0 && self.honest_done >= self.honest_total
     }
 
     pub fn honest_done(&self) -> u32 {

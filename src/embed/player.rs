@@ -1,0 +1,184 @@
+//! One run in the embed layout: the live view's reducer ([`AppState`]), its animation loop and
+//! page listeners, and its components (the graph, the transport, the banner) laid out to fill
+//! the frame, with a caption line and the link to the full simulator. The embed options are
+//! applied once at start as the live view's own actions (speed, seek to `t`, play); the page
+//! API's commands become the same actions.
+
+use super::api::{self, Command};
+use super::options::{with_pairs, EmbedOptions};
+use super::{bridge, report};
+use crate::app::{page_listeners, FrameLoop};
+use crate::components::{banner::Banner, graph::Graph, transport::Transport};
+use crate::state::{Action, AppState};
+use crate::url;
+use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// How long a looping run rests on its end before starting again.
+const LOOP_PAUSE_MS: u32 = 2_000;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The scenario's query (with `?`), without the embed options.
+    pub scenario: AttrValue,
+    pub options: EmbedOptions,
+    /// Problems found in the embed options (the scenario's own are found by the reducer).
+    pub notices: Vec<String>,
+    /// Asks the embed root to open another query (the page API's `load`).
+    pub on_load: Callback<String>,
+}
+
+/// The full simulator's link for the run on screen, at the moment on screen.
+fn full_link(s: &AppState) -> String {
+    let mut extra = Vec::new();
+    if s.frame.now_us > 0 {
+        extra.push(("t", super::options::fmt_ms(s.frame.now_us)));
+    }
+    if s.speed != crate::state::DEFAULT_SPEED {
+        extra.push(("speed", s.speed.to_string()));
+    }
+    with_pairs(&url::query_for(&s.config), &extra)
+}
+
+/// The action a page-API command asks for, or the sentence saying why there is none.
+fn action_for(command: Command, on_load: &Callback<String>) -> Result<Option<Action>, String> {
+    Ok(Some(match command {
+        Command::Play => Action::Play,
+        Command::Pause => Action::Pause,
+        Command::Step => Action::Step,
+        Command::Seek(t_us) => Action::Seek(t_us),
+        Command::Back => return Err("back: stepping back is not available yet".into()),
+        Command::Tour { name, .. } => return Err(format!("no tour named '{name}'")),
+        Command::Load(query) => {
+            on_load.emit(query);
+            return Ok(None);
+        }
+    }))
+}
+
+/// Listens for the framing page's commands (only from it) while mounted.
+fn command_listener(
+    id: String,
+    dispatch: Callback<Action>,
+    on_load: Callback<String>,
+) -> Option<EventListener> {
+    let window = web_sys::window()?;
+    let parent = bridge::parent()?;
+    Some(EventListener::new(&window, "message", move |e| {
+        let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else {
+            return;
+        };
+        let from_parent = e.source().is_some_and(|s| js_sys::Object::is(&s, &parent));
+        let Some(message) = from_parent.then(|| bridge::read(&e.data())).flatten() else {
+            return;
+        };
+        match api::parse(&message).and_then(|c| action_for(c, &on_load)) {
+            Ok(Some(action)) => dispatch.emit(action),
+            Ok(None) => {}
+            Err(sentence) => report::error(&id, &message.kind, &sentence),
+        }
+    }))
+}
+
+#[function_component(Player)]
+pub fn player(p: &Props) -> Html {
+    let state = use_reducer(|| {
+        let mut s = AppState::from_query(&p.scenario);
+        s.notices.extend(p.notices.iter().cloned());
+        s
+    });
+    let dispatch: Callback<Action> = {
+        let d = state.dispatcher();
+        (*use_memo((), move |_| Callback::from(move |a| d.dispatch(a)))).clone()
+    };
+    {
+        let (dispatch, options, on_load) = (dispatch.clone(), p.options.clone(), p.on_load.clone());
+        use_effect_with((), move |_| {
+            let listeners = page_listeners(dispatch.clone());
+            if let Some(speed) = options.speed {
+                dispatch.emit(Action::SetSpeed(speed));
+            }
+            if let Some(t_us) = options.t_us {
+                dispatch.emit(Action::Seek(t_us));
+            }
+            if options.autoplay {
+                dispatch.emit(Action::Play);
+            }
+            let commands = command_listener(options.id.clone(), dispatch, on_load);
+            move || drop((listeners, commands))
+        });
+    }
+    {
+        let on_frame = dispatch.reform(Action::Tick);
+        use_effect_with(state.animating(), move |&on| {
+            let frames = on.then(|| FrameLoop::start(on_frame));
+            move || drop(frames)
+        });
+    }
+    // `loop=1`: rest on the end, then start again.
+    {
+        let (dispatch, looping) = (dispatch.clone(), p.options.looping);
+        use_effect_with(state.frame.finished, move |&finished| {
+            let again = (looping && finished).then(|| {
+                Timeout::new(LOOP_PAUSE_MS, move || {
+                    dispatch.emit(Action::Reset);
+                    dispatch.emit(Action::Play);
+                })
+            });
+            move || drop(again)
+        });
+    }
+    // The URL keeps the embed options whatever the reducer writes (a toggled Byzantine node).
+    use_effect_with(state.config.clone(), {
+        let options = p.options.clone();
+        move |config| {
+            let query = with_pairs(&url::query_for(config), &options.pairs());
+            if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&query));
+            }
+        }
+    });
+    let reporter = use_mut_ref(report::Reporter::default);
+    {
+        let (state, id) = (state.clone(), p.options.id.clone());
+        use_effect(move || {
+            let query = url::query_for(&state.config);
+            reporter
+                .borrow_mut()
+                .report(&id, &state, &query, crate::experiments::state::now_ms());
+        });
+    }
+    layout(&state, &dispatch, p.options.controls)
+}
+
+/// The frame's layout: banner, graph, caption line with the link out, transport.
+fn layout(s: &AppState, dispatch: &Callback<Action>, controls: bool) -> Html {
+    let (scene, frame) = (s.scene.clone(), s.frame.clone());
+    let explanation = frame.finished.then(|| s.explanation()).flatten();
+    let outcome = explanation.as_ref().map(|x| x.verdict.name());
+    let caption = explanation.map_or_else(|| scene.status.clone(), |x| x.headline);
+    html! {
+        <div class={classes!("embed", (!controls).then_some("no-controls"))} data-embed="1">
+            <Banner notices={s.notices.clone()} alarm={scene.alarm.clone()}
+                dispatch={dispatch.clone()} />
+            <div class="embed-graph">
+                <Graph scene={scene.clone()} frame={frame.clone()} dispatch={dispatch.clone()} />
+            </div>
+            <div class="embed-bar">
+                // The caption, or a tour's narration once tours exist.
+                <p class="embed-caption" role="status" aria-live="polite" data-outcome={outcome}
+                    data-testid="status" title={caption.clone()}>{ caption }</p>
+                <a class="open-full" href={full_link(s)} target="_blank" rel="noopener">
+                    { "Open in the full simulator ↗" }
+                </a>
+            </div>
+            if controls {
+                <Transport playing={s.playing} runnable={s.runnable()} speed={s.speed}
+                    now_us={frame.now_us} seek_us={frame.seek_us} end_us={frame.end_us}
+                    finished={frame.finished} dispatch={dispatch.clone()} />
+            }
+        </div>
+    }
+}

@@ -1,0 +1,136 @@
+//! The page API's events out, derived after every render from the state the reducer holds:
+//! `ready` once, `state` when playing starts or stops and about four times a second while time
+//! moves, `commit` and `view-change` for each such trace event the run reaches by playing or
+//! stepping (a seek jumps over them: a page hears where it landed, not every event on the way),
+//! and `end` with the outcome when the run reaches its end on screen.
+
+use super::bridge::{ms, post};
+use crate::state::{AppState, PageEvent};
+use wasm_bindgen::JsValue;
+
+/// Least wall time between two `state` events while time moves.
+const STATE_EVERY_MS: f64 = 250.0;
+
+/// What was last reported.
+#[derive(Default)]
+pub struct Reporter {
+    ready: bool,
+    /// Trace events already looked at.
+    seen: usize,
+    playing: bool,
+    finished: bool,
+    time_us: u64,
+    state_wall_ms: f64,
+}
+
+impl Reporter {
+    /// Reports what changed in `s` since the last call; `query` is the run's link (for `ready`).
+    pub fn report(&mut self, id: &str, s: &AppState, query: &str, wall_ms: f64) {
+        let frame = &s.frame;
+        if !self.ready {
+            self.ready = true;
+            post(
+                id,
+                "ready",
+                &[
+                    ("time_ms", ms(frame.now_us)),
+                    ("end_ms", ms(frame.end_us)),
+                    ("playing", JsValue::from_bool(s.playing)),
+                    ("params", JsValue::from_str(query.trim_start_matches('?'))),
+                    ("notices", notices(&s.notices)),
+                ],
+            );
+        }
+        let len = s.trace_len();
+        if frame.seek_us.is_none() {
+            for e in s.page_events(self.seen.min(len)) {
+                page_event(id, &e);
+            }
+        }
+        self.seen = len;
+        let changed = s.playing != self.playing || frame.finished != self.finished;
+        let moved = frame.now_us != self.time_us;
+        let settled = !s.playing && frame.seek_us.is_none();
+        if changed || (moved && (settled || wall_ms - self.state_wall_ms >= STATE_EVERY_MS)) {
+            post(
+                id,
+                "state",
+                &[
+                    ("time_ms", ms(frame.now_us)),
+                    ("end_ms", ms(frame.end_us)),
+                    ("playing", JsValue::from_bool(s.playing)),
+                    ("finished", JsValue::from_bool(frame.finished)),
+                ],
+            );
+            self.state_wall_ms = wall_ms;
+        }
+        if frame.finished && !self.finished {
+            if let Some(x) = s.explanation() {
+                post(
+                    id,
+                    "end",
+                    &[
+                        ("time_ms", ms(frame.now_us)),
+                        ("outcome", JsValue::from_str(x.verdict.name())),
+                        ("headline", JsValue::from_str(&x.headline)),
+                        ("reason", JsValue::from_str(&x.reason)),
+                    ],
+                );
+            }
+        }
+        self.playing = s.playing;
+        self.finished = frame.finished;
+        self.time_us = frame.now_us;
+    }
+}
+
+fn notices(list: &[String]) -> JsValue {
+    list.iter()
+        .map(|n| JsValue::from_str(n))
+        .collect::<js_sys::Array>()
+        .into()
+}
+
+fn page_event(id: &str, e: &PageEvent) {
+    match *e {
+        PageEvent::Commit { time_us, node, seq } => post(
+            id,
+            "commit",
+            &[
+                ("time_ms", ms(time_us)),
+                ("node", JsValue::from(node)),
+                ("seq", JsValue::from_f64(seq as f64)),
+            ],
+        ),
+        PageEvent::ViewChange {
+            time_us,
+            node,
+            view,
+            entered,
+        } => post(
+            id,
+            "view-change",
+            &[
+                ("time_ms", ms(time_us)),
+                ("node", JsValue::from(node)),
+                ("view", JsValue::from_f64(view as f64)),
+                (
+                    "stage",
+                    JsValue::from_str(if entered { "entered" } else { "asked" }),
+                ),
+            ],
+        ),
+    }
+}
+
+/// Posts an `error` event with `message`, the sentence saying what was wrong.
+pub fn error(id: &str, command: &str, message: &str) {
+    post(
+        id,
+        "error",
+        &[
+            ("command", JsValue::from_str(command)),
+            ("message", JsValue::from_str(message)),
+        ],
+    );
+}

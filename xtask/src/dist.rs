@@ -1,0 +1,216 @@
+//! `cargo xtask dist`: the public demo as a static folder, `dist/`, ready for any static host.
+//!
+//! It is trunk's release build (`trunk build --release --offline`, wasm-opt applied) with relative
+//! asset paths (`public_url = "./"` in Trunk.toml), so the folder works at a host's root, under
+//! any sub-path (GitHub Pages serves a project at `/<repository>/`) and copied anywhere. Then it
+//! checks what a host would trip on: every page in the folder (the app and `examples/`) refers to
+//! its assets by relative paths only, and `.nojekyll` is there (GitHub Pages would otherwise run
+//! Jekyll over the folder). `cargo xtask test` builds its bundle through this same function, so
+//! the end-to-end tests run on exactly what is published, served under a sub-path.
+//!
+//! A `file://` copy: browsers refuse to fetch a page's module script and WebAssembly from the
+//! disk, so the folder also holds `standalone.html`, the same app in one file (the JavaScript
+//! glue and the CSS inline, the wasm as base64 handed to the glue as bytes), and `index.html`
+//! opened from the disk goes there (its first script, `id="file-copy"`). Served over HTTP the
+//! page loads the separate files as usual, streamed and cached; nothing of the standalone file
+//! is loaded.
+
+use crate::Ctx;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Builds the release site into `dist/` and checks it; returns the folder.
+pub fn build(ctx: &Ctx) -> Result<PathBuf, String> {
+    if !ctx.root.join("index.html").exists() {
+        return Err("index.html is missing: trunk has nothing to build".into());
+    }
+    let dist = ctx.root.join("dist");
+    let mut cmd = Command::new("trunk");
+    cmd.args(["build", "--release", "--offline", "--public-url", "./"])
+        .current_dir(&ctx.root);
+    ctx.run("trunk build", &mut cmd)?;
+    std::fs::write(dist.join(".nojekyll"), "")
+        .map_err(|e| format!("cannot write dist/.nojekyll: {e}"))?;
+    standalone(&dist)?;
+    let pages = html_files(&dist);
+    for page in &pages {
+        let text = std::fs::read_to_string(page)
+            .map_err(|e| format!("cannot read {}: {e}", page.display()))?;
+        if let Some(bad) = absolute_reference(&text) {
+            return Err(format!(
+                "{} refers to `{bad}`, an absolute path: it would break under a sub-path",
+                page.strip_prefix(&ctx.root).unwrap_or(page).display()
+            ));
+        }
+    }
+    println!(
+        "xtask: dist/ ready ({} pages, relative paths only): publish the folder as it is",
+        pages.len()
+    );
+    Ok(dist)
+}
+
+/// The file's text, or an error naming it.
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// The text between the first `start` in `text` and the next `end` after it.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = text.find(start)? + start.len();
+    let len = text[from..].find(end)?;
+    Some(&text[from..from + len])
+}
+
+/// Removes every `<link ...>` tag of `html` that contains `marker`.
+fn drop_links(html: &str, marker: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<link") {
+        let close = rest[at..].find('>').map_or(rest.len(), |c| at + c + 1);
+        out.push_str(&rest[..at]);
+        let tag = &rest[at..close];
+        if !tag.contains(marker) {
+            out.push_str(tag);
+        }
+        rest = &rest[close..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Writes `dist/standalone.html` from trunk's `dist/index.html` and the files it names (see the
+/// module docs). Fails loudly if trunk's page no longer has the expected shape.
+fn standalone(dist: &Path) -> Result<(), String> {
+    let index = read(&dist.join("index.html"))?;
+    let shape = "dist/index.html lacks trunk's loader; update xtask/src/dist.rs";
+    let glue_name = between(&index, "import init, * as bindings from './", "'").ok_or(shape)?;
+    let wasm_name = between(&index, "module_or_path: './", "'").ok_or(shape)?;
+    let loader_start = index.find("<script type=\"module\">").ok_or(shape)?;
+    let loader_end = loader_start + index[loader_start..].find("</script>").ok_or(shape)? + 9;
+    let redirect = between(&index, "<script id=\"file-copy\">", "</script>")
+        .ok_or("index.html lacks its <script id=\"file-copy\"> redirect for file:// copies")?;
+    let glue =
+        read(&dist.join(glue_name))?.replace("export { initSync, __wbg_init as default };", "");
+    let wasm = std::fs::read(dist.join(wasm_name)).map_err(|e| format!("{wasm_name}: {e}"))?;
+    let boot = format!(
+        "const b = atob(\"{}\"), bytes = new Uint8Array(b.length);\n\
+         for (let i = 0; i < b.length; i++) bytes[i] = b.charCodeAt(i);\n\
+         await __wbg_init({{ module_or_path: bytes }});\n",
+        base64(&wasm)
+    );
+    let mut page = format!(
+        "{}<script type=\"module\">\n{glue}\n{boot}</script>{}",
+        &index[..loader_start],
+        &index[loader_end..]
+    );
+    page = page.replace(&format!("<script id=\"file-copy\">{redirect}</script>"), "");
+    // Stylesheets inline, in their order.
+    while let Some(href) = between(&page, "<link rel=\"stylesheet\" href=\"./", "\"") {
+        let href = href.to_string();
+        let css = read(&dist.join(&href))?;
+        let at = page.find(&format!("href=\"./{href}\"")).ok_or(shape)?;
+        let start = page[..at].rfind("<link").ok_or(shape)?;
+        let end = at + page[at..].find('>').ok_or(shape)? + 1;
+        page.replace_range(start..end, &format!("<style>\n{css}\n</style>"));
+    }
+    let page = drop_links(
+        &drop_links(&page, "rel=\"modulepreload\""),
+        "rel=\"preload\"",
+    );
+    std::fs::write(dist.join("standalone.html"), page)
+        .map_err(|e| format!("cannot write dist/standalone.html: {e}"))
+}
+
+/// Standard base64 with padding.
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The first `src`/`href`/import in `html` that starts at a host's root (`/x`, not `//host` or a
+/// relative path), if any.
+pub fn absolute_reference(html: &str) -> Option<String> {
+    let openers = [
+        "src=\"", "href=\"", "src='", "href='", "from '", "from \"", "import('",
+    ];
+    for opener in openers {
+        for (at, _) in html.match_indices(opener) {
+            let rest = &html[at + opener.len()..];
+            if rest.starts_with('/') && !rest.starts_with("//") {
+                let end = rest.find(['"', '\'']).unwrap_or(rest.len());
+                return Some(rest[..end].to_string());
+            }
+        }
+    }
+    None
+}
+
+/// Every `.html` file under `dir`, sorted.
+fn html_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if path.extension().is_some_and(|x| x == "html") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{absolute_reference, base64, drop_links};
+
+    #[test]
+    fn base64_is_the_standard_alphabet_with_padding() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(&[0xfb, 0xff, 0x00, 0x01]), "+/8AAQ==");
+    }
+
+    #[test]
+    fn preload_links_go_and_others_stay() {
+        let html = r#"<link rel="icon" href="data:,"><link rel="preload" href="./a.wasm" as="fetch"></head>"#;
+        assert_eq!(
+            drop_links(html, "rel=\"preload\""),
+            r#"<link rel="icon" href="data:,"></head>"#
+        );
+    }
+
+    #[test]
+    fn absolute_paths_are_caught_and_relative_ones_pass() {
+        let ok = r#"<link rel="stylesheet" href="./style-1.css"><script type="module">
+            import init from './pbft-web-2.js'; init({ module_or_path: './pbft-web-2_bg.wasm' });
+            </script><a href="https://example.org/">x</a><img src="//cdn/x.png"><a href="?embed=1">"#;
+        assert_eq!(absolute_reference(ok), None);
+        let bad = r#"<script type="module">import init from '/pbft-web-2.js';</script>"#;
+        assert_eq!(absolute_reference(bad).as_deref(), Some("/pbft-web-2.js"));
+        let bad = r#"<link href="/style.css">"#;
+        assert_eq!(absolute_reference(bad).as_deref(), Some("/style.css"));
+    }
+}
