@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Reference figures from the asyncio PBFT tutorial itself, for docs/tutorial-comparison.md.
 
-Loads the tutorial's code unchanged (../shared/seeds/pbft_asyncio_tutorial.py relative to the
-repository root, or --seed-file) and calls its own `run_single_consensus` with the tutorial's
+Loads the tutorial's code unchanged from the file given as the first argument (the tutorial "A
+Coding Implementation to Simulate Practical Byzantine Fault Tolerance with Asyncio, Malicious
+Nodes, and Latency Analysis" saved as a .py file) and calls its own `run_single_consensus` with the tutorial's
 network (n = 10, delays 5-35 ms, drop 0, reorder 0.05, timeout 2 s) many times per Byzantine
 count m. Each trial is seeded like the tutorial's `latency_sweep` does (base + 1000*m + t), so a
 figure can be reproduced, but the runs are real asyncio runs in wall-clock time: a success takes
@@ -22,9 +23,9 @@ With either clock the driver also records, by wrapping `Node.propose` and `Node.
 which is how the Rust engine defines latency: `exact` figures have no polling offset.
 
 Usage:
-    python3 scripts/compare_tutorial.py --m 0 --trials 400
-    python3 scripts/compare_tutorial.py --m 0,1,2,3,4 --trials 200 --json out.jsonl
-    python3 scripts/compare_tutorial.py --clock virtual --m 0,1,2,3,4 --trials 5000
+    python3 scripts/compare_tutorial.py TUTORIAL.py --m 0 --trials 400
+    python3 scripts/compare_tutorial.py TUTORIAL.py --m 0,1,2,3,4 --trials 200 --json out.jsonl
+    python3 scripts/compare_tutorial.py TUTORIAL.py --clock virtual --m 0,1,2,3,4 --trials 5000
 
 Prints one line per m: successes, trials, success rate, mean and standard deviation of the
 latency over successful runs (seconds), its standard error, p50 and p95, agreements and the
@@ -37,7 +38,6 @@ import json
 import math
 import os
 import selectors
-import pathlib
 import statistics
 import sys
 import time
@@ -49,11 +49,6 @@ def load_tutorial(path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # the file only runs main() under __name__ == '__main__'
     return module
-
-
-def default_seed_file():
-    repo_root = pathlib.Path(__file__).resolve().parent.parent
-    return repo_root.parent / "shared" / "seeds" / "pbft_asyncio_tutorial.py"
 
 
 class VirtualClock:
@@ -238,7 +233,7 @@ def fmt(x):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed-file", default=str(default_seed_file()))
+    parser.add_argument("tutorial", help="the tutorial's Python file, loaded unchanged")
     parser.add_argument("--m", default="0,1,2,3,4", help="comma-separated Byzantine counts")
     parser.add_argument("--trials", type=int, default=200)
     parser.add_argument("--n", type=int, default=10)
@@ -256,7 +251,7 @@ def main():
     parser.add_argument("--json", help="append one JSON object per m to this file")
     args = parser.parse_args()
 
-    tut = load_tutorial(args.seed_file)
+    tut = load_tutorial(args.tutorial)
     if args.clock == "virtual":
         loop = VirtualLoop()
         now = loop.time

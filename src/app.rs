@@ -9,7 +9,7 @@
 
 use crate::components::{
     banner::Banner, controls::Controls, graph::Graph, inspector::Inspector, legend::Legend,
-    log::Log, spacetime::SpaceTime, transport::Transport,
+    log::Log, spacetime::SpaceTime, trace::TraceFiles, transport::Transport,
 };
 use crate::state::{Action, AppState};
 use crate::url;
@@ -178,6 +178,7 @@ pub fn app() -> Html {
                 <aside class="panel side-panel">
                     <Inspector scene={scene.clone()} dispatch={dispatch.clone()} />
                     <Legend />
+                    <TraceFiles config={s.config.clone()} />
                 </aside>
             </main>
             <section class="panel wide">

@@ -345,9 +345,12 @@ impl AppState {
                 self.texts.insert(name.clone(), value.clone());
                 match candidate.set(&name, &value) {
                     Ok(()) => {
-                        if name == "byzantine" {
+                        match name.as_str() {
                             // A count means random placement again.
-                            candidate.byzantine_nodes = None;
+                            "byzantine" => candidate.byzantine_nodes = None,
+                            // A list fixes the count (the engine refuses a count that disagrees).
+                            "byzantine-nodes" => candidate.byzantine = candidate.byzantine_count(),
+                            _ => {}
                         }
                         let texts = self.texts.clone();
                         self.apply_config(candidate);
@@ -495,9 +498,9 @@ impl Reducible for AppState {
 
 /// The form's text for every parameter of `config`.
 pub fn texts_for(config: &Config) -> BTreeMap<String, String> {
-    pbft_engine::PARAMETERS
+    pbft_engine::PARAMS
         .iter()
-        .map(|p| (p.to_string(), url::param_text(config, p)))
+        .map(|p| (p.name.to_string(), url::param_text(config, p.name)))
         .collect()
 }
 

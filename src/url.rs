@@ -1,11 +1,11 @@
 //! The scenario in the URL: `?nodes=7&byzantine=2&seed=3`, parameter names shared with the CLI
-//! flags (`pbft_engine::PARAMETERS`), parsed by `Config::set` and written back with
-//! `Config::to_params`, so a link reproduces the exact run.
+//! flags (`pbft_engine::PARAMS`), read by the engine's `Config::from_params` (the CLI's reader
+//! too) and written back with `Config::to_params`, so a link reproduces the exact run.
 //!
 //! A bad or unknown parameter never stops the page: it is reported in words and the default is
 //! used for it.
 
-use pbft_engine::{Config, ConfigError, Protocol};
+use pbft_engine::{Config, ConfigError, Experiment};
 
 /// The most nodes the browser draws (the engine accepts more, for sweeps).
 pub const MAX_BROWSER_NODES: u32 = 64;
@@ -65,60 +65,64 @@ fn readable(query: String) -> String {
     query.replace("%2C", ",").replace("%40", "@")
 }
 
-/// The browser's own limits on top of `Config::validate`. The message names the field.
+/// The browser's own limit on top of the engine's rules: it draws at most
+/// [`MAX_BROWSER_NODES`] nodes. The message names the field.
 pub fn validate(config: &Config) -> Result<(), (&'static str, String)> {
     config.validate().map_err(|e| (e.field(), e.to_string()))?;
+    browser_limit(config).map_err(|m| ("nodes", m))
+}
+
+fn browser_limit(config: &Config) -> Result<(), String> {
     if config.nodes > MAX_BROWSER_NODES {
-        return Err((
-            "nodes",
-            format!(
-                "the browser shows at most {MAX_BROWSER_NODES} nodes; {} was given (the CLI runs more)",
-                config.nodes
-            ),
+        return Err(format!(
+            "the browser shows at most {MAX_BROWSER_NODES} nodes; {} was given (the CLI runs more)",
+            config.nodes
         ));
     }
     Ok(())
 }
 
-/// The config a query describes, and one sentence per problem found. Every problem falls back
-/// to the default for that parameter; the result always validates.
-pub fn config_from_pairs(pairs: &[(String, String)]) -> (Config, Vec<String>) {
-    let mut problems = Vec::new();
-    let protocol = match pairs.iter().rev().find(|(k, _)| k == "protocol") {
-        Some((_, v)) => Protocol::parse(v).unwrap_or_else(|e| {
-            problems.push(format!("{e}; using the default"));
-            Protocol::default()
-        }),
-        None => Protocol::default(),
-    };
-    // Parameters that parse, applied in order; those that conflict are dropped one by one.
-    let mut usable: Vec<&(String, String)> = Vec::new();
-    for pair in pairs {
-        let (k, v) = pair;
-        if k == "protocol" || IGNORED.contains(&k.as_str()) {
-            continue;
-        }
-        let mut probe = Config::for_protocol(protocol);
-        match probe.set(k, v) {
-            Ok(()) => usable.push(pair),
-            Err(ConfigError::UnknownParameter { .. }) => {
-                problems.push(format!("unknown parameter '{k}' (ignored)"))
-            }
-            Err(e) => problems.push(format!("{e}; using the default")),
+/// Why a query cannot be read as it is: the parameter at fault (its pairs are dropped) and the
+/// sentence that says why.
+pub struct Problem {
+    pub field: String,
+    pub message: String,
+}
+
+impl From<ConfigError> for Problem {
+    fn from(e: ConfigError) -> Problem {
+        let field = match &e {
+            ConfigError::UnknownParameter { given } => given.clone(),
+            e => e.field().to_string(),
+        };
+        Problem {
+            field,
+            message: e.to_string(),
         }
     }
+}
+
+/// Reads `pairs` with the engine's rules (`read`), dropping the parameter at fault and reading
+/// again until it succeeds: what a query describes, and one sentence per problem found. A bad
+/// link never stops the page.
+pub fn lenient<T>(
+    pairs: &[(String, String)],
+    read: impl Fn(&[(String, String)]) -> Result<T, Problem>,
+) -> (T, Vec<String>) {
+    let mut usable = pairs.to_vec();
+    let mut problems = Vec::new();
     loop {
-        let mut config = Config::for_protocol(protocol);
-        for (k, v) in &usable {
-            // Parsed fine alone above, so this cannot fail.
-            let _ = config.set(k, v);
-        }
-        match validate(&config) {
-            Ok(()) => return (config, problems),
-            Err((field, message)) => {
-                problems.push(format!("{message}; using the default"));
+        match read(&usable) {
+            Ok(t) => return (t, problems),
+            Err(p) => {
+                let known = pbft_engine::config::params::spec(&p.field).is_some()
+                    || p.field == pbft_engine::experiment::COMPARE;
+                problems.push(match known {
+                    true => format!("{}; using the default", p.message),
+                    false => format!("{} (ignored)", p.message),
+                });
                 let before = usable.len();
-                usable.retain(|(k, _)| k != field);
+                usable.retain(|(k, _)| *k != p.field);
                 if usable.len() == before {
                     // The culprit is a default clashing with given values: drop them all.
                     usable.clear();
@@ -126,6 +130,41 @@ pub fn config_from_pairs(pairs: &[(String, String)]) -> (Config, Vec<String>) {
             }
         }
     }
+}
+
+/// The config a query describes (`Config::from_params`, the CLI's reader), and one sentence per
+/// problem found; every problem falls back to the default for that parameter.
+pub fn config_from_pairs(pairs: &[(String, String)]) -> (Config, Vec<String>) {
+    let live: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(k, _)| !IGNORED.contains(&k.as_str()))
+        .cloned()
+        .collect();
+    lenient(&live, |pairs| {
+        let config = Config::from_params(pairs)?;
+        browser_limit(&config).map_err(|message| Problem {
+            field: "nodes".into(),
+            message,
+        })?;
+        Ok(config)
+    })
+}
+
+/// An experiment as the browser reads it: the engine's [`Experiment`], within the browser's
+/// limit for every series.
+pub fn read_experiment(pairs: &[(String, String)]) -> Result<Experiment, Problem> {
+    let x = Experiment::from_params(pairs)?;
+    browser_limit(&x.config).map_err(|message| Problem {
+        field: "nodes".into(),
+        message,
+    })?;
+    if let Some(c) = &x.compare {
+        browser_limit(&c.config).map_err(|message| Problem {
+            field: "compare".into(),
+            message: format!("compare {}={}: {message}", c.name, c.value),
+        })?;
+    }
+    Ok(x)
 }
 
 /// The query string (with `?`) for `config`: only what differs from the defaults.
@@ -231,7 +270,7 @@ mod tests {
     #[test]
     fn every_parameter_has_text() {
         let c = Config::default();
-        for p in pbft_engine::PARAMETERS {
+        for p in pbft_engine::PARAMS.iter().map(|p| p.name) {
             let t = param_text(&c, p);
             let mut probe = c.clone();
             if !t.is_empty() {
@@ -239,5 +278,43 @@ mod tests {
                 assert_eq!(probe, c, "parameter {p} reads back");
             }
         }
+    }
+
+    /// One set of rules: a query the CLI's flags would accept gives the CLI's config here, and
+    /// one it refuses is reported with the CLI's sentence (then falls back).
+    #[test]
+    fn the_same_query_gives_the_clis_config_or_its_error() {
+        for q in [
+            "?nodes=7&byzantine=2&seed=3",
+            "?protocol=pbft&nodes=7&byzantine-nodes=0,6&view-timeout-ms=400",
+            "?byzantine=2&byzantine-nodes=4,1",
+            "?partition=0,1@100-500%3B3@0-50",
+            "?byzantine=3&byzantine-nodes=1",
+            "?byzantine-nodes=1&byzantine=3",
+            "?nodes=4&byzantine=9",
+            "?requests=0",
+            "?protocol=paxos&nodes=5",
+            "?strategy=collude",
+        ] {
+            let pairs = query_pairs(q);
+            let (config, problems) = parse(q);
+            match Config::from_params(&pairs) {
+                Ok(engine) => {
+                    assert!(problems.is_empty(), "{q}: {problems:?}");
+                    assert_eq!(config, engine, "{q}");
+                }
+                Err(e) => {
+                    let first = problems.first().unwrap_or_else(|| panic!("{q} accepted"));
+                    assert!(first.starts_with(&e.to_string()), "{q}: {first} vs {e}");
+                }
+            }
+        }
+        // `?byzantine=3&byzantine-nodes=1` is refused, not silently one node.
+        let (c, problems) = parse("?byzantine=3&byzantine-nodes=1");
+        assert!(
+            problems[0].contains("byzantine-nodes lists 1"),
+            "{problems:?}"
+        );
+        assert_eq!((c.byzantine, c.byzantine_nodes), (3, None));
     }
 }

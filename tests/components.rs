@@ -178,7 +178,7 @@ async fn field_errors_show_beside_their_field() {
     assert!(err.text_content().unwrap().contains("probability"));
     assert_eq!(count(&root, ".field-error"), 1);
     // Every engine parameter but `trials` has a labelled control.
-    let expected = pbft_engine::PARAMETERS.len() - 1;
+    let expected = pbft_engine::PARAMS.len() - 1;
     assert_eq!(count(&root, ".field label[for]") as usize, expected);
 }
 
@@ -248,4 +248,56 @@ fn the_browser_reads_back_the_links_it_writes() {
         config_from_pairs(&query_pairs(&query_for(&config))).0,
         config
     );
+}
+
+/// A trace made by the engine (as `pbft-sim run --trace` writes it) re-simulates identically
+/// from its own header; an edited event or a foreign file is reported as such.
+#[wasm_bindgen_test]
+fn a_dropped_trace_is_checked_against_a_re_simulation() {
+    use pbft_web::export::{check_trace, trace_text, TraceCheck};
+    let mut config = pbft_engine::Config::for_protocol(pbft_engine::Protocol::Pbft);
+    config.set("byzantine-nodes", "0").unwrap();
+    config.byzantine = 1;
+    let text = trace_text(&config, false).unwrap();
+    match check_trace(&text) {
+        TraceCheck::Identical {
+            config: c,
+            trial,
+            events,
+        } => {
+            assert_eq!(
+                (c, trial, events),
+                (config.clone(), 0, text.lines().count() - 1)
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let edited = text.replacen(
+        "\"kind\":\"deliver\",\"id\":0,",
+        "\"kind\":\"deliver\",\"id\":9,",
+        1,
+    );
+    assert_ne!(edited, text);
+    assert!(matches!(check_trace(&edited), TraceCheck::Differs { .. }));
+    assert!(matches!(check_trace("hello\n"), TraceCheck::Unreadable(_)));
+    let shiviz = trace_text(&config, true).unwrap();
+    assert_eq!(shiviz.lines().nth(1), Some(""));
+    assert!(
+        shiviz.contains("view change"),
+        "a view change under a silent primary"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_trace_panel_offers_both_downloads_and_a_file_picker() {
+    use pbft_web::components::trace::{Props, TraceFiles};
+    let root = mount_point();
+    let props = Props {
+        config: pbft_engine::Config::default(),
+    };
+    yew::Renderer::<TraceFiles>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    assert_eq!(count(&root, "[data-testid=trace-jsonl]"), 1);
+    assert_eq!(count(&root, "[data-testid=trace-shiviz]"), 1);
+    assert_eq!(count(&root, "input[type=file][data-testid=trace-file]"), 1);
 }

@@ -1,11 +1,13 @@
-//! The scenario form: one field per engine parameter (`pbft_engine::PARAMETERS`, the CLI flag
-//! names), so parameters the engine adds later appear without changes here. Each field shows
+//! The scenario form: one field per engine parameter, built from the engine's parameter table
+//! (`pbft_engine::PARAMS`: the CLI flag names, labels, units, choices, what an empty field
+//! means), so parameters the engine adds later appear without changes here. Each field shows
 //! the engine's own validation sentence beside it; a value in error never starts a run.
 
 use super::Dispatch;
 use crate::state::Action;
-use crate::url::IGNORED;
-use pbft_engine::{NodeId, Protocol, Strategy, PARAMETERS};
+use crate::url::{IGNORED, MAX_BROWSER_NODES};
+use pbft_engine::config::params::spec;
+use pbft_engine::{NodeId, PARAMS};
 use std::collections::BTreeMap;
 use yew::prelude::*;
 
@@ -17,48 +19,13 @@ pub struct Props {
     pub dispatch: Dispatch,
 }
 
-/// A person's label for a parameter (unknown ones show their flag name).
+/// A person's label for a parameter, with its unit (unknown ones show their flag name).
 pub fn label(name: &str) -> String {
-    match name {
-        "protocol" => "Protocol",
-        "nodes" => "Nodes (1–64)",
-        "byzantine" => "Byzantine nodes",
-        "byzantine-nodes" => "Byzantine ids",
-        "strategy" => "Byzantine strategy",
-        "min-delay-ms" => "Min delay (ms)",
-        "max-delay-ms" => "Max delay (ms)",
-        "drop" => "Drop probability",
-        "reorder" => "Reorder probability",
-        "duplicate" => "Duplicate probability",
-        "timeout-ms" => "Run timeout (ms)",
-        "processing" => "Processing",
-        "requests" => "Requests (per client)",
-        "clients" => "Clients (PBFT)",
-        "partition" => "Partitions",
-        "seed" => "Seed",
-        "checkpoint-interval" => "Checkpoint interval K (sequence numbers)",
-        "view-timeout-ms" => "View-change timeout (ms)",
-        "slow-ms" => "Slow node's extra delay (ms)",
-        other => return other.replace('-', " "),
-    }
-    .to_string()
-}
-
-/// The choices of a parameter that has a fixed set, if it has one.
-fn choices(name: &str) -> Option<&'static [&'static str]> {
-    match name {
-        "protocol" => Some(Protocol::NAMES),
-        "strategy" => Some(Strategy::NAMES),
-        "processing" => Some(&["concurrent", "sequential"]),
-        _ => None,
-    }
-}
-
-fn placeholder(name: &str) -> &'static str {
-    match name {
-        "byzantine-nodes" => "random, or e.g. 0,3",
-        "partition" => "e.g. 0,1@100-500",
-        _ => "default",
+    match spec(name) {
+        // The browser draws fewer nodes than the engine runs.
+        Some(p) if p.name == "nodes" => format!("{} (1–{MAX_BROWSER_NODES})", p.label),
+        Some(p) => p.label_with_unit(),
+        None => name.replace('-', " "),
     }
 }
 
@@ -103,7 +70,8 @@ pub fn controls(p: &Props) -> Html {
                 }
             })
         };
-        let input = match choices(name) {
+        let spec = spec(name);
+        let input = match spec.and_then(|p| p.choices()) {
             Some(options) => html! {
                 <select id={id.clone()} name={name} {onchange}
                     aria-invalid={error.is_some().to_string()}>
@@ -114,7 +82,7 @@ pub fn controls(p: &Props) -> Html {
             },
             None => html! {
                 <input id={id.clone()} name={name} type="text" value={value}
-                    placeholder={placeholder(name)} {onchange} {onkeydown} spellcheck="false"
+                    placeholder={spec.map(|p| p.placeholder())} {onchange} {onkeydown} spellcheck="false"
                     aria-invalid={error.is_some().to_string()}
                     aria-describedby={error.map(|_| err_id.clone())} />
             },
@@ -148,7 +116,7 @@ pub fn controls(p: &Props) -> Html {
     html! {
         <form class="controls" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
             <h2>{ "Scenario" }</h2>
-            { for PARAMETERS.iter().filter(|n| !IGNORED.contains(*n)).map(|n| field(n)) }
+            { for PARAMS.iter().map(|p| p.name).filter(|n| !IGNORED.contains(n)).map(field) }
             if !p.errors.is_empty() {
                 <p class="form-note">{ "Fix the highlighted field to run; the last valid scenario stays on screen." }</p>
             }
@@ -159,12 +127,12 @@ pub fn controls(p: &Props) -> Html {
 #[cfg(test)]
 mod tests {
     use super::label;
-    use pbft_engine::config::PARAMETERS;
+    use pbft_engine::PARAMS;
 
     #[test]
     fn every_form_parameter_has_a_written_label() {
         // `trials` belongs to the Experiments form, which labels it itself.
-        for name in PARAMETERS.iter().filter(|&&n| n != "trials") {
+        for name in PARAMS.iter().map(|p| p.name).filter(|&n| n != "trials") {
             let text = label(name);
             assert!(
                 text.starts_with(|c: char| c.is_uppercase()),

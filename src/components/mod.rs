@@ -9,6 +9,7 @@ pub mod inspector;
 pub mod legend;
 pub mod log;
 pub mod spacetime;
+pub mod trace;
 pub mod transport;
 
 use crate::state::Action;

@@ -82,6 +82,53 @@ fn command_listener(
     }))
 }
 
+/// What the player keeps between renders beside the reducer: the animation loop while it runs,
+/// the pending restart of a looping run, the last URL written, and the page API's reporter.
+/// One per-render effect tends all four (fewer hook instances: the bundle has a budget).
+#[derive(Default)]
+struct Keeper {
+    frames: Option<FrameLoop>,
+    again: Option<Timeout>,
+    written: String,
+    reporter: report::Reporter,
+}
+
+impl Keeper {
+    fn after_render(&mut self, s: &AppState, dispatch: &Callback<Action>, options: &EmbedOptions) {
+        // The animation loop runs while the run plays or a seek is under way.
+        if !s.animating() {
+            self.frames = None;
+        } else if self.frames.is_none() {
+            self.frames = Some(FrameLoop::start(dispatch.reform(Action::Tick)));
+        }
+        // `loop=1`: rest on the end, then start again.
+        if !(options.looping && s.frame.finished) {
+            self.again = None;
+        } else if self.again.is_none() {
+            let d = dispatch.clone();
+            self.again = Some(Timeout::new(LOOP_PAUSE_MS, move || {
+                d.emit(Action::Reset);
+                d.emit(Action::Play);
+            }));
+        }
+        // The URL keeps the embed options whatever the reducer writes (a toggled Byzantine node).
+        let scenario = url::query_for(&s.config);
+        if scenario != self.written {
+            let query = with_pairs(&scenario, &options.pairs());
+            if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&query));
+            }
+        }
+        self.reporter.report(
+            &options.id,
+            s,
+            &scenario,
+            crate::experiments::state::now_ms(),
+        );
+        self.written = scenario;
+    }
+}
+
 #[function_component(Player)]
 pub fn player(p: &Props) -> Html {
     let state = use_reducer(|| {
@@ -110,44 +157,13 @@ pub fn player(p: &Props) -> Html {
             move || drop((listeners, commands))
         });
     }
+    let keeper = use_mut_ref(Keeper::default);
     {
-        let on_frame = dispatch.reform(Action::Tick);
-        use_effect_with(state.animating(), move |&on| {
-            let frames = on.then(|| FrameLoop::start(on_frame));
-            move || drop(frames)
-        });
-    }
-    // `loop=1`: rest on the end, then start again.
-    {
-        let (dispatch, looping) = (dispatch.clone(), p.options.looping);
-        use_effect_with(state.frame.finished, move |&finished| {
-            let again = (looping && finished).then(|| {
-                Timeout::new(LOOP_PAUSE_MS, move || {
-                    dispatch.emit(Action::Reset);
-                    dispatch.emit(Action::Play);
-                })
-            });
-            move || drop(again)
-        });
-    }
-    // The URL keeps the embed options whatever the reducer writes (a toggled Byzantine node).
-    use_effect_with(state.config.clone(), {
-        let options = p.options.clone();
-        move |config| {
-            let query = with_pairs(&url::query_for(config), &options.pairs());
-            if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
-                let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&query));
-            }
-        }
-    });
-    let reporter = use_mut_ref(report::Reporter::default);
-    {
-        let (state, id) = (state.clone(), p.options.id.clone());
+        let (state, dispatch, options) = (state.clone(), dispatch.clone(), p.options.clone());
         use_effect(move || {
-            let query = url::query_for(&state.config);
-            reporter
+            keeper
                 .borrow_mut()
-                .report(&id, &state, &query, crate::experiments::state::now_ms());
+                .after_render(&state, &dispatch, &options)
         });
     }
     layout(&state, &dispatch, p.options.controls)

@@ -158,6 +158,70 @@ fn copy_field(
     }
 }
 
+/// A callback that opens or closes the dialog.
+fn set_open(choice: &UseStateHandle<Choice>, open: bool) -> Callback<MouseEvent> {
+    let choice = choice.clone();
+    Callback::from(move |_: MouseEvent| {
+        choice.set(Choice {
+            open,
+            copied: None,
+            ..(*choice).clone()
+        })
+    })
+}
+
+/// Escape closes the dialog.
+fn escape_closes(choice: &UseStateHandle<Choice>) -> Callback<KeyboardEvent> {
+    let choice = choice.clone();
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            choice.set(Choice {
+                open: false,
+                copied: None,
+                ..(*choice).clone()
+            });
+        }
+    })
+}
+
+/// The frame size presets as radio buttons.
+fn size_choices(c: &Choice, choice: &UseStateHandle<Choice>) -> Html {
+    let sizes = SIZES.iter().enumerate().map(|(i, &(w, h))| {
+        let choice = choice.clone();
+        let onchange = Callback::from(move |_: Event| {
+            choice.set(Choice {
+                size: i,
+                copied: None,
+                ..(*choice).clone()
+            })
+        });
+        html! {
+            <label class="share-check">
+                <input type="radio" name="share-size" checked={i == c.size} {onchange} />
+                { format!("{w} × {h}") }
+            </label>
+        }
+    });
+    html! { <div class="share-sizes">{ for sizes }</div> }
+}
+
+/// The link and the `<iframe>` code for what the reader chose.
+fn link_and_code(p: &Props, c: &Choice) -> (String, String) {
+    let base = base_address();
+    let t_us = (c.at_moment && p.now_us > 0).then_some(p.now_us);
+    let options = EmbedOptions {
+        autoplay: c.autoplay,
+        looping: c.looping,
+        controls: c.controls,
+        t_us,
+        ..EmbedOptions::default()
+    };
+    (
+        moment_link(&base, &p.config, t_us),
+        iframe_code(&base, &p.config, SIZES[c.size], &options),
+    )
+}
+
 #[function_component(Share)]
 pub fn share(p: &Props) -> Html {
     let choice = use_state(|| Choice {
@@ -179,64 +243,28 @@ pub fn share(p: &Props) -> Html {
             let _ = el.focus();
         }
     });
-    let toggle = |open: bool| {
-        let choice = choice.clone();
-        Callback::from(move |_: MouseEvent| {
-            choice.set(Choice {
-                open,
-                copied: None,
-                ..(*choice).clone()
-            })
-        })
-    };
     let c = &*choice;
     let button = html! {
-        <button class="share-open" onclick={toggle(true)} data-testid="share"
+        <button class="share-open" onclick={set_open(&choice, true)} data-testid="share"
             aria-haspopup="dialog">{ "Share & embed" }</button>
     };
     if !c.open {
         return button;
     }
-    let base = base_address();
-    let t_us = (c.at_moment && p.now_us > 0).then_some(p.now_us);
-    let link = moment_link(&base, &p.config, t_us);
-    let options = EmbedOptions {
-        autoplay: c.autoplay,
-        looping: c.looping,
-        controls: c.controls,
-        t_us,
-        ..EmbedOptions::default()
-    };
-    let code = iframe_code(&base, &p.config, SIZES[c.size], &options);
-    let onkeydown = {
-        let choice = choice.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                choice.set(Choice {
-                    open: false,
-                    copied: None,
-                    ..(*choice).clone()
-                });
-            }
-        })
-    };
-    let sizes = SIZES.iter().enumerate().map(|(i, &(w, h))| {
-        let choice = choice.clone();
-        let onchange = Callback::from(move |_: Event| choice.set(Choice { size: i, copied: None, ..(*choice).clone() }));
-        html! { <label class="share-check"><input type="radio" name="share-size" checked={i == c.size} {onchange} />{ format!("{w} × {h}") }</label> }
-    });
+    let (link, code) = link_and_code(p, c);
+    let moment = format!("At this moment ({} ms)", fmt_ms(p.now_us));
     html! {
         <>
         { button }
         <div class="share-backdrop">
             <div class="share-dialog" role="dialog" aria-modal="true" aria-labelledby="share-title"
-                data-testid="share-dialog" ref={dialog} tabindex="-1" {onkeydown}>
+                data-testid="share-dialog" ref={dialog} tabindex="-1" onkeydown={escape_closes(&choice)}>
                 <h2 id="share-title">{ "Share & embed" }</h2>
-                { checkbox(&format!("At this moment ({})", fmt_ms(p.now_us) + " ms"), c.at_moment, &choice, |c, on| c.at_moment = on) }
+                { checkbox(&moment, c.at_moment, &choice, |c, on| c.at_moment = on) }
                 { copy_field("share-link", "Link to this run", &link, "link copied", &choice, &link_field) }
                 <fieldset class="share-options">
                     <legend>{ "Embed in a course page" }</legend>
-                    <div class="share-sizes">{ for sizes }</div>
+                    { size_choices(c, &choice) }
                     { checkbox("Play at once", c.autoplay, &choice, |c, on| c.autoplay = on) }
                     { checkbox("Loop", c.looping, &choice, |c, on| c.looping = on) }
                     { checkbox("Show the controls", c.controls, &choice, |c, on| c.controls = on) }
@@ -249,7 +277,7 @@ pub fn share(p: &Props) -> Html {
                 </p>
                 <div class="share-foot">
                     <span role="status" class="share-copied">{ c.copied.unwrap_or_default() }</span>
-                    <button class="small" onclick={toggle(false)} data-testid="share-close">{ "Close" }</button>
+                    <button class="small" onclick={set_open(&choice, false)} data-testid="share-close">{ "Close" }</button>
                 </div>
             </div>
         </div>

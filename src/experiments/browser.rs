@@ -1,34 +1,10 @@
-//! The Experiments view's browser plumbing: downloads through a temporary link, a chart saved as
-//! PNG with its caption under it, the next turn of the event loop, and the URL kept in step.
+//! The Experiments view's browser plumbing: a chart saved as PNG with its caption under it, the
+//! next turn of the event loop, and the URL kept in step. (Saving a file through a temporary
+//! link is `crate::export`'s, shared with the live view's trace downloads.)
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
-
-/// Saves `href` (a data URL) as `filename` through a temporary link.
-pub fn download(filename: &str, href: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let Ok(a) = doc.create_element("a") else {
-        return;
-    };
-    let _ = a.set_attribute("href", href);
-    let _ = a.set_attribute("download", filename);
-    if let Some(body) = doc.body() {
-        let _ = body.append_child(&a);
-        if let Some(el) = a.dyn_ref::<web_sys::HtmlElement>() {
-            el.click();
-        }
-        let _ = body.remove_child(&a);
-    }
-}
-
-/// Saves `text` as `filename` with MIME type `mime`.
-pub fn download_text(filename: &str, mime: &str, text: &str) {
-    let encoded = String::from(js_sys::encode_uri_component(text));
-    download(filename, &format!("data:{mime};charset=utf-8,{encoded}"));
-}
 
 /// Caption text size and line height on the saved PNG, in canvas pixels.
 const CAPTION_PX: f64 = 15.0;

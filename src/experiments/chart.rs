@@ -5,8 +5,9 @@
 //! one of its runs in the live view. A button saves the chart as PNG with the sweep's caption and
 //! the reading under it.
 
-use super::browser::{download, png_with_caption};
+use super::browser::png_with_caption;
 use super::readout::{self, Pointer};
+use crate::export::download;
 use pbft_charts::plotters::prelude::*;
 use pbft_charts::{ChartData, PlotLayout};
 use pbft_engine::Config;
@@ -88,28 +89,57 @@ fn pointer_at(el: &HtmlCanvasElement, layout: &PlotLayout, e: &MouseEvent) -> Op
     })
 }
 
+/// Draws chart `which` of `data` on `canvas` whenever the data or the drawing size change (at
+/// most every [`REDRAW_MS`] while a sweep runs); the layout of the last drawing.
+#[hook]
+fn use_drawing(
+    canvas: &NodeRef,
+    which: usize,
+    data: &Rc<ChartData>,
+    running: bool,
+    size: (u32, u32),
+) -> Rc<std::cell::RefCell<Option<PlotLayout>>> {
+    let layout = use_mut_ref(|| None::<PlotLayout>);
+    let last_draw_ms = use_mut_ref(|| f64::NEG_INFINITY);
+    let (canvas, out) = (canvas.clone(), layout.clone());
+    // A new size rewrites the canvas's width and height, which clears it: redraw then too.
+    use_effect_with((data.clone(), running, size), move |(data, running, _)| {
+        let now = super::state::now_ms();
+        if *running && now - *last_draw_ms.borrow() < REDRAW_MS {
+            return;
+        }
+        if let Some(el) = canvas.cast::<HtmlCanvasElement>() {
+            *layout.borrow_mut() = draw(&el, which, data);
+            *last_draw_ms.borrow_mut() = now;
+        }
+    });
+    out
+}
+
+/// Saves the chart on `canvas` as `file`, with `caption` and `reading` printed under it.
+fn save_png(
+    canvas: &NodeRef,
+    file: String,
+    caption: AttrValue,
+    reading: String,
+) -> Callback<MouseEvent> {
+    let canvas = canvas.clone();
+    Callback::from(move |_: MouseEvent| {
+        let url = canvas
+            .cast::<HtmlCanvasElement>()
+            .and_then(|c| png_with_caption(&c, &[caption.as_str(), reading.as_str()]));
+        if let Some(url) = url {
+            download(&file, &url);
+        }
+    })
+}
+
 #[function_component(ChartCanvas)]
 pub fn chart_canvas(p: &Props) -> Html {
     let canvas = use_node_ref();
-    let layout = use_mut_ref(|| None::<PlotLayout>);
-    let last_draw_ms = use_mut_ref(|| f64::NEG_INFINITY);
     let pointer = use_state_eq(|| None::<Pointer>);
-    // A new size rewrites the canvas's width and height, which clears it: redraw then too.
     let (width, height) = drawing_size();
-    {
-        let (canvas, layout, which) = (canvas.clone(), layout.clone(), p.which);
-        let deps = (p.data.clone(), p.running, (width, height));
-        use_effect_with(deps, move |(data, running, _)| {
-            let now = super::state::now_ms();
-            if *running && now - *last_draw_ms.borrow() < REDRAW_MS {
-                return;
-            }
-            if let Some(el) = canvas.cast::<HtmlCanvasElement>() {
-                *layout.borrow_mut() = draw(&el, which, data);
-                *last_draw_ms.borrow_mut() = now;
-            }
-        });
-    }
+    let layout = use_drawing(&canvas, p.which, &p.data, p.running, (width, height));
     // Trial 0's outcome per series at the hovered count: a run each, so once per count.
     let hovered = pointer.map(|at| at.m);
     let outcomes = use_memo((hovered, p.configs.clone()), |(m, configs)| match m {
@@ -144,18 +174,12 @@ pub fn chart_canvas(p: &Props) -> Html {
     };
     let name = NAMES[p.which.min(2)];
     let reading = pbft_charts::reading(p.which, &p.data, &p.configs);
-    let save = {
-        let (canvas, caption, reading) = (canvas.clone(), p.caption.clone(), reading.clone());
-        let file = format!("{}_{name}.png", p.stem);
-        Callback::from(move |_: MouseEvent| {
-            let url = canvas
-                .cast::<HtmlCanvasElement>()
-                .and_then(|c| png_with_caption(&c, &[caption.as_str(), reading.as_str()]));
-            if let Some(url) = url {
-                download(&file, &url);
-            }
-        })
-    };
+    let save = save_png(
+        &canvas,
+        format!("{}_{name}.png", p.stem),
+        p.caption.clone(),
+        reading.clone(),
+    );
     let title = pbft_charts::chart_titles(&p.data)[p.which.min(2)];
     html! {
         <figure class="exp-chart">

@@ -3,11 +3,12 @@
 //! words under each chart, exported as CSV, JSON and PNG under names that say which sweep they
 //! hold ([`names`]), with the results table under the charts.
 //!
-//! The view is chosen by `?view=experiments` ([`Root`]); the rest of the query is the same
+//! The view is chosen by `?view=experiments` (`crate::root`); the rest of the query is the same
 //! scenario parameters as the live view, plus `byzantine` as a range (`0..=9`), `trials` and
-//! `compare` (`strategy=silent`), the CLI's names. The sweep runs in slices on a `setTimeout(0)`
-//! chain (see [`state`]); f = floor((n − 1)/3) is marked on every chart (Castro & Liskov, OSDI
-//! 1999 §2: n ≥ 3f + 1 replicas tolerate f faults).
+//! `compare` (`strategy=silent`), the CLI's names, read by the engine's `Experiment` (see
+//! [`state`]). The sweep runs in slices, one per turn of the event loop (`browser::NextTurn`);
+//! f = floor((n − 1)/3) is marked on every chart (Castro & Liskov, OSDI 1999 §2: n ≥ 3f + 1
+//! replicas tolerate f faults).
 
 mod backend;
 mod browser;
@@ -18,9 +19,10 @@ pub mod state;
 mod table;
 
 use crate::components::controls::Controls;
+use crate::export::{download_text, points_csv, points_json};
 use crate::state::Action;
 use crate::url;
-use browser::{download_text, write_query, NextTurn};
+use browser::{write_query, NextTurn};
 use chart::ChartCanvas;
 use pbft_engine::{Config, SweepPoint};
 use state::{ExpAction, ExpState, COMPARE, TRIALS};
@@ -179,9 +181,9 @@ fn export_bar(state: &UseReducerHandle<ExpState>, stem: &AttrValue) -> Html {
     let has_points = state.results.series.iter().any(|x| !x.points.is_empty());
     html! {
         <div class="exp-export">
-            <button data-testid="export-csv" onclick={save("csv", "text/csv", pbft_charts::csv)}
+            <button data-testid="export-csv" onclick={save("csv", "text/csv", points_csv)}
                 disabled={!has_points}>{ "Export CSV" }</button>
-            <button data-testid="export-json" onclick={save("jsonl", "application/json", pbft_charts::json_lines)}
+            <button data-testid="export-json" onclick={save("jsonl", "application/json", points_json)}
                 disabled={!has_points}>{ "Export JSON" }</button>
         </div>
     }

@@ -2,7 +2,7 @@
 //! Byzantine counts, trials and seed of the sweep that made the results (and the compared
 //! parameter), so a saved file says how to make it again.
 
-use super::state::counts_text;
+use pbft_engine::experiment::counts_text;
 use pbft_engine::Config;
 
 /// The file name stem of a sweep's exports, e.g.

@@ -8,11 +8,15 @@
 //! the CLI's `pbft-sim sweep` points exactly.
 //!
 //! The URL holds the experiment with the CLI's names: `?view=experiments&nodes=10&byzantine=0..=9
-//! &trials=100&compare=strategy%3Dsilent` plus any scenario parameter.
+//! &trials=100&compare=strategy%3Dsilent` plus any scenario parameter. The engine's
+//! [`Experiment`] reads it, and every edit of a field, from the same (name, value) pairs as
+//! `pbft-sim sweep` reads its flags: the same rules, defaults and sentences.
 
 use crate::url;
 use pbft_charts::{ChartData, Series};
-use pbft_engine::{parse_byzantine_counts, Config, Sweep, SweepPoint, PARAMETERS};
+use pbft_engine::config::params::spec;
+use pbft_engine::experiment::counts_text;
+use pbft_engine::{Compare, Config, Experiment, Sweep, SweepPoint};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -22,8 +26,6 @@ use yew::Reducible;
 pub const SLICE_MS: f64 = 8.0;
 /// Trials run between two looks at the clock (a tutorial run takes some µs).
 pub const CHUNK_RUNS: u64 = 4;
-/// Trials per point unless the URL says otherwise.
-pub const DEFAULT_TRIALS: u32 = 100;
 /// The experiment's own fields (beside the scenario's parameters).
 pub const RANGE: &str = "byzantine";
 pub const TRIALS: &str = "trials";
@@ -80,84 +82,22 @@ pub struct ExpState {
     job: Rc<RefCell<Option<Job>>>,
 }
 
-/// The tutorial's default sweep for a cluster: 0..=min(n, f + 6), as the CLI.
-pub fn default_counts(config: &Config) -> Vec<u32> {
-    (0..=config.nodes.min(config.f() + 6)).collect()
-}
-
-/// `0..=9` for a contiguous range, else the list.
-pub fn counts_text(counts: &[u32]) -> String {
-    let contiguous = counts.windows(2).all(|w| w[1] == w[0] + 1);
-    match (counts.first(), counts.last()) {
-        (Some(a), Some(b)) if contiguous && counts.len() > 1 => format!("{a}..={b}"),
-        _ => counts
-            .iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join(","),
-    }
-}
-
-/// `NAME=VALUE` applied to `base`: the compared config, or why not.
-pub fn compare_config(base: &Config, text: &str, counts: &[u32]) -> Result<Config, String> {
-    let Some((name, value)) = text.split_once('=') else {
-        return Err(format!(
-            "'{text}' is not NAME=VALUE (for example strategy=silent or protocol=pbft)"
-        ));
-    };
-    let name = name.trim();
-    if !PARAMETERS.contains(&name) || matches!(name, "byzantine" | "byzantine-nodes" | "trials") {
-        return Err(format!(
-            "'{name}' cannot be compared; choose a scenario parameter such as strategy or protocol"
-        ));
-    }
-    let mut other = base.clone();
-    other.set(name, value.trim()).map_err(|e| e.to_string())?;
-    check_counts(&other, counts)?;
-    Ok(other)
-}
-
-/// Every count of the sweep must make a valid scenario (m ≤ n, browser limits).
-fn check_counts(config: &Config, counts: &[u32]) -> Result<(), String> {
-    for &m in counts {
-        let c = Config {
-            byzantine: m,
-            byzantine_nodes: None,
-            ..config.clone()
-        };
-        url::validate(&c).map_err(|(_, message)| message)?;
-    }
-    Ok(())
-}
-
 impl ExpState {
     /// The view from the page's query string; bad values fall back with a notice.
     pub fn from_query(query: &str) -> ExpState {
-        let pairs = url::query_pairs(query);
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .rev()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.clone())
-        };
-        let scenario: Vec<(String, String)> = pairs
-            .iter()
-            .filter(|(k, _)| !matches!(k.as_str(), "view" | RANGE | TRIALS | COMPARE))
-            .cloned()
+        let pairs: Vec<(String, String)> = url::query_pairs(query)
+            .into_iter()
+            .filter(|(k, _)| k != "view")
             .collect();
-        let (mut config, mut notices) = url::config_from_pairs(&scenario);
-        config.byzantine = 0;
-        config.byzantine_nodes = None;
-        config.trials = DEFAULT_TRIALS;
+        let (x, notices) = url::lenient(&pairs, url::read_experiment);
         let mut s = ExpState {
             texts: BTreeMap::new(),
-            counts: default_counts(&config),
+            counts: Vec::new(),
             range_auto: true,
-            config,
+            config: Config::default(),
             compare: None,
             errors: BTreeMap::new(),
-            notices: Vec::new(),
+            notices,
             results: Rc::default(),
             result_configs: Rc::default(),
             result_counts: Rc::default(),
@@ -172,18 +112,34 @@ impl ExpState {
             slices: 0,
             job: Rc::default(),
         };
+        s.adopt(x);
         s.texts = s.all_texts();
-        for name in [TRIALS, RANGE, COMPARE] {
-            if let Some(v) = get(name) {
-                s.set_param(name, &v);
-                if let Some(e) = s.errors.remove(name) {
-                    notices.push(format!("{name}: {e}; using the default"));
-                    s.texts = s.all_texts();
-                }
-            }
-        }
-        s.notices = notices;
         s
+    }
+
+    /// Takes the engine's reading of the form.
+    fn adopt(&mut self, x: Experiment) {
+        self.config = x.config;
+        self.counts = x.counts;
+        self.range_auto = !x.counts_given;
+        self.compare = x.compare.map(|c| (c.name.to_string(), c.value, c.config));
+    }
+
+    /// The experiment on screen, as the engine's type.
+    pub fn experiment(&self) -> Experiment {
+        let compare = self.compare.as_ref().and_then(|(k, v, c)| {
+            Some(Compare {
+                name: spec(k)?.name,
+                value: v.clone(),
+                config: c.clone(),
+            })
+        });
+        Experiment {
+            config: self.config.clone(),
+            counts: self.counts.clone(),
+            counts_given: !self.range_auto,
+            compare,
+        }
     }
 
     /// Field texts of the valid state.
@@ -198,25 +154,8 @@ impl ExpState {
 
     /// The query string (with `?`) of this experiment.
     pub fn query(&self) -> String {
-        // Trials are written below, against the experiment's own default.
         let mut pairs = vec![("view", "experiments".to_string())];
-        pairs.extend(
-            Config {
-                byzantine: 0,
-                trials: Config::for_protocol(self.config.protocol).trials,
-                ..self.config.clone()
-            }
-            .to_params(),
-        );
-        if !self.range_auto {
-            pairs.push((RANGE, counts_text(&self.counts)));
-        }
-        if self.config.trials != DEFAULT_TRIALS {
-            pairs.push((TRIALS, self.config.trials.to_string()));
-        }
-        if let Some((k, v, _)) = &self.compare {
-            pairs.push((COMPARE, format!("{k}={v}")));
-        }
+        pairs.extend(self.experiment().to_params());
         url::query_string(&pairs)
     }
 
@@ -235,67 +174,24 @@ impl ExpState {
         })
     }
 
+    /// A field changed: the engine reads the experiment again with the new text in place of
+    /// the old (an empty range or comparison goes back to none given).
     fn set_param(&mut self, name: &str, value: &str) {
         self.texts.insert(name.to_string(), value.to_string());
         self.errors.remove(name);
-        let result = match name {
-            RANGE => parse_byzantine_counts(value)
-                .map_err(|e| e.to_string())
-                .and_then(|counts| {
-                    check_counts(&self.config, &counts)?;
-                    Ok(counts)
-                })
-                .map(|counts| {
-                    self.counts = counts;
-                    self.range_auto = false;
-                }),
-            TRIALS => match value.trim().parse::<u32>() {
-                Ok(t @ 1..=100_000) => {
-                    self.config.trials = t;
-                    Ok(())
-                }
-                _ => Err("trials must be a whole number from 1 to 100000".to_string()),
-            },
-            COMPARE if value.trim().is_empty() => {
-                self.compare = None;
-                Ok(())
-            }
-            COMPARE => compare_config(&self.config, value.trim(), &self.counts).map(|c| {
-                let (k, v) = value.trim().split_once('=').expect("checked");
-                self.compare = Some((k.trim().into(), v.trim().into(), c));
-            }),
-            "byzantine-nodes" if !value.trim().is_empty() => {
-                Err("a sweep places Byzantine nodes at random; clear this field".to_string())
-            }
-            _ => {
-                let mut candidate = self.config.clone();
-                candidate
-                    .set(name, value)
-                    .map_err(|e| e.to_string())
-                    .and_then(|()| {
-                        let counts = if self.range_auto {
-                            default_counts(&candidate)
-                        } else {
-                            self.counts.clone()
-                        };
-                        check_counts(&candidate, &counts)?;
-                        let compare = match &self.compare {
-                            Some((k, v, _)) => Some((
-                                k.clone(),
-                                v.clone(),
-                                compare_config(&candidate, &format!("{k}={v}"), &counts)?,
-                            )),
-                            None => None,
-                        };
-                        self.config = candidate;
-                        self.counts = counts;
-                        self.compare = compare;
-                        Ok(())
-                    })
-            }
-        };
-        match result {
-            Ok(()) => {
+        let mut pairs: Vec<(String, String)> = self
+            .experiment()
+            .to_params()
+            .into_iter()
+            .filter(|(k, _)| *k != name)
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        if !(value.trim().is_empty() && matches!(name, RANGE | COMPARE)) {
+            pairs.push((name.to_string(), value.to_string()));
+        }
+        match url::read_experiment(&pairs) {
+            Ok(x) => {
+                self.adopt(x);
                 let keep = self.texts.clone();
                 self.texts = self.all_texts();
                 // Fields still in error keep what the person typed.
@@ -305,8 +201,8 @@ impl ExpState {
                     }
                 }
             }
-            Err(e) => {
-                self.errors.insert(name.to_string(), e);
+            Err(p) => {
+                self.errors.insert(name.to_string(), p.message);
             }
         }
     }
@@ -317,15 +213,8 @@ impl ExpState {
     }
 
     fn start(&mut self, now_ms: f64) {
-        let mut configs = vec![self.config.clone()];
-        let mut labels = vec![match &self.compare {
-            Some((k, _, _)) => format!("{k}={}", url::param_text(&self.config, k)),
-            None => format!("{}, n={}", self.config.protocol.name(), self.config.nodes),
-        }];
-        if let Some((k, v, c)) = &self.compare {
-            configs.push(c.clone());
-            labels.push(format!("{k}={v}"));
-        }
+        let (labels, configs): (Vec<String>, Vec<Config>) =
+            self.experiment().series().into_iter().unzip();
         let sweeps: Result<Vec<Sweep>, _> = configs
             .iter()
             .map(|c| Sweep::new(c, &self.counts))

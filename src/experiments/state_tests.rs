@@ -11,7 +11,8 @@ fn reduce(s: ExpState, a: ExpAction) -> ExpState {
 fn defaults_and_url_round_trip() {
     let s = ExpState::from_query("?view=experiments");
     assert_eq!(s.counts, (0..=9).collect::<Vec<_>>());
-    assert_eq!(s.config.trials, 100);
+    // The engine's default, as `pbft-sim sweep`: the tutorial's 6 trials.
+    assert_eq!(s.config.trials, Config::default().trials);
     assert_eq!(s.query(), "?view=experiments&protocol=tutorial");
     let q = "?view=experiments&nodes=7&byzantine=0..=4&trials=20&compare=strategy%3Dsilent";
     let s = ExpState::from_query(q);
@@ -73,4 +74,45 @@ fn cancel_stops_and_keeps_finished_points() {
     assert!(!s.running && s.cancelled);
     let s = reduce(s, ExpAction::Slice(0.0));
     assert!(!s.running);
+}
+
+/// One set of rules: the page reads a query as `pbft-sim sweep` reads the same flags, the
+/// compared series included, and refuses what the CLI refuses with the CLI's sentence.
+#[test]
+fn the_query_reads_as_the_clis_flags() {
+    let flags = |q: &str| -> Vec<(String, String)> {
+        url::query_pairs(q)
+            .into_iter()
+            .filter(|(k, _)| k != "view")
+            .collect()
+    };
+    for q in [
+        "?view=experiments&nodes=7&byzantine=0..=4&trials=20&compare=protocol%3Dpbft",
+        "?view=experiments&protocol=pbft&byzantine-nodes=0,3&drop=0.01",
+        "?view=experiments&seed=9&byzantine=0,2,4&compare=strategy%3Dsilent",
+    ] {
+        let engine = Experiment::from_params(&flags(q)).unwrap();
+        let s = ExpState::from_query(q);
+        assert!(s.notices.is_empty(), "{q}: {:?}", s.notices);
+        assert_eq!(s.experiment(), engine, "{q}");
+    }
+    let q = "?view=experiments&byzantine=0..=3&byzantine-nodes=1";
+    let e = Experiment::from_params(&flags(q)).unwrap_err();
+    let s = ExpState::from_query(q);
+    assert!(s.notices[0].starts_with(&e.to_string()), "{:?}", s.notices);
+    // Editing the form goes through the same reader.
+    let s = reduce(
+        s,
+        ExpAction::SetParam("compare".into(), "protocol=pbft".into()),
+    );
+    let pbft = &s.compare.as_ref().unwrap().2;
+    assert_eq!(
+        pbft.processing,
+        Config::for_protocol(pbft_engine::Protocol::Pbft).processing
+    );
+    let s = reduce(s, ExpAction::SetParam("trials".into(), "0".into()));
+    assert_eq!(
+        s.errors["trials"],
+        "trials must be between 1 and 1000000; 0 was given"
+    );
 }

@@ -4,7 +4,9 @@
 // Measures, in headless Chromium (/usr/bin/chromium or $CHROMIUM):
 //  - first render: navigation start → the first `.node` in the DOM, from 127.0.0.1 (median of 5);
 //  - frame rate while the graph animates every message in flight, at n = 16 and n = 64;
-//  - the bundle size (wasm + js + css in dist/, gzipped).
+//  - the bundle size (wasm + js + css in dist/, gzipped);
+//  - the Experiments view's sweep of n = 10, m 0..=9, 100 trials (best of 3, wall time in the
+//    page; the target is ≤ 1 s).
 // Prints a Markdown table and writes it to target/bench/browser.md.
 
 import fs from 'node:fs';
@@ -95,6 +97,25 @@ async function frameRate(query, minDots, ms) {
     return { ...result, time };
 }
 
+/** Best wall time (ms, from the page's status) of three runs of the sweep at `query`. */
+async function sweepTime(query) {
+    const page = await newPage(browser, { width: 1280, height: 900 }, errors);
+    await page.goto(`${server.base}${query}`);
+    await page.waitForSelector('canvas[data-chart]');
+    const times = [];
+    for (let i = 0; i < 3; i++) {
+        await page.getByTestId('exp-run').click();
+        await page.waitForFunction(
+            () => document.querySelector('[data-testid=exp-status]')?.textContent.startsWith('Done'),
+            null,
+            { timeout: 120_000 },
+        );
+        times.push(Number(await page.getByTestId('exp-status').getAttribute('data-elapsed-ms')));
+    }
+    await page.close();
+    return Math.min(...times);
+}
+
 try {
     const size = bundleSize();
     rows.push(['release bundle, gzipped (wasm + js + css)', `${(size.gz / 1024).toFixed(0)} KB (raw ${(size.raw / 1024).toFixed(0)} KB: ${size.parts.join('; ')})`, '≤ 350 KB']);
@@ -109,6 +130,8 @@ try {
             `≥ ${target} fps`,
         ]);
     }
+    const sweep = await sweepTime('?view=experiments&trials=100');
+    rows.push(['Experiments sweep, n = 10, m 0..=9, 100 trials (best of 3)', `${sweep.toFixed(0)} ms`, '≤ 1000 ms']);
 } finally {
     await browser.close();
     server.close();

@@ -1,7 +1,7 @@
 //! Idempotent set-up: each step checks what is there and installs only what is missing, printing
 //! one line per step. Versions come from the repository (Cargo.lock for wasm-bindgen, package.json
 //! for binaryen, Trunk.toml for what trunk expects), so a fresh machine and a developer's machine
-//! end up with the same tools. Why each tool is installed the way it is: `../shared/TOOLCHAIN.md`.
+//! end up with the same tools. Why each tool is installed the way it is: `docs/toolchain.md`.
 
 use crate::{output_line, secs, Ctx};
 use std::path::Path;

@@ -20,11 +20,6 @@
 //! only, off by default, enabled by the CLI) draws text itself, with ab_glyph and a Noto Sans TTF
 //! compiled in (module `raster`); it changes nothing in the SVG or canvas paths.
 
-/// CSV and JSON of sweep points with the CLI's columns. The source file is the CLI's own
-/// `output.rs`, compiled here too, so the browser's export and `pbft-sim sweep --format csv|json`
-/// cannot drift apart (it depends on nothing but the engine).
-#[path = "../../pbft-cli/src/output.rs"]
-pub mod export;
 pub mod frame;
 pub mod latency;
 pub mod legend;
@@ -81,29 +76,6 @@ impl ChartData {
         fs.dedup();
         fs
     }
-}
-
-/// CSV of points from one or more sweeps: a header, then one row per point. Each point comes
-/// with the config of its sweep (its strategy and seed are columns).
-pub fn csv(rows: &[(&SweepPoint, &pbft_engine::Config)]) -> String {
-    let mut out = String::new();
-    for (i, (point, config)) in rows.iter().enumerate() {
-        let columns = export::point_columns(point, config);
-        if i == 0 {
-            out.push_str(&export::csv_header(&columns));
-            out.push('\n');
-        }
-        out.push_str(&export::csv_row(&columns));
-        out.push('\n');
-    }
-    out
-}
-
-/// JSON lines of points from one or more sweeps, one object per point, as `--format json`.
-pub fn json_lines(rows: &[(&SweepPoint, &pbft_engine::Config)]) -> String {
-    rows.iter()
-        .map(|(p, c)| export::json_line(&export::point_columns(p, c)) + "\n")
-        .collect()
 }
 
 /// The three charts' titles for tutorial runs, top to bottom as [`draw_all`] stacks them.

@@ -345,7 +345,7 @@ fn layout_maps_pixels_back_to_counts() {
 }
 
 #[test]
-fn csv_and_json_have_one_row_per_point_with_the_cli_columns() {
+fn the_engine_exports_one_row_per_point_with_the_cli_columns() {
     let base = Config {
         trials: 5,
         ..Config::default()
@@ -361,7 +361,7 @@ fn csv_and_json_have_one_row_per_point_with_the_cli_columns() {
         .map(|p| (p, &base))
         .chain(b.iter().map(|p| (p, &silent)))
         .collect();
-    let csv = pbft_charts::csv(&rows);
+    let csv = pbft_engine::export::csv(&pbft_engine::export::points_columns(&rows));
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 1 + 6);
     assert!(lines[0].starts_with("protocol,nodes,f,byzantine,strategy,seed,trials,successes"));
@@ -370,11 +370,6 @@ fn csv_and_json_have_one_row_per_point_with_the_cli_columns() {
         "{}",
         lines[4]
     );
-    let json = pbft_charts::json_lines(&rows);
-    assert_eq!(json.lines().count(), 6);
-    assert!(json
-        .lines()
-        .all(|l| l.starts_with("{\"protocol\":") && l.ends_with('}')));
 }
 
 #[test]

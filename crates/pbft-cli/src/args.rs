@@ -1,13 +1,19 @@
-//! Command-line parsing: `pbft-sim <run|sweep|help> [--flag value | --flag=value]...`.
+//! Command-line parsing with clap: `pbft-sim <run|sweep|help> [--flag value | --flag=value]...`.
 //!
-//! There is one vocabulary. Every flag whose name is in [`pbft_engine::PARAMETERS`] is a scenario
-//! parameter: it is kept, in order, as a (name, value) pair and later applied with
-//! `Config::set(name, value)` (see `scenario`), so the engine's parser and its error sentences are
-//! the CLI's, and a parameter the engine adds later is a flag here with no change. Only the flags
-//! in [`CLI_FLAGS`] belong to the CLI itself (output format, threads, tracing, progress). Adding
-//! one (for example `--plot FILE`) is one entry in that table and one field in [`Options`].
+//! There is one vocabulary. The scenario flags are built from the engine's parameter table
+//! ([`pbft_engine::PARAMS`]: name, value placeholder, help, default per protocol), kept in the
+//! order given as (name, value) pairs, and read by the engine ([`pbft_engine::Experiment`]), so
+//! the engine's parser and its error sentences are the CLI's and a parameter the engine adds is
+//! a flag here with no change. Only the flags in [`crate::flags`] belong to the CLI itself.
+//!
+//! `--help` anywhere prints the reference with the defaults of the `--protocol` given (clap
+//! builds it; the text after the flags is [`AFTER_HELP`]). Every usage error is one line on
+//! stderr naming the flag, and exit status 2.
 
-use pbft_engine::PARAMETERS;
+use crate::flags::{cli_flags, AFTER_HELP};
+use clap::error::ErrorKind;
+use clap::{Arg, ArgAction, ArgMatches, Command as Clap};
+use pbft_engine::{Protocol, PARAMS};
 use std::fmt;
 
 /// What the user asked for.
@@ -32,62 +38,14 @@ pub enum Format {
     Json,
 }
 
-/// A CLI-only flag: its name, the placeholder of its value (`None` for a switch), its default
-/// and what it does.
-pub struct FlagSpec {
-    pub name: &'static str,
-    pub value: Option<&'static str>,
-    pub default: &'static str,
-    pub help: &'static str,
+/// How `run --trace` writes the events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraceFormat {
+    /// JSON Lines after a header line with the config (docs/trace-format.md).
+    Jsonl,
+    /// A ShiViz log: the parser expression, then host, vector clock and description per event.
+    Shiviz,
 }
-
-/// The flags that are not scenario parameters.
-pub const CLI_FLAGS: &[FlagSpec] = &[
-    FlagSpec {
-        name: "format",
-        value: Some("table|csv|json"),
-        default: "table",
-        help: "how results are printed on stdout",
-    },
-    FlagSpec {
-        name: "jobs",
-        value: Some("N"),
-        default: "1",
-        help: "sweep: threads to run trials on; output is identical for every N",
-    },
-    FlagSpec {
-        name: "trial",
-        value: Some("T"),
-        default: "0",
-        help: "run: which trial index to run (trial T of a sweep point, same seed stream)",
-    },
-    FlagSpec {
-        name: "trace",
-        value: None,
-        default: "off",
-        help: "run: print every event as a JSON line on stdout; the summary goes to stderr",
-    },
-    FlagSpec {
-        name: "quiet",
-        value: None,
-        default: "off",
-        help: "sweep: never show the progress bar on stderr",
-    },
-    FlagSpec {
-        name: "plot",
-        value: Some("FILE.svg|FILE.png"),
-        default: "none",
-        help: "sweep: also draw latency, success/agreement and messages against m, stacked in one \
-               900x1500 image; the extension picks SVG or PNG (text drawn with a built-in font)",
-    },
-    FlagSpec {
-        name: "compare",
-        value: Some("NAME=VALUE"),
-        default: "none",
-        help: "sweep --plot: run a second sweep with one parameter changed (e.g. strategy=silent, \
-               protocol=pbft) and overlay it on every chart; only the first sweep is printed",
-    },
-];
 
 /// The CLI-only settings.
 #[derive(Clone, Debug, PartialEq)]
@@ -95,26 +53,15 @@ pub struct Options {
     pub format: Format,
     pub jobs: usize,
     pub trial: u32,
-    pub trace: bool,
+    /// `--trace` or `--trace-format`: print the run's events.
+    pub trace: Option<TraceFormat>,
     pub quiet: bool,
     /// `--plot`: where to write the sweep's charts (SVG or PNG, by the extension).
     pub plot: Option<String>,
-    /// `--compare`: the (parameter, value) of the overlaid second sweep.
-    pub compare: Option<(String, String)>,
-}
-
-impl Default for Options {
-    fn default() -> Options {
-        Options {
-            format: Format::Table,
-            jobs: 1,
-            trial: 0,
-            trace: false,
-            quiet: false,
-            plot: None,
-            compare: None,
-        }
-    }
+    /// `--compare`: the overlaid second sweep, `NAME=VALUE` (read by the engine).
+    pub compare: Option<String>,
+    /// `--url`: the browser page to link the run to.
+    pub url: Option<String>,
 }
 
 /// A parsed command line.
@@ -152,31 +99,100 @@ impl fmt::Display for UsageError {
     }
 }
 
+/// The whole command, with the defaults of `protocol` in the help.
+pub fn command(protocol: Protocol) -> Clap {
+    let mut cmd = Clap::new("pbft-sim")
+        .about("pbft-sim: a deterministic PBFT simulator (the asyncio tutorial's model and more)")
+        .long_about(
+            "pbft-sim: a deterministic PBFT simulator (the asyncio tutorial's model and more).\n\
+             With no flags, `pbft-sim sweep` reproduces the tutorial's main(): n=10, malicious \
+             0..=9, 6 trials, delays 5-35 ms, reorder 0.05, timeout 2 s.",
+        )
+        .override_usage("pbft-sim <run|sweep|help> [FLAGS]")
+        .disable_version_flag(true)
+        .arg(
+            Arg::new("command")
+                .value_name("COMMAND")
+                .help("run: one run; sweep: `trials` runs per Byzantine count; help: this text")
+                .value_parser(["run", "sweep", "help"]),
+        )
+        .next_help_heading(format!(
+            "Scenario flags (also the browser's URL parameters; defaults of --protocol {})",
+            protocol.name()
+        ));
+    for p in PARAMS {
+        let only = p
+            .only
+            .map(|q| format!("{}: ", q.name()))
+            .unwrap_or_default();
+        cmd = cmd.arg(
+            Arg::new(p.name)
+                .long(p.name)
+                .value_name(p.value_name())
+                .help(format!(
+                    "{only}{} [default: {}]",
+                    p.help,
+                    p.default_text(protocol)
+                ))
+                .num_args(1)
+                .allow_negative_numbers(true)
+                .action(ArgAction::Append),
+        );
+    }
+    cmd.next_help_heading("Output and execution")
+        .args(cli_flags())
+        .after_help(AFTER_HELP)
+}
+
+/// `--protocol`'s value, read before parsing so that `--help` shows that protocol's defaults.
+fn protocol_given(argv: &[String]) -> Protocol {
+    let mut last = None;
+    for (i, a) in argv.iter().enumerate() {
+        if let Some(v) = a.strip_prefix("--protocol=") {
+            last = Some(v.to_string());
+        } else if a == "--protocol" {
+            last = argv.get(i + 1).cloned();
+        }
+    }
+    last.and_then(|v| Protocol::from_name(v.trim()))
+        .unwrap_or_default()
+}
+
+/// One line from clap's error: its message and tip, without the usage block.
+fn clap_error(e: &clap::Error) -> UsageError {
+    let text = e.render().to_string();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more"))
+        .map(|l| l.trim_start_matches("error: "))
+        .collect();
+    UsageError::new(
+        None,
+        format!("{} (pbft-sim --help lists every flag)", lines.join("; ")),
+    )
+}
+
 /// Parses the arguments after the program name.
 pub fn parse<I, S>(args: I) -> Result<Args, UsageError>
 where
     I: IntoIterator<Item = S>,
     S: Into<String>,
 {
-    let all: Vec<String> = args.into_iter().map(Into::into).collect();
-    let wants_help = all.iter().any(|a| a == "--help" || a == "-h");
-    let mut args = all.into_iter().peekable();
-    // With --help anywhere, no command is needed (`pbft-sim --protocol p --help` shows p's
-    // defaults), so a leading flag is left for the flag loop.
-    let command = match args
-        .next_if(|a| !(wants_help && a.starts_with("--")))
-        .as_deref()
+    let argv: Vec<String> = args.into_iter().map(Into::into).collect();
+    let protocol = protocol_given(&argv);
+    let matches = match command(protocol)
+        .no_binary_name(true)
+        .try_get_matches_from(&argv)
     {
+        Ok(m) => m,
+        Err(e) if e.kind() == ErrorKind::DisplayHelp => return Ok(help(protocol)),
+        Err(e) => return Err(clap_error(&e)),
+    };
+    let command = match matches.get_one::<String>("command").map(String::as_str) {
         Some("run") => Command::Run,
         Some("sweep") => Command::Sweep,
-        Some("help" | "--help" | "-h") => Command::Help,
-        Some(other) => {
-            return Err(UsageError::new(
-                None,
-                format!("unknown command '{other}'; use run, sweep or help (pbft-sim --help)"),
-            ))
-        }
-        None if wants_help => Command::Help,
+        Some(_) => return Ok(help(protocol)),
         None => {
             return Err(UsageError::new(
                 None,
@@ -184,128 +200,121 @@ where
             ))
         }
     };
-    let mut parsed = Args {
+    let parsed = Args {
         command,
-        params: Vec::new(),
-        options: Options::default(),
+        params: scenario_params(&matches),
+        options: options(&matches),
     };
-    while let Some(arg) = args.next() {
-        if arg == "--help" || arg == "-h" {
-            parsed.command = Command::Help;
-            continue;
-        }
-        let Some(body) = arg.strip_prefix("--").filter(|b| !b.is_empty()) else {
-            return Err(UsageError::new(
-                None,
-                format!("unexpected argument '{arg}'; flags are written --name value"),
-            ));
-        };
-        let (name, inline) = match body.split_once('=') {
-            Some((n, v)) => (n.to_string(), Some(v.to_string())),
-            None => (body.to_string(), None),
-        };
-        let spec = CLI_FLAGS.iter().find(|s| s.name == name);
-        let takes_value = spec.is_none_or(|s| s.value.is_some());
-        if spec.is_none() && !PARAMETERS.contains(&name.as_str()) {
-            return Err(UsageError::new(
-                None,
-                format!("unknown flag '--{name}' (pbft-sim --help lists every flag)"),
-            ));
-        }
-        let value = if takes_value {
-            match inline {
-                Some(v) => v,
-                // A value may start with one '-' (the engine then explains a negative number),
-                // but "--x" is the next flag, so the value is missing.
-                None => match args.next_if(|next| !next.starts_with("--")) {
-                    Some(v) => v,
-                    None => return Err(UsageError::new(Some(&name), "this flag needs a value")),
-                },
-            }
-        } else {
-            if inline.is_some() {
-                return Err(UsageError::new(Some(&name), "this flag takes no value"));
-            }
-            String::new()
-        };
-        if spec.is_some() {
-            set_option(&mut parsed.options, &name, &value)?;
-        } else {
-            parsed.params.push((name, value));
-        }
-    }
     check_command(&parsed)?;
     Ok(parsed)
 }
 
-fn set_option(options: &mut Options, name: &str, value: &str) -> Result<(), UsageError> {
-    let bad = |message: String| Err(UsageError::new(Some(name), message));
-    match name {
-        "format" => {
-            options.format = match value.trim() {
-                "table" => Format::Table,
-                "csv" => Format::Csv,
-                "json" => Format::Json,
-                other => {
-                    return bad(format!(
-                        "choose table, csv or json; '{other}' is none of these"
-                    ))
-                }
-            }
-        }
-        "jobs" => match value.trim().parse::<usize>() {
-            Ok(n @ 1..=1024) => options.jobs = n,
-            _ => {
-                return bad(format!(
-                    "jobs must be a whole number from 1 to 1024; '{value}' is not"
-                ))
-            }
-        },
-        "trial" => match value.trim().parse::<u32>() {
-            Ok(t) => options.trial = t,
-            _ => {
-                return bad(format!(
-                    "trial must be a trial index from 0 to {}; '{value}' is not",
-                    u32::MAX
-                ))
-            }
-        },
-        "trace" => options.trace = true,
-        "quiet" => options.quiet = true,
-        "plot" => options.plot = Some(crate::plot::check_path(value)?),
-        "compare" => options.compare = Some(crate::plot::check_compare(value)?),
-        _ => unreachable!("every CLI_FLAGS entry is handled"),
+/// A request for help; its `protocol` parameter picks the defaults shown.
+fn help(protocol: Protocol) -> Args {
+    Args {
+        command: Command::Help,
+        params: vec![("protocol".into(), protocol.name().into())],
+        options: options(&ArgMatches::default()),
     }
-    Ok(())
+}
+
+/// The `--help` text, with the defaults of the protocol the command line names.
+pub fn help_text(args: &Args) -> String {
+    let given: Vec<String> = args
+        .params
+        .iter()
+        .flat_map(|(k, v)| [format!("--{k}"), v.clone()])
+        .collect();
+    command(protocol_given(&given))
+        .render_long_help()
+        .to_string()
+}
+
+/// The scenario flags in the order they were given.
+fn scenario_params(matches: &ArgMatches) -> Vec<(String, String)> {
+    let mut given: Vec<(usize, String, String)> = Vec::new();
+    for p in PARAMS {
+        let (Some(at), Some(values)) = (
+            matches.indices_of(p.name),
+            matches.get_many::<String>(p.name),
+        ) else {
+            continue;
+        };
+        given.extend(
+            at.zip(values)
+                .map(|(i, v)| (i, p.name.to_string(), v.clone())),
+        );
+    }
+    given.sort_by_key(|(i, _, _)| *i);
+    given.into_iter().map(|(_, k, v)| (k, v)).collect()
+}
+
+fn options(m: &ArgMatches) -> Options {
+    let get = |name: &str| m.try_get_one::<String>(name).ok().flatten().cloned();
+    let flag = |name: &str| m.try_get_one::<bool>(name).ok().flatten() == Some(&true);
+    let trace_format = m.try_get_one::<TraceFormat>("trace-format").ok().flatten();
+    Options {
+        format: m
+            .try_get_one::<Format>("format")
+            .ok()
+            .flatten()
+            .copied()
+            .unwrap_or(Format::Table),
+        jobs: m
+            .try_get_one::<usize>("jobs")
+            .ok()
+            .flatten()
+            .copied()
+            .unwrap_or(1),
+        trial: m
+            .try_get_one::<u32>("trial")
+            .ok()
+            .flatten()
+            .copied()
+            .unwrap_or(0),
+        trace: match (trace_format, flag("trace")) {
+            (Some(f), _) => Some(*f),
+            (None, true) => Some(TraceFormat::Jsonl),
+            (None, false) => None,
+        },
+        quiet: flag("quiet"),
+        plot: get("plot"),
+        compare: get("compare"),
+        url: get("url"),
+    }
 }
 
 /// Flags that only make sense for one command are refused on the other, rather than ignored.
 fn check_command(args: &Args) -> Result<(), UsageError> {
-    if args.command == Command::Sweep && args.options.trace {
-        return Err(UsageError::new(
-            Some("trace"),
+    let o = &args.options;
+    let refuse = |flag: &str, why: &str| Err(UsageError::new(Some(flag), why));
+    match args.command {
+        Command::Sweep if o.trace.is_some() => refuse(
+            "trace",
             "only `pbft-sim run` prints a trace; a sweep would print millions of events",
-        ));
-    }
-    if args.command == Command::Run && args.options.plot.is_some() {
-        return Err(UsageError::new(
-            Some("plot"),
-            "only `pbft-sim sweep` draws charts; they plot a sweep against m",
-        ));
-    }
-    if args.options.compare.is_some() && args.options.plot.is_none() {
-        return Err(UsageError::new(
-            Some("compare"),
-            "--compare overlays a second sweep on the charts, so it needs --plot FILE.svg|FILE.png",
-        ));
-    }
-    if args.command == Command::Sweep && args.options.trial != 0 {
-        return Err(UsageError::new(
-            Some("trial"),
+        ),
+        Command::Sweep if o.trial != 0 => refuse(
+            "trial",
             "only `pbft-sim run` picks one trial; a sweep runs trials 0..trials",
-        ));
+        ),
+        Command::Sweep if o.url.is_some() => refuse(
+            "url",
+            "only `pbft-sim run` links to the browser's live view; open the Experiments view for a sweep",
+        ),
+        Command::Run if o.plot.is_some() => refuse(
+            "plot",
+            "only `pbft-sim sweep` draws charts; they plot a sweep against m",
+        ),
+        Command::Run if o.url.is_some() && o.trial != 0 => refuse(
+            "url",
+            "the browser shows trial 0 of a scenario; drop --trial, or vary --seed instead",
+        ),
+        _ if o.compare.is_some() && o.plot.is_none() => refuse(
+            "compare",
+            "--compare overlays a second sweep on the charts, so it needs --plot FILE.svg|FILE.png",
+        ),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -332,14 +341,17 @@ mod tests {
 
     #[test]
     fn missing_value_and_unknown_flag_name_the_flag() {
-        let e = parse(["run", "--nodes"]).unwrap_err();
-        assert_eq!(e.flag.as_deref(), Some("nodes"));
-        let e = parse(["run", "--nodes", "--seed", "1"]).unwrap_err();
-        assert_eq!(e.flag.as_deref(), Some("nodes"));
+        for argv in [&["run", "--nodes"][..], &["run", "--nodes", "--seed", "1"]] {
+            let e = parse(argv.iter().copied()).unwrap_err().to_string();
+            assert!(e.contains("--nodes"), "{e}");
+            assert_eq!(e.lines().count(), 1, "{e}");
+        }
         let e = parse(["run", "--bogus", "1"]).unwrap_err();
         assert!(e.to_string().contains("--bogus"), "{e}");
+        let e = parse(["run", "--node", "1"]).unwrap_err();
+        assert!(e.to_string().contains("'--nodes'"), "a suggestion: {e}");
         let e = parse(["run", "--trace=yes"]).unwrap_err();
-        assert_eq!(e.flag.as_deref(), Some("trace"));
+        assert!(e.to_string().contains("--trace"), "{e}");
     }
 
     #[test]
@@ -354,14 +366,19 @@ mod tests {
             ["sweep", "--jobs", "0"],
             ["sweep", "--format", "xml"],
             ["run", "--trial", "x"],
+            ["run", "--trace-format", "svg"],
+            ["run", "--url", "example.org"],
         ] {
-            let e = parse(argv).unwrap_err();
-            assert_eq!(e.flag.as_deref(), Some(argv[1].trim_start_matches('-')));
+            let e = parse(argv).unwrap_err().to_string();
+            assert!(e.contains(argv[1]), "{e}");
         }
         assert!(parse(["sweep", "--trace"]).is_err());
+        assert!(parse(["run", "--url", "https://x/", "--trial", "2"]).is_err());
         assert!(parse(["frobnicate"]).is_err());
         assert!(parse(Vec::<String>::new()).is_err());
         assert!(parse(["--nodes", "3"]).is_err());
+        let a = parse(["run", "--trace-format", "shiviz"]).unwrap();
+        assert_eq!(a.options.trace, Some(TraceFormat::Shiviz));
     }
 
     #[test]
@@ -379,5 +396,28 @@ mod tests {
                 "{argv:?}"
             );
         }
+    }
+
+    #[test]
+    fn every_flag_is_listed_with_a_default() {
+        let help = command(Protocol::Tutorial).render_long_help().to_string();
+        let names = PARAMS
+            .iter()
+            .map(|p| p.name)
+            .chain(["format", "jobs", "trial", "url"]);
+        for name in names {
+            let at = help
+                .find(&format!("--{name} "))
+                .unwrap_or_else(|| panic!("--{name} is not listed"));
+            let rest = &help[at..];
+            let entry = &rest[..rest[3..].find("\n  --").map_or(rest.len(), |i| i + 3)];
+            assert!(entry.contains("[default: "), "--{name}: {entry}");
+        }
+        let pbft = command(Protocol::Pbft).render_long_help().to_string();
+        assert!(
+            pbft.contains("cluster size n; f = floor((n-1)/3) [default: 4]"),
+            "{pbft}"
+        );
+        assert!(help.contains("[default: 10]"));
     }
 }

@@ -1,16 +1,16 @@
 //! `pbft-sim`: the native command line of the PBFT simulator.
 //!
-//! Parses the flags (`args`), builds the engine's `Config` through `Config::set` (`scenario`),
-//! and runs one simulation or a sweep (`commands`, `parallel`, `progress`), printing the
-//! tutorial's table, CSV or JSON lines (`table`, `output`). `pbft-sim --help` lists every flag.
+//! Parses the flags with clap from the engine's parameter table (`args`), reads them into the
+//! engine's `Experiment` (`scenario`), and runs one simulation or a sweep (`commands`,
+//! `parallel`, `progress`), printing the tutorial's table, the engine's CSV/JSON columns, or a
+//! trace (JSON Lines or ShiViz). `pbft-sim --help` lists every flag.
 //!
 //! Exit status: 0 on success (also when stdout is closed early, as by `| head`), 1 when output
 //! cannot be written, 2 for a bad command line, with one line on stderr naming the flag.
 
 mod args;
 mod commands;
-mod help;
-mod output;
+mod flags;
 mod parallel;
 mod plot;
 mod progress;
@@ -48,15 +48,7 @@ fn execute(args: &args::Args) -> Result<(), Failure> {
     let mut out = io::BufWriter::new(stdout.lock());
     match args.command {
         Command::Help => {
-            // `--protocol p --help` shows p's defaults; an unknown p falls back to the default.
-            let protocol = args
-                .params
-                .iter()
-                .rev()
-                .find(|(name, _)| name == "protocol")
-                .and_then(|(_, value)| pbft_engine::Protocol::parse(value.trim()).ok())
-                .unwrap_or_default();
-            out.write_all(help::text(protocol).as_bytes())?;
+            out.write_all(args::help_text(args).as_bytes())?;
             out.flush()?;
             Ok(())
         }

@@ -7,6 +7,12 @@
 //! the calling thread, which merges them and hands each point on as soon as it and every point
 //! before it are complete. The points therefore come out in order, and their numbers depend only
 //! on the scenario, never on `--jobs` or on scheduling.
+//!
+//! Why std's scoped threads and not rayon: what this needs is streaming in order (a point is
+//! printed the moment it and every point before it are done, so `| head` sees the first lines
+//! early) and stopping early when stdout closes. With rayon that still takes the channel and the
+//! in-order merge below, plus a pool whose size is global rather than `--jobs`; the work-sharing
+//! itself is one atomic counter. So the pool is these ~40 lines, with no dependency.
 
 use pbft_engine::{run_trials, Config, ConfigError, PointStats, SweepPoint};
 use std::ops::Range;

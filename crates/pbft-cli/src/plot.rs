@@ -15,18 +15,20 @@
 //! Any other extension is refused before the sweep runs.
 //!
 //! `--compare NAME=VALUE` runs a second sweep of the same counts and trials with that one
-//! parameter changed (through `Config::set`, as a flag would), then overlays it on every chart:
-//! `--compare protocol=pbft` shows what view change does to success for m ≤ f, `--compare
-//! strategy=silent` how a crash differs from the tutorial's lying nodes. Only the first sweep is
-//! printed on stdout; the second is only drawn.
+//! parameter changed, then overlays it on every chart: `--compare protocol=pbft` shows what view
+//! change does to success for m ≤ f, `--compare strategy=silent` how a crash differs from the
+//! tutorial's lying nodes. The engine builds the second scenario (`pbft_engine::Compare`, the
+//! browser's rule too): parameters left at their defaults take the compared scenario's own.
+//! Only the first sweep is printed on stdout; the second is only drawn.
 
 use crate::args::{Args, UsageError};
 use crate::commands::Failure;
 use crate::parallel;
 use crate::progress::Progress;
-use crate::scenario::{engine_error, Scenario};
+use crate::scenario::Scenario;
 use pbft_charts::{render_png, render_svg, ChartData, Series};
-use pbft_engine::{Config, SweepPoint, PARAMETERS};
+use pbft_engine::experiment::series;
+use pbft_engine::{Config, SweepPoint};
 use std::cell::RefCell;
 
 /// The image's size in pixels: three charts of 900 × 500.
@@ -71,28 +73,6 @@ pub fn check_path(value: &str) -> Result<String, UsageError> {
     ))
 }
 
-/// `--compare`'s value: `NAME=VALUE` with NAME a scenario parameter other than the swept one.
-pub fn check_compare(value: &str) -> Result<(String, String), UsageError> {
-    let bad = |why: String| Err(UsageError::new(Some("compare"), why));
-    let Some((name, v)) = value.split_once('=') else {
-        return bad(format!(
-            "'{value}' is not NAME=VALUE (for example strategy=silent or protocol=pbft)"
-        ));
-    };
-    let name = name.trim().trim_start_matches("--");
-    if !PARAMETERS.contains(&name) {
-        return bad(format!(
-            "'{name}' is not a scenario parameter (pbft-sim --help lists them)"
-        ));
-    }
-    if matches!(name, "byzantine" | "byzantine-nodes") {
-        return bad(format!(
-            "'{name}' is the chart's x axis; compare another parameter"
-        ));
-    }
-    Ok((name.to_string(), v.trim().to_string()))
-}
-
 /// What `--plot` will draw, checked before the first sweep runs.
 pub struct Plan {
     /// (label of the first sweep, the second sweep's config and label), when plotting.
@@ -100,39 +80,16 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn new(args: &Args, scenario: &Scenario) -> Result<Plan, Failure> {
+    pub fn new(args: &Args, scenario: &Scenario) -> Plan {
         if args.options.plot.is_none() {
-            return Ok(Plan { plot: None });
+            return Plan { plot: None };
         }
-        let config = &scenario.config;
-        let Some((name, value)) = &args.options.compare else {
-            let label = format!("{}, n={}", config.protocol.name(), config.nodes);
-            return Ok(Plan {
-                plot: Some((label, None)),
-            });
-        };
-        let mut other = config.clone();
-        let usage = |e: pbft_engine::ConfigError| {
-            let e = engine_error("compare", &e);
-            Failure::Usage(UsageError::new(
-                Some("compare"),
-                format!("{name}={value}: {}", e.message),
-            ))
-        };
-        other.set(name, value).map_err(usage)?;
-        for &m in &scenario.counts {
-            Config {
-                byzantine: m,
-                ..other.clone()
-            }
-            .validate()
-            .map_err(usage)?;
+        let mut series = series(&scenario.config, scenario.compare.as_ref()).into_iter();
+        let (first, _) = series.next().expect("a sweep has a first series");
+        let second = series.next().map(|(label, config)| (config, label));
+        Plan {
+            plot: Some((first, second)),
         }
-        let base = format!("{name}={}", param_text(config, name));
-        let compared = format!("{name}={value}");
-        Ok(Plan {
-            plot: Some((base, Some((other, compared)))),
-        })
     }
 
     /// Runs the compared sweep if any, draws the charts and writes the file.
@@ -176,14 +133,6 @@ impl Plan {
     }
 }
 
-/// The current value of parameter `name` as text, for the first sweep's legend label.
-fn param_text(config: &Config, name: &str) -> String {
-    config
-        .param(name)
-        .filter(|text| !text.is_empty())
-        .unwrap_or_else(|| "default".into())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,20 +160,5 @@ mod tests {
                 err.message
             );
         }
-        assert_eq!(
-            check_compare("strategy=silent").unwrap(),
-            ("strategy".to_string(), "silent".to_string())
-        );
-        for bad in ["strategy", "colour=red", "byzantine=3"] {
-            assert!(check_compare(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn the_first_label_names_the_current_value() {
-        let config = Config::default();
-        assert_eq!(param_text(&config, "strategy"), "tutorial");
-        assert_eq!(param_text(&config, "drop"), "0");
-        assert_eq!(param_text(&config, "nodes"), "10");
     }
 }

@@ -1,23 +1,24 @@
 //! The sweep's progress report on stderr: runs done / total, elapsed time, rate and ETA.
 //!
-//! On a terminal it is a bar redrawn in place (`\r`), at most ten times a second, and only once a
-//! sweep has taken a moment (a quick sweep shows nothing). When stderr is a file or a pipe there is
-//! no bar; a long sweep (over [`LINE_AFTER`]) writes a plain line every [`LINE_EVERY`] instead, so
-//! a log shows it is alive. `--quiet` turns all of it off. Nothing goes to stdout, and the bar is
-//! erased before any result line is printed, so the two never mix on a terminal.
+//! On a terminal it is an indicatif bar, shown once a sweep has taken a moment (a quick sweep
+//! shows nothing) and redrawn at most ten times a second. When stderr is a file or a pipe there
+//! is no bar; a long sweep (over [`LINE_AFTER`]) writes a plain line every [`LINE_EVERY`]
+//! instead, so a log shows it is alive. `--quiet` turns all of it off. Nothing goes to stdout,
+//! and a result printed while the bar shows goes through [`Progress::suspend`], so the two never
+//! mix on a terminal.
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 /// A terminal bar appears after this long.
 const BAR_AFTER: Duration = Duration::from_millis(300);
-/// Terminal redraw interval.
-const BAR_EVERY: Duration = Duration::from_millis(100);
 /// Without a terminal, nothing is written before this long...
 const LINE_AFTER: Duration = Duration::from_secs(5);
 /// ...and then a line at most this often.
 const LINE_EVERY: Duration = Duration::from_secs(5);
-const WIDTH: usize = 30;
+const TEMPLATE: &str =
+    "[{bar:30}] {percent:>3}% {pos}/{len} runs | {elapsed_precise} | {per_sec} | ETA {eta}";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mode {
@@ -29,13 +30,10 @@ enum Mode {
 /// Progress of one sweep.
 pub struct Progress {
     mode: Mode,
+    bar: ProgressBar,
     start: Instant,
-    last: Option<Instant>,
-    /// A bar is on screen (and must be erased before stdout prints on the same terminal).
     shown: bool,
-    stdout_is_terminal: bool,
-    done: u64,
-    total: u64,
+    last_line: Option<Instant>,
 }
 
 impl Progress {
@@ -48,79 +46,60 @@ impl Progress {
         } else {
             Mode::Lines
         };
+        // Hidden until the sweep has run for BAR_AFTER (then drawn on stderr).
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        let style = ProgressStyle::with_template(TEMPLATE).expect("the template is valid");
+        bar.set_style(style.progress_chars("##-"));
         Progress {
             mode,
+            bar,
             start: Instant::now(),
-            last: None,
             shown: false,
-            stdout_is_terminal: std::io::stdout().is_terminal(),
-            done: 0,
-            total,
+            last_line: None,
         }
     }
 
     /// `done` of the runs have finished.
     pub fn update(&mut self, done: u64) {
-        self.done = done;
-        let now = Instant::now();
-        let elapsed = now - self.start;
-        let since_last = self.last.map_or(Duration::MAX, |t| now - t);
+        self.bar.set_position(done);
+        let elapsed = self.start.elapsed();
         match self.mode {
-            Mode::Off => {}
-            Mode::Bar if elapsed >= BAR_AFTER && since_last >= BAR_EVERY => {
-                self.last = Some(now);
+            Mode::Bar if !self.shown && elapsed >= BAR_AFTER => {
                 self.shown = true;
+                self.bar
+                    .set_draw_target(ProgressDrawTarget::stderr_with_hz(10));
+            }
+            Mode::Lines
+                if elapsed >= LINE_AFTER
+                    && self.last_line.is_none_or(|t| t.elapsed() >= LINE_EVERY) =>
+            {
+                self.last_line = Some(Instant::now());
                 // Progress is best effort: a closed stderr must not stop the sweep.
-                let _ = write!(std::io::stderr(), "\r{}\x1b[K", self.line(elapsed, true));
+                let _ = writeln!(std::io::stderr(), "pbft-sim: {}", self.line());
             }
-            Mode::Lines if elapsed >= LINE_AFTER && since_last >= LINE_EVERY => {
-                self.last = Some(now);
-                let _ = writeln!(std::io::stderr(), "pbft-sim: {}", self.line(elapsed, false));
-            }
-            Mode::Bar | Mode::Lines => {}
+            _ => {}
         }
     }
 
-    /// Called before a result line goes to stdout: when stdout shares the terminal, the bar is
-    /// erased so the line starts clean (it comes back on the next update).
-    pub fn before_output(&mut self) {
-        if self.stdout_is_terminal {
-            self.clear();
-        }
+    /// Runs `f` (which prints a result on stdout) with the bar erased, then redraws it.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.bar.suspend(f)
     }
 
-    /// Erases the bar; it comes back on the next update.
+    /// Erases the bar.
     pub fn clear(&mut self) {
-        if self.shown {
-            let _ = write!(std::io::stderr(), "\r\x1b[K");
-            self.shown = false;
-            self.last = None;
-        }
+        self.bar.finish_and_clear();
     }
 
-    fn line(&self, elapsed: Duration, bar: bool) -> String {
-        let fraction = self.done as f64 / self.total.max(1) as f64;
-        let secs = elapsed.as_secs_f64();
-        let rate = self.done as f64 / secs.max(1e-9);
-        let eta = if self.done > 0 {
-            format!(
-                "{:.1}s",
-                (self.total - self.done.min(self.total)) as f64 / rate
-            )
-        } else {
-            "?".to_string()
-        };
-        let head = if bar {
-            let filled = ((fraction * WIDTH as f64) as usize).min(WIDTH);
-            format!("[{}{}] ", "#".repeat(filled), "-".repeat(WIDTH - filled))
-        } else {
-            String::new()
-        };
+    /// The plain line of a log: `40% 400/1000 runs | 2.0s | 200 runs/s | ETA 3.0s`.
+    fn line(&self) -> String {
+        let (done, total) = (self.bar.position(), self.bar.length().unwrap_or(0));
         format!(
-            "{head}{:3.0}% {}/{} runs | {secs:.1}s | {rate:.0} runs/s | ETA {eta}",
-            fraction * 100.0,
-            self.done,
-            self.total
+            "{:3.0}% {done}/{total} runs | {:.1}s | {:.0} runs/s | ETA {:.1}s",
+            100.0 * done as f64 / total.max(1) as f64,
+            self.start.elapsed().as_secs_f64(),
+            self.bar.per_sec(),
+            self.bar.eta().as_secs_f64()
         )
     }
 }
@@ -136,14 +115,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn line_shows_counts_rate_and_bar() {
+    fn a_quiet_report_counts_without_drawing() {
         let mut p = Progress::new(200, true);
-        p.done = 50;
-        let line = p.line(Duration::from_secs(2), true);
-        assert!(line.starts_with("[#######--"), "{line}");
-        assert!(
-            line.contains(" 25% 50/200 runs | 2.0s | 25 runs/s | ETA 6.0s"),
-            "{line}"
-        );
+        p.update(50);
+        assert_eq!(p.mode, Mode::Off);
+        let line = p.line();
+        assert!(line.starts_with(" 25% 50/200 runs | "), "{line}");
+        assert!(p.bar.is_hidden());
     }
 }

@@ -1,113 +1,73 @@
-//! From parsed flags to an engine [`Config`] and the Byzantine counts to run.
+//! From parsed flags to what to run: the engine's [`Experiment`], read from the same (name,
+//! value) pairs the browser reads from its query string, so both faces accept and refuse the
+//! same things with the same sentences (the engine's typed `ConfigError`, shown with the flag
+//! it concerns).
 //!
-//! The protocol is applied first (`Config::for_protocol`), because its defaults are the base the
-//! other flags change; then every other parameter goes through `Config::set` in the order given,
-//! and `Config::validate` has the last word. Every error is the engine's own typed `ConfigError`,
-//! shown with the flag it concerns, so the CLI, the URL parser and the browser's form say the same
-//! thing about the same mistake.
-//!
-//! `--byzantine` is the one parameter the CLI reads itself: a sweep takes a count, a range or a
-//! list (`parse_byzantine_counts`), a run exactly one count. With no `--byzantine`, a sweep
-//! reproduces the tutorial's `main()`: m = 0..=min(n, f + 6), which is 0..=9 for n = 10.
+//! The one rule that is the CLI's own: `run` takes a single Byzantine count (by default the
+//! scenario's `byzantine`, 0), where a sweep takes a range and by default runs the tutorial's
+//! m = 0..=min(n, f + 6).
 
 use crate::args::{Args, Command, UsageError};
-use pbft_engine::{parse_byzantine_counts, Config, ConfigError, Protocol};
+use pbft_engine::{Compare, Config, ConfigError, Experiment};
 
-/// What to run: the scenario and one Byzantine count per sweep point (one for `run`).
+/// What to run: the scenario, one Byzantine count per sweep point (one for `run`), and the
+/// compared second sweep, if any.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
     pub config: Config,
     pub counts: Vec<u32>,
+    pub compare: Option<Compare>,
 }
 
-/// A usage error for `flag` carrying the engine's sentence.
-pub fn engine_error(flag: &str, e: &ConfigError) -> UsageError {
-    UsageError::new(Some(flag), e.to_string())
-}
-
-/// The error of a whole-config check, named by the field the engine blames.
-fn invalid(e: ConfigError) -> UsageError {
-    engine_error(e.field(), &e)
-}
-
-/// The tutorial's default sweep for a cluster of `config.nodes`: 0..=min(n, f + 6).
-pub fn default_counts(config: &Config) -> Vec<u32> {
-    (0..=config.nodes.min(config.f() + 6)).collect()
+/// A usage error carrying the engine's sentence, for the flag the engine blames.
+pub fn engine_error(e: &ConfigError) -> UsageError {
+    UsageError::new(Some(e.field()), e.to_string())
 }
 
 /// Builds the scenario `args` describe, or the first problem with it.
 pub fn build(args: &Args) -> Result<Scenario, UsageError> {
-    let protocol = match args.params.iter().rev().find(|(n, _)| n == "protocol") {
-        Some((_, value)) => {
-            Protocol::parse(value.trim()).map_err(|e| engine_error("protocol", &e))?
-        }
-        None => Protocol::default(),
-    };
-    let mut config = Config::for_protocol(protocol);
-    let mut byzantine: Option<(Vec<u32>, &str)> = None;
-    for (name, value) in &args.params {
-        match name.as_str() {
-            "protocol" => {}
-            "byzantine" => {
-                let counts =
-                    parse_byzantine_counts(value).map_err(|e| engine_error("byzantine", &e))?;
-                byzantine = Some((counts, value.as_str()));
-            }
-            _ => config
-                .set(name, value)
-                .map_err(|e| engine_error(name, &e))?,
-        }
+    let mut pairs = args.params.clone();
+    if let Some(text) = &args.options.compare {
+        pairs.push(("compare".into(), text.clone()));
     }
-    config.validate().map_err(invalid)?;
-
-    let counts = match (&config.byzantine_nodes, byzantine) {
-        (Some(ids), given) => {
-            // Explicit ids fix the count; a --byzantine beside them must agree.
-            let listed = ids.len();
-            if let Some((counts, _)) = given {
-                if counts.len() != 1 || counts[0] as usize != listed {
-                    return Err(invalid(ConfigError::ByzantineCountMismatch {
-                        count: counts[0],
-                        listed,
-                    }));
+    let x = Experiment::from_params(&pairs).map_err(|e| engine_error(&e))?;
+    let mut config = x.config;
+    let counts = match args.command {
+        Command::Run => {
+            let fixed = x.counts_given || config.byzantine_nodes.is_some();
+            match (fixed, &x.counts[..]) {
+                (false, _) => vec![config.byzantine],
+                (true, [m]) => vec![*m],
+                (true, counts) => {
+                    let text = pairs.iter().rev().find(|(k, _)| k == "byzantine");
+                    return Err(UsageError::new(
+                        Some("byzantine"),
+                        format!(
+                            "run takes one byzantine count; '{}' gives {} (use `pbft-sim sweep` for several)",
+                            text.map_or("", |(_, v)| v.trim()),
+                            counts.len()
+                        ),
+                    ));
                 }
             }
-            vec![listed as u32]
         }
-        (None, Some((counts, text))) => {
-            if args.command == Command::Run && counts.len() != 1 {
-                return Err(UsageError::new(
-                    Some("byzantine"),
-                    format!(
-                        "run takes one byzantine count; '{}' gives {} (use `pbft-sim sweep` for several)",
-                        text.trim(),
-                        counts.len()
-                    ),
-                ));
-            }
-            counts
-        }
-        (None, None) if args.command == Command::Run => vec![config.byzantine],
-        (None, None) => default_counts(&config),
+        _ => x.counts,
     };
-    for &m in &counts {
-        Config {
-            byzantine: m,
-            ..config.clone()
-        }
-        .validate()
-        .map_err(invalid)?;
+    if let [m] = counts[..] {
+        config.byzantine = m;
     }
-    if args.command == Command::Run {
-        config.byzantine = counts[0];
-    }
-    Ok(Scenario { config, counts })
+    Ok(Scenario {
+        config,
+        counts,
+        compare: x.compare,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::args::parse;
+    use pbft_engine::Protocol;
 
     fn scenario(argv: &[&str]) -> Result<Scenario, UsageError> {
         build(&parse(argv.iter().copied()).unwrap())
@@ -123,6 +83,7 @@ mod tests {
             scenario(&["sweep", "--nodes", "4"]).unwrap().counts,
             [0, 1, 2, 3, 4]
         );
+        assert_eq!(scenario(&["run"]).unwrap().counts, [0]);
     }
 
     #[test]
@@ -167,5 +128,11 @@ mod tests {
         let s = scenario(&["sweep", "--byzantine-nodes", "0,3"]).unwrap();
         assert_eq!(s.counts, [2]);
         assert_eq!(s.config.byzantine_nodes, Some(vec![0, 3]));
+        assert_eq!(
+            scenario(&["run", "--byzantine-nodes", "0,3"])
+                .unwrap()
+                .counts,
+            [2]
+        );
     }
 }

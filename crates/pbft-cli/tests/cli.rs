@@ -271,7 +271,13 @@ fn run_trace_is_json_lines_ending_with_end() {
     ];
     let out = pbft_sim(&args);
     assert!(out.status.success());
-    let events = json_lines(&String::from_utf8(out.stdout.clone()).unwrap());
+    let mut events = json_lines(&String::from_utf8(out.stdout.clone()).unwrap());
+    // The first line says how to reproduce the trace.
+    let header = events.remove(0);
+    assert_eq!(header["format"], "pbft-sim-trace");
+    assert_eq!(header["trial"], 0);
+    assert_eq!(header["config"]["seed"], "5");
+    assert_eq!(header["config"]["byzantine"], "1");
     assert!(events.len() > 50, "{} events", events.len());
     let mut last_us = 0;
     for e in &events {
@@ -300,9 +306,9 @@ fn bad_input_exits_2_with_the_engine_sentence() {
     let cases: Vec<(Vec<&str>, String, &str)> = vec![
         (
             vec!["--nodes", "0"],
-            ConfigError::NodesOutOfRange {
-                nodes: 0,
-                max: pbft_engine::MAX_NODES,
+            ConfigError::OutOfRange {
+                field: "nodes",
+                given: "0".into(),
             }
             .to_string(),
             "--nodes",
@@ -318,16 +324,17 @@ fn bad_input_exits_2_with_the_engine_sentence() {
         ),
         (
             vec!["--drop", "1.5"],
-            ConfigError::ProbabilityOutOfRange {
+            ConfigError::OutOfRange {
                 field: "drop",
-                value: 1.5,
+                given: "1.5".into(),
             }
             .to_string(),
             "--drop",
         ),
         (
             vec!["--protocol", "paxos"],
-            ConfigError::UnknownProtocol {
+            ConfigError::UnknownChoice {
+                field: "protocol",
                 given: "paxos".into(),
             }
             .to_string(),
@@ -366,18 +373,22 @@ fn bad_input_exits_2_with_the_engine_sentence() {
         ),
         (
             vec!["--trials", "0"],
-            ConfigError::ZeroTrials.to_string(),
+            ConfigError::OutOfRange {
+                field: "trials",
+                given: "0".into(),
+            }
+            .to_string(),
             "--trials",
         ),
         (
             vec!["--frobnicate", "1"],
-            "unknown flag".into(),
+            "unexpected argument".into(),
             "--frobnicate",
         ),
-        (vec!["--seed"], "needs a value".into(), "--seed"),
+        (vec!["--seed"], "a value is required".into(), "--seed"),
         (
             vec!["--format", "xml"],
-            "table, csv or json".into(),
+            "choose table, csv, json".into(),
             "--format",
         ),
         (vec!["--jobs", "0"], "from 1".into(), "--jobs"),
@@ -416,10 +427,15 @@ fn bad_input_exits_2_with_the_engine_sentence() {
 #[test]
 fn help_lists_every_flag() {
     let help = ok(&["--help"]);
-    for name in pbft_engine::PARAMETERS
-        .iter()
-        .chain(&["format", "jobs", "trace", "quiet", "trial"])
-    {
+    for name in pbft_engine::PARAMS.iter().map(|p| p.name).chain([
+        "format",
+        "jobs",
+        "trace",
+        "quiet",
+        "trial",
+        "trace-format",
+        "url",
+    ]) {
         assert!(
             help.contains(&format!("--{name}")),
             "--{name} missing from help"

@@ -9,10 +9,6 @@ use std::fmt;
 /// vocabulary (CLI flag without `--`, URL parameter), so a form can show the message beside it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConfigError {
-    NodesOutOfRange {
-        nodes: u64,
-        max: u32,
-    },
     ByzantineExceedsNodes {
         byzantine: u64,
         nodes: u32,
@@ -36,36 +32,31 @@ pub enum ConfigError {
         min_delay_ms: f64,
         max_delay_ms: f64,
     },
-    DelayOutOfRange {
+    /// A number outside the bounds the parameter table gives `field`.
+    OutOfRange {
         field: &'static str,
-        value: f64,
-        max: f64,
-    },
-    ProbabilityOutOfRange {
-        field: &'static str,
-        value: f64,
-    },
-    TimeoutOutOfRange {
-        field: &'static str,
-        value: f64,
-        max: f64,
-    },
-    ZeroTrials,
-    RequestsOutOfRange {
-        requests: u64,
-        max: u32,
-    },
-    UnknownProtocol {
         given: String,
     },
-    UnknownStrategy {
-        given: String,
-    },
-    UnknownProcessing {
+    /// A name that is not one of `field`'s choices.
+    UnknownChoice {
+        field: &'static str,
         given: String,
     },
     UnknownParameter {
         given: String,
+    },
+    /// `compare` is not `NAME=VALUE`.
+    BadCompare {
+        given: String,
+    },
+    /// `compare` names a parameter an experiment cannot compare (its x axis or trials).
+    NotComparable {
+        given: &'static str,
+    },
+    /// The compared scenario `given` is not valid.
+    InCompare {
+        given: String,
+        error: Box<ConfigError>,
     },
     NotANumber {
         field: &'static str,
@@ -86,14 +77,6 @@ pub enum ConfigError {
         strategy: &'static str,
         protocol: &'static str,
     },
-    CheckpointIntervalOutOfRange {
-        given: u64,
-        max: u32,
-    },
-    ClientsOutOfRange {
-        clients: u64,
-        max: u32,
-    },
     ClientsNeedPbft {
         clients: u32,
     },
@@ -113,7 +96,9 @@ impl ConfigError {
     pub fn field(&self) -> &'static str {
         use ConfigError::*;
         match self {
-            NodesOutOfRange { .. } => "nodes",
+            OutOfRange { field, .. } | UnknownChoice { field, .. } | NotANumber { field, .. } => {
+                field
+            }
             ByzantineExceedsNodes { .. }
             | BadByzantineRange { .. }
             | ByzantineCountTooLarge { .. } => "byzantine",
@@ -121,20 +106,11 @@ impl ConfigError {
             | ByzantineNodeRepeated { .. }
             | ByzantineCountMismatch { .. } => "byzantine-nodes",
             DelayOrder { .. } => "min-delay-ms",
-            DelayOutOfRange { field, .. }
-            | ProbabilityOutOfRange { field, .. }
-            | TimeoutOutOfRange { field, .. }
-            | NotANumber { field, .. } => field,
-            ZeroTrials => "trials",
-            RequestsOutOfRange { .. } => "requests",
-            UnknownProtocol { .. } => "protocol",
-            UnknownStrategy { .. } => "strategy",
-            UnknownProcessing { .. } => "processing",
             UnknownParameter { .. } => "parameter",
+            BadCompare { .. } | NotComparable { .. } | InCompare { .. } => "compare",
             BadPartition { .. } | PartitionNodeOutOfRange { .. } => "partition",
             StrategyNeedsProtocol { .. } => "strategy",
-            CheckpointIntervalOutOfRange { .. } => "checkpoint-interval",
-            ClientsOutOfRange { .. } | ClientsNeedPbft { .. } => "clients",
+            ClientsNeedPbft { .. } => "clients",
             TooManyRequests { .. } => "requests",
             ViewTimeoutBelowDelay { .. } => "view-timeout-ms",
         }
@@ -145,10 +121,6 @@ impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use ConfigError::*;
         match self {
-            NodesOutOfRange { nodes, max } => write!(
-                f,
-                "nodes must be between 1 and {max}; {nodes} was given"
-            ),
             ByzantineExceedsNodes { byzantine, nodes } => write!(
                 f,
                 "byzantine ({byzantine}) cannot exceed the number of nodes ({nodes})"
@@ -169,38 +141,37 @@ impl fmt::Display for ConfigError {
                 f,
                 "min-delay-ms ({min_delay_ms}) must not be greater than max-delay-ms ({max_delay_ms})"
             ),
-            DelayOutOfRange { field, value, max } => write!(
-                f,
-                "{field} must be a number of milliseconds from 0 to {max}; {value} was given"
-            ),
-            ProbabilityOutOfRange { field, value } => write!(
-                f,
-                "{field} is a probability and must be between 0 and 1; {value} was given"
-            ),
-            TimeoutOutOfRange { field, value, max } => write!(
-                f,
-                "{field} must be more than 0 and at most {max} milliseconds; {value} was given"
-            ),
-            ZeroTrials => write!(f, "trials must be at least 1"),
-            RequestsOutOfRange { requests, max } => write!(
-                f,
-                "requests must be between 1 and {max}; {requests} was given"
-            ),
-            UnknownProtocol { given } => write!(
-                f,
-                "unknown protocol '{given}'; choose one of: {}",
-                crate::Protocol::NAMES.join(", ")
-            ),
-            UnknownStrategy { given } => write!(
-                f,
-                "unknown strategy '{given}'; choose one of: {}",
-                crate::Strategy::NAMES.join(", ")
-            ),
-            UnknownProcessing { given } => write!(
-                f,
-                "unknown processing model '{given}'; choose concurrent or sequential"
-            ),
+            OutOfRange { field, given } => match crate::config::params::spec(field) {
+                Some(p) if p.kind == crate::config::Kind::Probability => write!(
+                    f,
+                    "{field} is a probability and must be between 0 and 1; {given} was given"
+                ),
+                Some(p) => write!(
+                    f,
+                    "{field} must be {}; {given} was given",
+                    p.range_text()
+                ),
+                None => write!(f, "{field} is out of range; {given} was given"),
+            },
+            UnknownChoice { field, given } => {
+                let choices = crate::config::params::spec(field).and_then(|p| p.choices());
+                write!(
+                    f,
+                    "unknown {field} '{given}'; choose one of: {}",
+                    choices.unwrap_or_default().join(", ")
+                )
+            }
             UnknownParameter { given } => write!(f, "unknown parameter '{given}'"),
+            BadCompare { given } => write!(
+                f,
+                "compare '{given}' is not NAME=VALUE (for example strategy=silent or protocol=pbft)"
+            ),
+            NotComparable { given } => write!(
+                f,
+                "compare cannot change {given}: it is the experiment's x axis or sample size; \
+                 compare another parameter such as strategy or protocol"
+            ),
+            InCompare { given, error } => write!(f, "compare {given}: {error}"),
             NotANumber { field, given } => {
                 write!(f, "{field} must be a number; '{given}' is not one")
             }
@@ -224,14 +195,6 @@ impl fmt::Display for ConfigError {
             StrategyNeedsProtocol { strategy, protocol } => write!(
                 f,
                 "strategy '{strategy}' rewrites PBFT's messages and needs protocol pbft; protocol '{protocol}' cannot run it (choose tutorial, silent or slow)"
-            ),
-            CheckpointIntervalOutOfRange { given, max } => write!(
-                f,
-                "checkpoint-interval must be between 1 and {max} sequence numbers; {given} was given"
-            ),
-            ClientsOutOfRange { clients, max } => write!(
-                f,
-                "clients must be between 1 and {max}; {clients} was given"
             ),
             ClientsNeedPbft { clients } => write!(
                 f,

@@ -21,7 +21,9 @@
 pub mod adversary;
 pub mod config;
 pub mod error;
+pub mod experiment;
 pub mod explain;
+pub mod export;
 pub mod histogram;
 pub mod message;
 pub mod metrics;
@@ -38,10 +40,11 @@ mod voters;
 mod wasm_size;
 
 pub use config::{
-    parse_byzantine_counts, Config, Partition, Processing, Protocol, Strategy, MAX_NODES,
-    PARAMETERS,
+    parse_byzantine_counts, Config, Kind, ParamSpec, Partition, Processing, Protocol, Strategy,
+    MAX_NODES, MAX_TRIALS, PARAMS,
 };
 pub use error::ConfigError;
+pub use experiment::{Compare, Experiment};
 pub use explain::{explain, Explanation, Verdict};
 pub use message::{
     ClientRecord, Digest, Message, NewViewProof, NodeId, Phase, PreparedCert, RequestId, Snapshot,

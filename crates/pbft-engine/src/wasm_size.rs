@@ -1,11 +1,9 @@
-//! Two loops that stand in for std's sorts and for `collect()` into a `BTreeSet`.
+//! A loop that stands in for std's sorts.
 //!
-//! Why: every element type handed to std's sorts (and a B-tree set built by `collect()`, which
+//! Why: every element type handed to std's sorts (or to `collect()` into a B-tree set, which
 //! sorts its input with std's stable sort) adds 15-25 KB to the browser's wasm, against a bundle
 //! budget. The lists sorted here hold a handful of entries, where an insertion sort is as fast;
-//! the protocol files call these helpers and stay free of the workaround.
-
-use std::collections::BTreeSet;
+//! the protocol files call this helper and stay free of the workaround.
 
 /// Sorts `list` stably by `key` (insertion sort: for short lists).
 pub fn sort_by_key<T, K: Ord>(list: &mut [T], key: impl Fn(&T) -> K) {
@@ -18,26 +16,16 @@ pub fn sort_by_key<T, K: Ord>(list: &mut [T], key: impl Fn(&T) -> K) {
     }
 }
 
-/// The set of `items`, inserted one by one.
-pub fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
-    let mut set = BTreeSet::new();
-    for item in items {
-        set.insert(item);
-    }
-    set
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn sorts_stably_and_builds_sets() {
+    fn sorts_stably() {
         let mut list = [(3, 'a'), (1, 'b'), (3, 'c'), (0, 'd'), (1, 'e')];
         sort_by_key(&mut list, |&(k, _)| k);
         assert_eq!(list, [(0, 'd'), (1, 'b'), (1, 'e'), (3, 'a'), (3, 'c')]);
         let mut empty: [u8; 0] = [];
         sort_by_key(&mut empty, |&x| x);
-        assert_eq!(set_of([3, 1, 3]).into_iter().collect::<Vec<_>>(), [1, 3]);
     }
 }

@@ -1,7 +1,8 @@
 //! Exact outputs of the tutorial's handlers (`protocol::tutorial::TutorialNode`) and of its
 //! Byzantine strategy (`adversary::TutorialAdversary`), one input at a time.
 //!
-//! Each test mirrors a branch of `../shared/seeds/pbft_asyncio_tutorial.py`: `Node.propose`,
+//! Each test mirrors a branch of the tutorial's Python code ("A Coding Implementation to Simulate
+//! Practical Byzantine Fault Tolerance with Asyncio, ..."): `Node.propose`,
 //! `handle_preprepare`, `handle_prepare` and `handle_commit` (the normal case of Castro & Liskov,
 //! OSDI 1999 §4.2, as the tutorial simplifies it: quorum 2f + 1 for both phases, votes counted per
 //! (seq, digest) by distinct sender, a node's own vote counting only once it comes back).

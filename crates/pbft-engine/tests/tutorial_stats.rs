@@ -1,4 +1,4 @@
-//! The tutorial's statistics (issue 2, §4), reproduced by the engine: n = 10, delays 5–35 ms,
+//! The tutorial's statistics, reproduced by the engine: n = 10, delays 5–35 ms,
 //! reorder 0.05, timeout 2 s, sequential processing, m Byzantine nodes placed uniformly at random.
 //!
 //! - With no view change, a run succeeds exactly when the primary (node 0) is honest and m ≤ f = 3:
@@ -200,65 +200,5 @@ fn success_iff_the_primary_is_honest_for_other_sizes() {
                 n * p
             );
         }
-    }
-}
-
-/// Wilson score interval for a binomial proportion at z = 1.96 (95 %).
-fn wilson_95(successes: u64, trials: u64) -> (f64, f64) {
-    let (k, n, z) = (successes as f64, trials as f64, 1.96f64);
-    let p = k / n;
-    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
-    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / (1.0 + z * z / n);
-    (centre - half, centre + half)
-}
-
-/// The engine's side of `docs/tutorial-comparison.md`: the tutorial's `main()` config (seed 11),
-/// 20,000 trials at m ≤ 3 and 2,000 above. Prints Markdown rows; asserts nothing new. With
-/// `PBFT_ENGINE_LATENCIES=FILE` it also writes every successful run's latency as `m latency_ms`
-/// lines, which `scripts/compare_tutorial.py --engine-latencies FILE` compares with the Python's
-/// (two-sample Kolmogorov–Smirnov).
-/// `cargo test --release -p pbft-engine --test tutorial_stats -- --ignored --nocapture`
-#[test]
-#[ignore = "prints the figures of docs/tutorial-comparison.md; run in --release with --nocapture"]
-fn print_engine_figures_for_the_comparison() {
-    println!("| m | trials | successes | rate [95% CI] | latency mean ± se (ms) | sd | p50 | p95 | messages |");
-    println!("|---|---|---|---|---|---|---|---|---|");
-    let mut dump = String::new();
-    for m in 0..=10u32 {
-        let trials = if m <= 3 { 20_000 } else { 2_000 };
-        let config = Config {
-            byzantine: m,
-            ..Config::default()
-        };
-        let runs: Vec<RunOutcome> = (0..trials).map(|t| run_once(&config, t).unwrap()).collect();
-        let point = Point { config, runs };
-        for us in point.runs.iter().filter_map(|r| r.latency_us) {
-            dump.push_str(&format!("{m} {}.{:03}\n", us / 1000, us % 1000));
-        }
-        let successes = point.successes();
-        let (lo, hi) = wilson_95(successes, u64::from(trials));
-        let messages =
-            point.runs.iter().map(|r| r.messages).sum::<u64>() as f64 / f64::from(trials);
-        let latency = if successes >= 2 {
-            let (mean, se) = point.latency_ms();
-            let mut xs: Vec<f64> = point.runs.iter().filter_map(|r| r.latency_ms()).collect();
-            xs.sort_by(f64::total_cmp);
-            let pct = |q: f64| xs[((q * xs.len() as f64).ceil() as usize).max(1) - 1];
-            let sd = se * (xs.len() as f64).sqrt();
-            format!(
-                "{mean:.2} ± {se:.2} | {sd:.2} | {:.2} | {:.2}",
-                pct(0.5),
-                pct(0.95)
-            )
-        } else {
-            "– | – | – | –".to_string()
-        };
-        println!(
-            "| {m} | {trials} | {successes} | {:.4} [{lo:.4}, {hi:.4}] | {latency} | {messages:.1} |",
-            successes as f64 / f64::from(trials)
-        );
-    }
-    if let Ok(path) = std::env::var("PBFT_ENGINE_LATENCIES") {
-        std::fs::write(&path, dump).unwrap_or_else(|e| panic!("writing {path}: {e}"));
     }
 }

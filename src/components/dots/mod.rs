@@ -9,7 +9,7 @@
 //! runs keep real SVG elements, which tests and DOM inspection read one by one.
 //!
 //! The switch is by dots on screen, [`SVG_DOTS_MAX`]: up to it every dot is an SVG
-//! `<path class="msg" data-phase="<phase>">` (the stable test hook of issue 4 §8), above it the
+//! `<path class="msg" data-phase="<phase>">` (a stable test hook), above it the
 //! canvas draws them all and no `.msg` element exists. Either way the canvas element
 //! (`canvas.msg-layer`, under the SVG so nodes and everything clickable stay on top) carries the
 //! truth for tests: `data-mode` (`svg` or `canvas`), `data-dots` (dots drawn now) and

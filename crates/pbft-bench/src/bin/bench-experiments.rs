@@ -1,6 +1,6 @@
-//! The native side of the Experiments view's benchmark (issue 5 §5): the default experiment
+//! The native side of the Experiments view's benchmark: the default experiment
 //! (tutorial, n = 10, m = 0..=9, 100 trials per point) swept by `Sweep::run_all` on one core.
-//! The browser side is `tests/e2e/experiments.mjs`, which prints the same sweep's time in
+//! The browser side is `tests/bench/browser.mjs`, which measures the same sweep's time in
 //! headless Chromium (wall time in the page, and the part of it spent running trials); their
 //! ratio is the wasm/native figure in BENCHMARKS.md.
 //!

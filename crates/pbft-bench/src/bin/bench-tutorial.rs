@@ -1,4 +1,4 @@
-//! Benchmarks of the tutorial model (issue 2 §9): the tutorial sweep n = 10, m = 0..=10, 1,000
+//! Benchmarks of the tutorial model: the tutorial sweep n = 10, m = 0..=10, 1,000
 //! trials each on one core; messages simulated per second; memory against the number of trials.
 //!
 //! `cargo run --release -p pbft-bench --bin bench-tutorial [repeats]`

@@ -30,7 +30,6 @@ use crate::message::{Digest, Message, NewViewProof, NodeId, ViewChangeProof};
 use crate::node::{Input, Output};
 use crate::protocol::pbft::view_change::plan_new_view;
 use crate::sim::signed::{Signed, Signer};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The attack under way: request `digest` at (`view`, `seq`), and the view `target` that G2 is
@@ -49,7 +48,7 @@ pub struct Collude {
     signer: Signer,
     attack: Option<Attack>,
     /// VIEW-CHANGEs for the target view from G2 and the colluders, its own included.
-    target_vcs: BTreeMap<NodeId, Signed>,
+    target_vcs: Vec<Signed>,
     votes_sent: bool,
     view_change_sent: bool,
     new_view_sent: bool,
@@ -71,10 +70,17 @@ impl Collude {
             byzantine,
             signer,
             attack: None,
-            target_vcs: BTreeMap::new(),
+            target_vcs: Vec::new(),
             votes_sent: false,
             view_change_sent: false,
             new_view_sent: false,
+        }
+    }
+
+    /// Keeps a VIEW-CHANGE for the target view, one per signer.
+    fn keep_view_change(&mut self, vc: Signed) {
+        if !self.target_vcs.iter().any(|v| v.signer() == vc.signer()) {
+            self.target_vcs.push(vc);
         }
     }
 
@@ -122,7 +128,7 @@ impl Collude {
     }
 
     /// Sends the certificate-free VIEW-CHANGE for the target view to G2 and the colluders.
-    fn send_view_change(&mut self, att: Attack, gr: &Groups, me: NodeId, out: &mut Vec<Output>) {
+    fn send_view_change(&mut self, att: Attack, gr: &Groups, out: &mut Vec<Output>) {
         let vc = Message::ViewChange {
             view: att.target,
             proof: Arc::new(ViewChangeProof {
@@ -131,7 +137,7 @@ impl Collude {
                 prepared: Vec::new(),
             }),
         };
-        self.target_vcs.insert(me, self.signer.sign(vc.clone()));
+        self.keep_view_change(self.signer.sign(vc.clone()));
         send_each(out, &gr.g2, &vc);
         send_each(out, &gr.fellows, &vc);
         self.view_change_sent = true;
@@ -142,7 +148,7 @@ impl Collude {
         if self.new_view_sent || self.target_vcs.len() < quorum {
             return;
         }
-        let set: Vec<Signed> = self.target_vcs.values().take(quorum).cloned().collect();
+        let set: Vec<Signed> = self.target_vcs.iter().take(quorum).cloned().collect();
         let reissue = plan_new_view(&set).reissue;
         let view = att.target;
         let pre_prepares = reissue
@@ -255,7 +261,7 @@ impl Adversary for Collude {
             if matches!(*d.body(), Message::ViewChange { view, .. } if view == att.target) {
                 let from = d.signer();
                 if gr.g2.contains(&from) || gr.fellows.contains(&from) {
-                    self.target_vcs.insert(from, d.clone());
+                    self.keep_view_change(d.clone());
                 }
             }
         }
@@ -269,7 +275,7 @@ impl Adversary for Collude {
         let g2_prepared = matches!(*input, Input::Deliver { from, msg: &Message::Prepare { view, seq, .. } }
             if gr.g2.contains(&from) && view == att.view && seq == att.seq + 1);
         if g2_prepared && !self.view_change_sent {
-            self.send_view_change(att, &gr, ctx.node, out);
+            self.send_view_change(att, &gr, out);
         }
         if (att.target % u64::from(ctx.nodes)) as NodeId == ctx.node {
             self.send_new_view(att, &gr, quorum, out);

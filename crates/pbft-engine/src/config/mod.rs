@@ -1,13 +1,17 @@
 //! The scenario: one struct whose field names are the CLI flags and the URL parameters.
 //!
-//! `Config::set("min-delay-ms", "5")` is the single parser for a named parameter, used by the CLI
-//! and the browser's URL alike; `Config::validate` is the single place a scenario is checked.
+//! Every parameter is described once, in [`params::PARAMS`]; `Config::set("min-delay-ms", "5")`
+//! parses through it for the CLI and the browser alike, [`Config::from_params`] builds a whole
+//! scenario from (name, value) pairs (flags or a query string) and `Config::validate` is the
+//! single place a scenario is checked.
 
 use crate::error::ConfigError;
 use crate::message::NodeId;
 
+pub mod params;
 mod values;
 
+pub use params::{Kind, ParamSpec, PARAMS};
 use values::*;
 pub use values::{parse_byzantine_counts, parse_partitions};
 
@@ -21,6 +25,8 @@ pub const MAX_TIMEOUT_MS: f64 = 86_400_000.0;
 pub const MAX_REQUESTS: u32 = 100_000;
 /// Most PBFT clients in one run.
 pub const MAX_CLIENTS: u32 = 64;
+/// Most trials per sweep point.
+pub const MAX_TRIALS: u32 = 1_000_000;
 
 /// Which protocol the nodes run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -42,14 +48,19 @@ impl Protocol {
         }
     }
 
-    pub fn parse(s: &str) -> Result<Protocol, ConfigError> {
+    pub fn from_name(s: &str) -> Option<Protocol> {
         match s {
-            "tutorial" => Ok(Protocol::Tutorial),
-            "pbft" => Ok(Protocol::Pbft),
-            _ => Err(ConfigError::UnknownProtocol {
-                given: s.to_string(),
-            }),
+            "tutorial" => Some(Protocol::Tutorial),
+            "pbft" => Some(Protocol::Pbft),
+            _ => None,
         }
+    }
+
+    pub fn parse(s: &str) -> Result<Protocol, ConfigError> {
+        Protocol::from_name(s.trim()).ok_or_else(|| ConfigError::UnknownChoice {
+            field: "protocol",
+            given: s.trim().to_string(),
+        })
     }
 }
 
@@ -105,18 +116,23 @@ impl Strategy {
         )
     }
 
-    pub fn parse(s: &str) -> Result<Strategy, ConfigError> {
+    pub fn from_name(s: &str) -> Option<Strategy> {
         match s {
-            "tutorial" => Ok(Strategy::Tutorial),
-            "silent" => Ok(Strategy::Silent),
-            "equivocate" => Ok(Strategy::Equivocate),
-            "collude" => Ok(Strategy::Collude),
-            "forge" => Ok(Strategy::Forge),
-            "slow" => Ok(Strategy::Slow),
-            _ => Err(ConfigError::UnknownStrategy {
-                given: s.to_string(),
-            }),
+            "tutorial" => Some(Strategy::Tutorial),
+            "silent" => Some(Strategy::Silent),
+            "equivocate" => Some(Strategy::Equivocate),
+            "collude" => Some(Strategy::Collude),
+            "forge" => Some(Strategy::Forge),
+            "slow" => Some(Strategy::Slow),
+            _ => None,
         }
+    }
+
+    pub fn parse(s: &str) -> Result<Strategy, ConfigError> {
+        Strategy::from_name(s.trim()).ok_or_else(|| ConfigError::UnknownChoice {
+            field: "strategy",
+            given: s.trim().to_string(),
+        })
     }
 }
 
@@ -131,6 +147,8 @@ pub enum Processing {
 }
 
 impl Processing {
+    pub const NAMES: &'static [&'static str] = &["concurrent", "sequential"];
+
     pub fn name(self) -> &'static str {
         match self {
             Processing::Concurrent => "concurrent",
@@ -138,13 +156,11 @@ impl Processing {
         }
     }
 
-    pub fn parse(s: &str) -> Result<Processing, ConfigError> {
+    pub fn from_name(s: &str) -> Option<Processing> {
         match s {
-            "concurrent" => Ok(Processing::Concurrent),
-            "sequential" => Ok(Processing::Sequential),
-            _ => Err(ConfigError::UnknownProcessing {
-                given: s.to_string(),
-            }),
+            "concurrent" => Some(Processing::Concurrent),
+            "sequential" => Some(Processing::Sequential),
+            _ => None,
         }
     }
 }
@@ -201,30 +217,6 @@ impl Default for Config {
         Config::for_protocol(Protocol::Tutorial)
     }
 }
-
-/// The parameter names `Config::set` understands, in the order a form shows them.
-pub const PARAMETERS: &[&str] = &[
-    "protocol",
-    "nodes",
-    "byzantine",
-    "byzantine-nodes",
-    "strategy",
-    "trials",
-    "min-delay-ms",
-    "max-delay-ms",
-    "drop",
-    "reorder",
-    "duplicate",
-    "timeout-ms",
-    "processing",
-    "requests",
-    "clients",
-    "partition",
-    "seed",
-    "checkpoint-interval",
-    "view-timeout-ms",
-    "slow-ms",
-];
 
 /// Most sequence numbers between two PBFT checkpoints.
 pub const MAX_CHECKPOINT_INTERVAL: u32 = 1_000_000;
@@ -306,6 +298,19 @@ impl Config {
         }
     }
 
+    /// The longest one-way delay a message can take, in ms: max-delay-ms, plus the 20 ms
+    /// reorder hold-back when reorder > 0, plus slow-ms when a Byzantine node is slow.
+    pub fn max_one_way_delay_ms(&self) -> f64 {
+        let mut d = self.max_delay_ms;
+        if self.reorder > 0.0 {
+            d += crate::network::REORDER_EXTRA_MAX_US as f64 / 1000.0;
+        }
+        if self.strategy == Strategy::Slow && self.byzantine_count() > 0 {
+            d += self.slow_ms;
+        }
+        d
+    }
+
     /// The number of Byzantine nodes a run will have.
     pub fn byzantine_count(&self) -> u32 {
         match &self.byzantine_nodes {
@@ -316,44 +321,11 @@ impl Config {
 
     /// Sets one parameter from text, by its shared name. On error nothing changes.
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), ConfigError> {
-        let value = value.trim();
-        match name {
-            "protocol" => self.protocol = Protocol::parse(value)?,
-            "nodes" => self.nodes = parse_count("nodes", value)?,
-            "byzantine" => self.byzantine = parse_count("byzantine", value)?,
-            "byzantine-nodes" => self.byzantine_nodes = parse_byzantine_nodes(value)?,
-            "strategy" => self.strategy = Strategy::parse(value)?,
-            "trials" => self.trials = parse_count("trials", value)?,
-            "min-delay-ms" => self.min_delay_ms = parse_number("min-delay-ms", value)?,
-            "max-delay-ms" => self.max_delay_ms = parse_number("max-delay-ms", value)?,
-            "drop" => self.drop = parse_number("drop", value)?,
-            "reorder" => self.reorder = parse_number("reorder", value)?,
-            "duplicate" => self.duplicate = parse_number("duplicate", value)?,
-            "timeout-ms" => self.timeout_ms = parse_number("timeout-ms", value)?,
-            "processing" => self.processing = Processing::parse(value)?,
-            "requests" => self.requests = parse_count("requests", value)?,
-            "clients" => self.clients = parse_count("clients", value)?,
-            "partition" => self.partitions = parse_partitions(value)?,
-            "seed" => self.seed = parse_u64("seed", value)?,
-            "checkpoint-interval" => {
-                self.checkpoint_interval = parse_u64("checkpoint-interval", value)?
-                    .try_into()
-                    .unwrap_or(u32::MAX)
-            }
-            "view-timeout-ms" => {
-                self.view_timeout_ms = match value {
-                    "" | "auto" => None,
-                    v => Some(parse_number("view-timeout-ms", v)?),
-                }
-            }
-            "slow-ms" => self.slow_ms = parse_number("slow-ms", value)?,
-            _ => {
-                return Err(ConfigError::UnknownParameter {
-                    given: name.to_string(),
-                })
-            }
-        }
-        Ok(())
+        params::spec(name)
+            .ok_or_else(|| ConfigError::UnknownParameter {
+                given: name.to_string(),
+            })?
+            .set(self, value)
     }
 
     /// The text of parameter `name` that `set(name, text)` reads back to the current value, or
@@ -361,33 +333,7 @@ impl Config {
     /// placement, no partition, the automatic view timeout) is the empty text, which `set` reads
     /// as "unset".
     pub fn param(&self, name: &str) -> Option<String> {
-        Some(match name {
-            "protocol" => self.protocol.name().to_string(),
-            "nodes" => self.nodes.to_string(),
-            "byzantine" => self.byzantine.to_string(),
-            "byzantine-nodes" => match &self.byzantine_nodes {
-                None => String::new(),
-                Some(ids) if ids.is_empty() => "none".to_string(),
-                Some(ids) => join(ids),
-            },
-            "strategy" => self.strategy.name().to_string(),
-            "trials" => self.trials.to_string(),
-            "min-delay-ms" => fmt_num(self.min_delay_ms),
-            "max-delay-ms" => fmt_num(self.max_delay_ms),
-            "drop" => fmt_num(self.drop),
-            "reorder" => fmt_num(self.reorder),
-            "duplicate" => fmt_num(self.duplicate),
-            "timeout-ms" => fmt_num(self.timeout_ms),
-            "processing" => self.processing.name().to_string(),
-            "requests" => self.requests.to_string(),
-            "clients" => self.clients.to_string(),
-            "partition" => format_partitions(&self.partitions),
-            "seed" => self.seed.to_string(),
-            "checkpoint-interval" => self.checkpoint_interval.to_string(),
-            "view-timeout-ms" => self.view_timeout_ms.map(fmt_num).unwrap_or_default(),
-            "slow-ms" => fmt_num(self.slow_ms),
-            _ => return None,
-        })
+        params::spec(name).map(|p| p.get(self))
     }
 
     /// The parameters that differ from the protocol's defaults, as (name, value) text pairs that
@@ -395,22 +341,20 @@ impl Config {
     pub fn to_params(&self) -> Vec<(&'static str, String)> {
         let base = Config::for_protocol(self.protocol);
         let mut out = vec![("protocol", self.protocol.name().to_string())];
-        for &name in &PARAMETERS[1..] {
-            let value = self.param(name).expect("every listed parameter has a text");
-            if base.param(name).as_ref() != Some(&value) {
-                out.push((name, value));
+        for p in PARAMS.iter().filter(|p| p.name != "protocol") {
+            let value = p.get(self);
+            if p.get(&base) != value {
+                out.push((p.name, value));
             }
         }
         out
     }
 
-    /// Checks every value; the first problem found is returned.
+    /// Checks every value; the first problem found is returned. Bounds come from the
+    /// parameter table; the rules below are those that tie parameters together.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        if self.nodes < 1 || self.nodes > MAX_NODES {
-            return Err(ConfigError::NodesOutOfRange {
-                nodes: self.nodes as u64,
-                max: MAX_NODES,
-            });
+        for p in PARAMS {
+            p.check(self)?;
         }
         if self.byzantine > self.nodes {
             return Err(ConfigError::ByzantineExceedsNodes {
@@ -420,29 +364,20 @@ impl Config {
         }
         if let Some(ids) = &self.byzantine_nodes {
             check_node_ids(ids, self.nodes)?;
+            // A count of 0 beside explicit ids means "not given": the ids fix the count.
+            if self.byzantine != 0 && self.byzantine as usize != ids.len() {
+                return Err(ConfigError::ByzantineCountMismatch {
+                    count: self.byzantine,
+                    listed: ids.len(),
+                });
+            }
         }
-        if self.trials == 0 {
-            return Err(ConfigError::ZeroTrials);
-        }
-        check_delay("min-delay-ms", self.min_delay_ms)?;
-        check_delay("max-delay-ms", self.max_delay_ms)?;
         if self.min_delay_ms > self.max_delay_ms {
             return Err(ConfigError::DelayOrder {
                 min_delay_ms: self.min_delay_ms,
                 max_delay_ms: self.max_delay_ms,
             });
         }
-        check_probability("drop", self.drop)?;
-        check_probability("reorder", self.reorder)?;
-        check_probability("duplicate", self.duplicate)?;
-        check_timeout("timeout-ms", self.timeout_ms)?;
-        if self.requests < 1 || self.requests > MAX_REQUESTS {
-            return Err(ConfigError::RequestsOutOfRange {
-                requests: self.requests as u64,
-                max: MAX_REQUESTS,
-            });
-        }
-        self.validate_clients()?;
         for p in &self.partitions {
             check_partition(p, self.nodes)?;
         }
@@ -452,26 +387,12 @@ impl Config {
                 protocol: self.protocol.name(),
             });
         }
-        if !(1..=MAX_CHECKPOINT_INTERVAL).contains(&self.checkpoint_interval) {
-            return Err(ConfigError::CheckpointIntervalOutOfRange {
-                given: u64::from(self.checkpoint_interval),
-                max: MAX_CHECKPOINT_INTERVAL,
-            });
-        }
-        if let Some(ms) = self.view_timeout_ms {
-            check_timeout("view-timeout-ms", ms)?;
-        }
-        check_delay("slow-ms", self.slow_ms)?;
+        self.validate_clients()?;
         self.validate_view_timeout()
     }
 
+    /// Several clients are PBFT's; all their requests together stay within MAX_REQUESTS.
     fn validate_clients(&self) -> Result<(), ConfigError> {
-        if self.clients < 1 || self.clients > MAX_CLIENTS {
-            return Err(ConfigError::ClientsOutOfRange {
-                clients: u64::from(self.clients),
-                max: MAX_CLIENTS,
-            });
-        }
         if self.clients > 1 && self.protocol != Protocol::Pbft {
             return Err(ConfigError::ClientsNeedPbft {
                 clients: self.clients,
@@ -485,19 +406,6 @@ impl Config {
             });
         }
         Ok(())
-    }
-
-    /// The longest one-way delay a message can take, in ms: max-delay-ms, plus the 20 ms
-    /// reorder hold-back when reorder > 0, plus slow-ms when a Byzantine node is slow.
-    pub fn max_one_way_delay_ms(&self) -> f64 {
-        let mut d = self.max_delay_ms;
-        if self.reorder > 0.0 {
-            d += crate::network::REORDER_EXTRA_MAX_US as f64 / 1000.0;
-        }
-        if self.strategy == Strategy::Slow && self.byzantine_count() > 0 {
-            d += self.slow_ms;
-        }
-        d
     }
 
     /// PBFT: a view-change timeout shorter than one message's trip expires before any request
@@ -514,6 +422,60 @@ impl Config {
             });
         }
         Ok(())
+    }
+
+    /// The scenario that (name, value) pairs describe, as flags or a query string give them:
+    /// the last `protocol` first (its defaults are the base), then every other pair in order
+    /// through [`Config::set`], then [`Config::validate`]. A `byzantine` count given beside
+    /// `byzantine-nodes` must agree with the list, whatever their order; without one, the list
+    /// sets the count.
+    pub fn from_params<K, V>(pairs: &[(K, V)]) -> Result<Config, ConfigError>
+    where
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let pairs = pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref()));
+        let protocol = match pairs.clone().filter(|(k, _)| *k == "protocol").last() {
+            Some((_, v)) => Protocol::parse(v)?,
+            None => Protocol::default(),
+        };
+        let mut config = Config::for_protocol(protocol);
+        let mut count_given = false;
+        for (k, v) in pairs.filter(|(k, _)| *k != "protocol") {
+            config.set(k, v)?;
+            count_given |= k == "byzantine";
+        }
+        if let Some(ids) = &config.byzantine_nodes {
+            if count_given && config.byzantine as usize != ids.len() {
+                return Err(ConfigError::ByzantineCountMismatch {
+                    count: config.byzantine,
+                    listed: ids.len(),
+                });
+            }
+            config.byzantine = ids.len() as u32;
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// This scenario with parameter `name` set to `value`, for the second series of an
+    /// experiment. Every parameter still at this protocol's default takes the compared
+    /// scenario's own default: comparing the tutorial with `protocol=pbft` gives pbft its own
+    /// timeout, processing, reorder and strategy, so it runs PBFT as a user of pbft would.
+    /// What was changed from the defaults is kept, and so are the experiment's axes (nodes and
+    /// trials), so the two series share their x axis and sample sizes.
+    pub fn compared(&self, name: &str, value: &str) -> Result<Config, ConfigError> {
+        let spec = params::spec(name).ok_or_else(|| ConfigError::UnknownParameter {
+            given: name.to_string(),
+        })?;
+        if matches!(spec.name, "byzantine" | "byzantine-nodes" | "trials") {
+            return Err(ConfigError::NotComparable { given: spec.name });
+        }
+        let mut pairs = self.to_params();
+        pairs.push(("nodes", self.nodes.to_string()));
+        pairs.push(("trials", self.trials.to_string()));
+        pairs.push((spec.name, value.to_string()));
+        Config::from_params(&pairs)
     }
 }
 

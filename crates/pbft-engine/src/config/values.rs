@@ -2,7 +2,7 @@
 //!
 //! Each function names the parameter it reads, so its error says which field is wrong.
 
-use super::{Partition, MAX_DELAY_MS, MAX_NODES, MAX_REQUESTS, MAX_TIMEOUT_MS};
+use super::{Partition, MAX_NODES, MAX_TIMEOUT_MS};
 use crate::error::ConfigError;
 use crate::message::NodeId;
 
@@ -18,36 +18,6 @@ pub(super) fn check_node_ids(ids: &[NodeId], nodes: u32) -> Result<(), ConfigErr
         if std::mem::replace(&mut seen[id as usize], true) {
             return Err(ConfigError::ByzantineNodeRepeated { id });
         }
-    }
-    Ok(())
-}
-
-pub(super) fn check_delay(field: &'static str, value: f64) -> Result<(), ConfigError> {
-    if !(0.0..=MAX_DELAY_MS).contains(&value) {
-        return Err(ConfigError::DelayOutOfRange {
-            field,
-            value,
-            max: MAX_DELAY_MS,
-        });
-    }
-    Ok(())
-}
-
-pub(super) fn check_probability(field: &'static str, value: f64) -> Result<(), ConfigError> {
-    if !(0.0..=1.0).contains(&value) {
-        return Err(ConfigError::ProbabilityOutOfRange { field, value });
-    }
-    Ok(())
-}
-
-pub(super) fn check_timeout(field: &'static str, value: f64) -> Result<(), ConfigError> {
-    // Below one microsecond the timeout would round to zero virtual time.
-    if !(0.001..=MAX_TIMEOUT_MS).contains(&value) {
-        return Err(ConfigError::TimeoutOutOfRange {
-            field,
-            value,
-            max: MAX_TIMEOUT_MS,
-        });
     }
     Ok(())
 }
@@ -86,29 +56,6 @@ pub(super) fn parse_u64(field: &'static str, value: &str) -> Result<u64, ConfigE
     value.parse::<u64>().map_err(|_| ConfigError::NotANumber {
         field,
         given: value.to_string(),
-    })
-}
-
-/// A count that must fit the engine's u32 fields; out-of-range counts get the field's own message.
-pub(super) fn parse_count(field: &'static str, value: &str) -> Result<u32, ConfigError> {
-    let v = parse_u64(field, value)?;
-    u32::try_from(v).map_err(|_| match field {
-        "nodes" => ConfigError::NodesOutOfRange {
-            nodes: v,
-            max: MAX_NODES,
-        },
-        "requests" => ConfigError::RequestsOutOfRange {
-            requests: v,
-            max: MAX_REQUESTS,
-        },
-        "clients" => ConfigError::ClientsOutOfRange {
-            clients: v,
-            max: super::MAX_CLIENTS,
-        },
-        _ => ConfigError::NotANumber {
-            field,
-            given: value.to_string(),
-        },
     })
 }
 

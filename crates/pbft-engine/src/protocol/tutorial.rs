@@ -1,4 +1,5 @@
-//! The asyncio tutorial's simplified PBFT, modelled faithfully (`../shared/seeds/`).
+//! The simplified PBFT of the tutorial "A Coding Implementation to Simulate Practical Byzantine
+//! Fault Tolerance with Asyncio, Malicious Nodes, and Latency Analysis", modelled faithfully.
 //!
 //! This is the normal-case three-phase agreement of Castro & Liskov (OSDI 1999 §4.2) as the
 //! tutorial's `Node` class codes it, quirks included, so that its statistics can be reproduced:

@@ -27,7 +27,8 @@ impl PbftReplica {
     pub(crate) fn take_checkpoint(&mut self, out: &mut Vec<Output>) {
         let snapshot = Arc::new(self.current_snapshot());
         let (seq, state) = (snapshot.seq, snapshot.digest());
-        self.snapshots.insert(seq, snapshot);
+        self.snapshots.retain(|s| s.seq != seq);
+        self.snapshots.push(snapshot);
         if seq > self.low {
             let own = self.multicast(Message::Checkpoint { seq, state }, out);
             self.count_checkpoint(&own, seq, state, out);
@@ -73,7 +74,8 @@ impl PbftReplica {
         let keep_above = seq.min(self.last_exec);
         self.log.retain(|&n, _| n > keep_above);
         self.checkpoints.retain(|&(n, _), _| n > seq);
-        self.snapshots.retain(|&n, _| n >= seq);
+        self.snapshots.retain(|s| s.seq >= seq);
+        self.book.collect_garbage();
         // The window moved: the primary assigns what waited for it.
         self.assign_pending(out);
     }
@@ -129,7 +131,7 @@ impl PbftReplica {
         if from >= self.params.nodes || from == self.id {
             return;
         }
-        let snapshot = match self.snapshots.get(&seq) {
+        let snapshot = match self.snapshot_at(seq) {
             Some(s) => s.clone(),
             None if seq == self.last_exec && seq > 0 => Arc::new(self.current_snapshot()),
             None => return,
@@ -158,16 +160,7 @@ impl PbftReplica {
         let seq = snapshot.seq;
         self.last_exec = seq;
         self.chain = snapshot.chain;
-        self.clients.clear();
-        for c in &snapshot.clients {
-            self.clients.insert(c.client, *c);
-        }
-        let clients = &self.clients;
-        self.pending.retain(|id, _| {
-            clients
-                .get(&id.client)
-                .is_none_or(|r| r.timestamp < id.timestamp)
-        });
+        self.book.restore(&snapshot.clients);
         self.log.retain(|&n, _| n > seq);
         out.push(Output::AdoptState {
             snapshot: snapshot.clone(),

@@ -14,7 +14,6 @@
 use crate::message::{Digest, Message, NodeId};
 use crate::node::{ClientSnapshot, Dest, Input, NodeSnapshot, Output, Replica, TimerId, Votes};
 use crate::voters::VoterSet;
-use std::collections::BTreeMap;
 
 /// The client's only timer: retransmission.
 pub const RETRANSMIT_TIMER: u64 = 1;
@@ -27,9 +26,9 @@ struct Outstanding {
     timestamp: u64,
     digest: Digest,
     /// Distinct replicas per result.
-    replies: BTreeMap<Digest, VoterSet>,
-    /// The view each replier said it was in.
-    views: BTreeMap<NodeId, u64>,
+    replies: Vec<(Digest, VoterSet)>,
+    /// The view each replier said it was in (its latest reply).
+    views: Vec<(NodeId, u64)>,
 }
 
 /// A client endpoint (its id is `nodes` or above).
@@ -94,8 +93,8 @@ impl PbftClient {
         self.current = Some(Outstanding {
             timestamp,
             digest,
-            replies: BTreeMap::new(),
-            views: BTreeMap::new(),
+            replies: Vec::new(),
+            views: Vec::new(),
         });
         self.retries = 0;
         let primary = (self.view % u64::from(self.nodes)) as NodeId;
@@ -132,14 +131,23 @@ impl PbftClient {
         if from >= self.nodes {
             return false;
         }
-        c.views.insert(from, view);
-        let voters = c.replies.entry(result).or_default();
-        voters.insert(from);
-        if voters.len() <= f {
+        match c.views.iter_mut().find(|(r, _)| *r == from) {
+            Some(v) => v.1 = view,
+            None => c.views.push((from, view)),
+        }
+        let i = match c.replies.iter().position(|(d, _)| *d == result) {
+            Some(i) => i,
+            None => {
+                c.replies.push((result, VoterSet::new()));
+                c.replies.len() - 1
+            }
+        };
+        c.replies[i].1.insert(from);
+        if c.replies[i].1.len() <= f {
             return false;
         }
         // The (f + 1)-th highest view reported: f + 1 replicas, one of them honest, are there.
-        let mut views: Vec<u64> = c.views.values().copied().collect();
+        let mut views: Vec<u64> = c.views.iter().map(|&(_, v)| v).collect();
         crate::wasm_size::sort_by_key(&mut views, |&v| std::cmp::Reverse(v));
         self.view = self.view.max(views[f as usize]);
         true
@@ -192,7 +200,7 @@ impl Replica for PbftClient {
             .current
             .iter()
             .flat_map(|c| &c.replies)
-            .map(|(&digest, voters)| Votes {
+            .map(|&(digest, ref voters)| Votes {
                 digest,
                 voters: voters.to_vec(),
             })

@@ -33,6 +33,7 @@
 //! - Messages for a view not yet entered are kept and replayed on entering it.
 //! - No batching, no tentative execution, no read-only optimisation (TOCS §5.1).
 
+mod book;
 pub mod checkpoint;
 pub mod client;
 pub mod log;
@@ -47,14 +48,15 @@ pub mod view_change;
 
 pub use client::PbftClient;
 
-use crate::message::{ClientRecord, Digest, Message, NodeId, RequestId, Snapshot};
+use crate::message::{Digest, Message, NodeId, RequestId, Snapshot};
 use crate::node::{
     Dest, Input, NodeSnapshot, Output, Replica, SlotSnapshot, TimerId, ViewChangeSnapshot, Votes,
     Watermarks,
 };
 use crate::sim::signed::{Signed, Signer};
+use book::RequestBook;
 use log::{Slot, Tallies, Tally};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use timers::TimerState;
 
@@ -82,31 +84,27 @@ pub struct PbftReplica {
     changing: bool,
     /// Primary only: the next sequence number to assign.
     next_seq: u64,
-    /// Primary only: requests given a sequence number in the current view.
-    assigned: BTreeSet<RequestId>,
+    /// Primary only: requests given a sequence number in the current view (not executed yet).
+    assigned: Vec<RequestId>,
     log: BTreeMap<u64, Slot>,
-    /// Client-signed requests this replica knows, by digest (from clients, relays and
-    /// PRE-PREPAREs): what makes a PRE-PREPARE valid and what execution needs.
-    requests: BTreeMap<Digest, Arc<Signed>>,
-    /// Known requests not executed yet: the replica is "waiting" (§4.4).
-    pending: BTreeMap<RequestId, Digest>,
+    /// Client-signed requests (from clients, relays and PRE-PREPAREs), those waited for, and
+    /// the exactly-once table.
+    book: RequestBook,
     last_exec: u64,
     /// Hash chain over every executed (seq, digest).
     chain: Digest,
-    /// Per client: its last executed request and the result (exactly-once; reply cache).
-    clients: BTreeMap<NodeId, ClientRecord>,
     /// h, the low watermark: the last stable checkpoint, and its proof.
     low: u64,
     stable_proof: Vec<Signed>,
     /// The states of this replica's own checkpoints from h on, for FETCH.
-    snapshots: BTreeMap<u64, Arc<Snapshot>>,
+    snapshots: Vec<Arc<Snapshot>>,
     /// CHECKPOINTs by (seq, state digest).
     checkpoints: BTreeMap<(u64, Digest), Tally>,
     /// VIEW-CHANGEs by the view they ask for, one per signer.
     view_changes: BTreeMap<u64, BTreeMap<NodeId, Signed>>,
     /// Its own VIEW-CHANGEs for views not entered yet, kept after moving on to a later one: a
     /// replica still collecting 2f + 1 for an earlier view may need it (see `status`).
-    own_view_changes: BTreeMap<u64, Signed>,
+    own_view_changes: Vec<Signed>,
     /// The NEW-VIEW that started the current view (none in view 0), to relay.
     new_view: Option<Signed>,
     /// Messages of views this replica has not entered yet.
@@ -127,19 +125,17 @@ impl PbftReplica {
             view: 0,
             changing: false,
             next_seq: 1,
-            assigned: BTreeSet::new(),
+            assigned: Vec::new(),
             log: BTreeMap::new(),
-            requests: BTreeMap::new(),
-            pending: BTreeMap::new(),
+            book: RequestBook::default(),
             last_exec: 0,
             chain: Digest([0; 32]),
-            clients: BTreeMap::new(),
             low: 0,
             stable_proof: Vec::new(),
-            snapshots: BTreeMap::new(),
+            snapshots: Vec::new(),
             checkpoints: BTreeMap::new(),
             view_changes: BTreeMap::new(),
-            own_view_changes: BTreeMap::new(),
+            own_view_changes: Vec::new(),
             new_view: None,
             future: Vec::new(),
             attempts: 0,
@@ -236,12 +232,24 @@ impl PbftReplica {
         }
     }
 
+    /// The snapshot this replica holds for checkpoint `seq`, if any.
+    fn snapshot_at(&self, seq: u64) -> Option<&Arc<Snapshot>> {
+        self.snapshots.iter().find(|s| s.seq == seq)
+    }
+
+    /// Its own VIEW-CHANGE for `view`, if it sent one and has not entered a later view.
+    fn own_view_change_for(&self, view: u64) -> Option<&Signed> {
+        self.own_view_changes
+            .iter()
+            .find(|vc| vc.body().view() == Some(view))
+    }
+
     /// The state after the last execution.
     fn current_snapshot(&self) -> Snapshot {
         Snapshot {
             seq: self.last_exec,
             chain: self.chain,
-            clients: self.clients.values().copied().collect(),
+            clients: self.book.table().to_vec(),
         }
     }
 }

@@ -36,9 +36,9 @@ impl PbftReplica {
         if !self.client_signed(msg, digest) {
             return;
         }
-        if let Some(record) = self.clients.get(&id.client) {
+        if let Some(record) = self.book.record(id.client) {
             if record.timestamp == id.timestamp {
-                self.reply(*record, out);
+                self.reply(record, out);
             }
             if record.timestamp >= id.timestamp {
                 return;
@@ -67,34 +67,16 @@ impl PbftReplica {
     /// Remembers a client-signed request (checked by the caller) and, unless it executed
     /// already, waits for it.
     pub(crate) fn learn_request(&mut self, request: &Signed) {
-        let Message::Request {
-            client,
-            timestamp,
-            digest,
-        } = *request.body()
-        else {
-            return;
-        };
-        if self
-            .clients
-            .get(&client)
-            .is_some_and(|r| r.timestamp >= timestamp)
-        {
-            return;
-        }
-        self.requests
-            .entry(digest)
-            .or_insert_with(|| Arc::new(request.clone()));
-        self.pending.insert(RequestId { client, timestamp }, digest);
+        self.book.learn(request);
     }
 
     /// Primary: gives the request the next sequence number, unless it has one in this view,
     /// executed already, or H is reached (it is assigned when the window moves).
     pub(crate) fn assign(&mut self, id: RequestId, digest: Digest, out: &mut Vec<Output>) {
-        let Some(request) = self.requests.get(&digest).cloned() else {
+        let Some(request) = self.book.get(digest).cloned() else {
             return;
         };
-        if self.assigned.contains(&id) || !self.pending.contains_key(&id) {
+        if self.assigned.contains(&id) || !self.book.is_pending(id) {
             return;
         }
         self.next_seq = self.next_seq.max(self.low + 1);
@@ -103,7 +85,7 @@ impl PbftReplica {
         }
         let (view, seq) = (self.view, self.next_seq);
         self.next_seq += 1;
-        self.assigned.insert(id);
+        self.assigned.push(id);
         let msg = Message::PrePrepare {
             view,
             seq,
@@ -120,8 +102,7 @@ impl PbftReplica {
         if !self.is_primary() || self.changing {
             return;
         }
-        let waiting: Vec<(RequestId, Digest)> =
-            self.pending.iter().map(|(&id, &d)| (id, d)).collect();
+        let waiting = self.book.pending().to_vec();
         for (id, digest) in waiting {
             self.assign(id, digest, out);
         }
@@ -279,7 +260,7 @@ impl PbftReplica {
             let seq = self.last_exec + 1;
             let request = match digest {
                 NULL_DIGEST => None,
-                d => match self.requests.get(&d) {
+                d => match self.book.get(d) {
                     Some(r) => Some(r.clone()),
                     None => break,
                 },
@@ -292,8 +273,7 @@ impl PbftReplica {
                 digest,
                 request: executed,
             });
-            if let Some(id) = executed {
-                let record = self.clients[&id.client];
+            if let Some(record) = executed.and_then(|id| self.book.record(id.client)) {
                 self.reply(record, out);
                 self.made_progress();
             }
@@ -318,25 +298,19 @@ impl PbftReplica {
         else {
             return None;
         };
-        if self
-            .clients
-            .get(&client)
-            .is_some_and(|r| r.timestamp >= timestamp)
-        {
+        let id = RequestId { client, timestamp };
+        if self.book.executed(id) {
             return None;
         }
         let result = Digest::of_parts(&[b"result", &seq.to_le_bytes(), &digest.0]);
-        self.clients.insert(
+        self.book.executed_now(ClientRecord {
             client,
-            ClientRecord {
-                client,
-                timestamp,
-                result,
-            },
-        );
-        self.pending
-            .retain(|id, _| id.client != client || id.timestamp > timestamp);
-        Some(RequestId { client, timestamp })
+            timestamp,
+            result,
+        });
+        let book = &self.book;
+        self.assigned.retain(|&a| !book.executed(a));
+        Some(id)
     }
 
     pub(crate) fn reply(&self, record: ClientRecord, out: &mut Vec<Output>) {

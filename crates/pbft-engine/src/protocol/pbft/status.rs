@@ -38,7 +38,7 @@ impl PbftReplica {
     }
 
     fn own_view_change(&self) -> Option<crate::Signed> {
-        self.own_view_changes.get(&self.view).cloned()
+        self.own_view_change_for(self.view).cloned()
     }
 
     /// Where this replica stands.
@@ -102,7 +102,7 @@ impl PbftReplica {
         // Its VIEW-CHANGE for the view the sender asks for, even after moving on to a later
         // one: the sender may need it for 2f + 1.
         if report.changing && !report.view_changes.contains(self.id) {
-            if let Some(vc) = self.own_view_changes.get(&report.view) {
+            if let Some(vc) = self.own_view_change_for(report.view) {
                 relay(vc, out);
             }
         }
@@ -115,11 +115,11 @@ impl PbftReplica {
     }
 
     fn resend_checkpoints(&self, from: NodeId, report: &StatusReport, out: &mut Vec<Output>) {
-        for (&seq, snapshot) in self.snapshots.range(report.low.saturating_add(1)..) {
-            let state = snapshot.digest();
+        for snapshot in self.snapshots.iter().filter(|s| s.seq > report.low) {
+            let (seq, state) = (snapshot.seq, snapshot.digest());
             self.send_to(from, Message::Checkpoint { seq, state }, out);
         }
-        if report.last_executed < self.last_exec && !self.snapshots.contains_key(&self.last_exec) {
+        if report.last_executed < self.last_exec && self.snapshot_at(self.last_exec).is_none() {
             let (seq, state) = (self.last_exec, self.current_snapshot().digest());
             self.send_to(from, Message::Checkpoint { seq, state }, out);
         }

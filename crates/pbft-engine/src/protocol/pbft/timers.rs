@@ -89,7 +89,7 @@ impl PbftReplica {
         if self.changing {
             self.view_change_votes(self.view) >= self.quorum()
         } else {
-            !self.is_primary() && !self.pending.is_empty()
+            !self.is_primary() && !self.book.pending().is_empty()
         }
     }
 
@@ -119,7 +119,11 @@ impl PbftReplica {
         });
         let window_full = self.is_primary()
             && !self.changing
-            && self.pending.keys().any(|id| !self.assigned.contains(id));
+            && self
+                .book
+                .pending()
+                .iter()
+                .any(|(id, _)| !self.assigned.contains(id));
         self.changing
             || unexecuted_slot
             || window_full

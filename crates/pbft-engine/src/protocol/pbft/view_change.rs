@@ -28,11 +28,10 @@
 
 use super::log::pre_prepare_fields;
 use super::PbftReplica;
-use crate::message::{Digest, Message, NewViewProof, RequestId, ViewChangeProof, NULL_DIGEST};
+use crate::message::{Digest, Message, NewViewProof, ViewChangeProof, NULL_DIGEST};
 use crate::node::Output;
 use crate::sim::signed::Signed;
 use crate::voters::VoterSet;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// One PRE-PREPARE of the set O: sequence number, digest, and the client's signed request
@@ -75,19 +74,23 @@ pub fn plan_new_view(view_changes: &[Signed]) -> NewViewPlan {
             plan.checkpoint = p.checkpoint.clone();
         }
     }
-    // For each sequence number, the certificate with the highest view.
-    let mut best: BTreeMap<u64, (u64, &Signed)> = BTreeMap::new();
+    // For each sequence number, the certificate with the highest view: (seq, view, PRE-PREPARE).
+    let mut best: Vec<(u64, u64, &Signed)> = Vec::new();
     for cert in proofs.iter().flat_map(|p| &p.prepared) {
         let Some((v, n, _)) = pre_prepare_fields(cert.pre_prepare.body()) else {
             continue;
         };
-        if n > plan.min_s && best.get(&n).is_none_or(|&(bv, _)| v > bv) {
-            best.insert(n, (v, &cert.pre_prepare));
+        match best.iter_mut().find(|b| b.0 == n) {
+            Some(b) if v > b.1 => *b = (n, v, &cert.pre_prepare),
+            Some(_) => {}
+            None if n > plan.min_s => best.push((n, v, &cert.pre_prepare)),
+            None => {}
         }
     }
-    let max_s = best.keys().next_back().copied().unwrap_or(plan.min_s);
+    let max_s = best.iter().map(|b| b.0).max().unwrap_or(plan.min_s);
+    let certified = |n: u64| best.iter().find(|b| b.0 == n).map(|b| b.2.body());
     plan.reissue = (plan.min_s + 1..=max_s)
-        .map(|n| match best.get(&n).map(|(_, pp)| pp.body()) {
+        .map(|n| match certified(n) {
             Some(Message::PrePrepare {
                 digest, request, ..
             }) => (n, *digest, request.clone()),
@@ -100,7 +103,7 @@ pub fn plan_new_view(view_changes: &[Signed]) -> NewViewPlan {
 impl PbftReplica {
     /// The view-change timer expired: waiting for a request, or for the view it asked for.
     pub(crate) fn on_view_timer(&mut self, out: &mut Vec<Output>) {
-        if self.changing || !self.pending.is_empty() {
+        if self.changing || !self.book.pending().is_empty() {
             self.start_view_change(self.view + 1, out);
         }
     }
@@ -140,7 +143,7 @@ impl PbftReplica {
             .entry(view)
             .or_default()
             .insert(self.id, own.clone());
-        self.own_view_changes.insert(view, own);
+        self.own_view_changes.push(own);
         self.join_if_asked(out);
         self.try_new_view(out);
     }
@@ -240,21 +243,12 @@ impl PbftReplica {
             return;
         }
         let plan = plan_new_view(&proof.view_changes);
-        let expected = plan
-            .reissue
-            .iter()
-            .map(|(seq, digest, request)| Message::PrePrepare {
-                view,
-                seq: *seq,
-                digest: *digest,
-                request: request.clone(),
-            });
         let matches = proof.pre_prepares.len() == plan.reissue.len()
             && proof
                 .pre_prepares
                 .iter()
-                .zip(expected)
-                .all(|(pp, want)| pp.signer() == msg.signer() && *pp.body() == want);
+                .zip(&plan.reissue)
+                .all(|(pp, want)| pp.signer() == msg.signer() && reissues(pp.body(), view, want));
         if matches {
             let pre_prepares = proof.pre_prepares.clone();
             self.enter_view(msg.clone(), plan, pre_prepares, out);
@@ -276,19 +270,18 @@ impl PbftReplica {
         self.new_view = Some(new_view);
         out.push(Output::EnterView { view });
         self.view_changes.retain(|&w, _| w > view);
-        self.own_view_changes.retain(|&w, _| w > view);
+        self.own_view_changes
+            .retain(|vc| vc.body().view() > Some(view));
         if plan.min_s > self.low {
             self.make_stable(plan.min_s, plan.checkpoint.clone(), out);
         }
         self.next_seq = plan.max_s() + 1;
-        self.assigned = crate::wasm_size::set_of(plan.reissue.iter().filter_map(|(_, _, r)| {
-            r.as_ref().and_then(|r| match *r.body() {
-                Message::Request {
-                    client, timestamp, ..
-                } => Some(RequestId { client, timestamp }),
-                _ => None,
-            })
-        }));
+        self.assigned = plan
+            .reissue
+            .iter()
+            .filter_map(|(_, _, r)| r.as_deref().and_then(super::book::request_id))
+            .map(|(id, _)| id)
+            .collect();
         for pp in pre_prepares {
             let seq = pre_prepare_fields(pp.body()).map_or(0, |(_, n, _)| n);
             if self.in_window(seq) {
@@ -330,7 +323,7 @@ impl PbftReplica {
             return false;
         }
         let top = proof.stable_seq + 2 * self.params.checkpoint_interval;
-        let mut seqs = std::collections::BTreeSet::new();
+        let mut seqs: Vec<u64> = Vec::with_capacity(proof.prepared.len());
         proof.prepared.iter().all(|cert| {
             let Some((pv, seq, digest)) = pre_prepare_fields(cert.pre_prepare.body()) else {
                 return false;
@@ -338,21 +331,22 @@ impl PbftReplica {
             let primary = self.primary_of(pv);
             let mut backups = VoterSet::new();
             let prepares_ok = cert.prepares.iter().all(|p| {
+                let matching = matches!(*p.body(), Message::Prepare { view: v, seq: n, digest: d }
+                    if (v, n, d) == (pv, seq, digest));
                 p.signer() != primary
                     && p.signer() < nodes
                     && backups.insert(p.signer())
-                    && *p.body()
-                        == Message::Prepare {
-                            view: pv,
-                            seq,
-                            digest,
-                        }
+                    && matching
             });
             cert.pre_prepare.signer() == primary
                 && pv < view
                 && seq > proof.stable_seq
                 && seq <= top
-                && seqs.insert(seq)
+                && !seqs.contains(&seq)
+                && {
+                    seqs.push(seq);
+                    true
+                }
                 && self.request_valid(cert.pre_prepare.body(), digest)
                 && prepares_ok
                 && backups.len() + 1 >= quorum
@@ -369,6 +363,25 @@ impl PbftReplica {
             Message::PrePrepare { request: None, .. } => digest == NULL_DIGEST,
             _ => false,
         }
+    }
+}
+
+/// Whether `pre_prepare` is the PRE-PREPARE of O that `want` describes, in `view`: same sequence
+/// number, digest and client request (compared by what the client signed).
+fn reissues(pre_prepare: &Message, view: u64, want: &Reissue) -> bool {
+    let (seq, digest, request) = want;
+    let signed_as = |r: &Option<Arc<Signed>>| {
+        r.as_deref()
+            .and_then(|r| super::book::request_id(r).map(|id| (r.signer(), id)))
+    };
+    match pre_prepare {
+        Message::PrePrepare {
+            view: v,
+            seq: n,
+            digest: d,
+            request: r,
+        } => (*v, *n, *d) == (view, *seq, *digest) && signed_as(r) == signed_as(request),
+        _ => false,
     }
 }
 

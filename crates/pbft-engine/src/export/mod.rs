@@ -1,13 +1,16 @@
-//! Machine-readable output: one list of named columns per result, written as CSV or JSON lines.
+//! Machine-readable results: one list of named columns per result, for CSV and JSON.
 //!
 //! [`point_columns`] (a sweep point) and [`run_columns`] (one run) are the single place where a
-//! result becomes fields; CSV and JSON both render from them, so the two formats always carry the
-//! same columns in the same order, and a new metric is one line here. JSON is written by hand:
-//! strings are escaped per RFC 8259, floats use Rust's shortest round-trip form (always with a
-//! `.` or exponent, so they read back as floats), and a missing value is `null` (empty in CSV).
+//! result becomes fields, for `pbft-sim --format csv|json`, the charts' exports and the browser's
+//! downloads alike, so every face carries the same columns in the same order, and a new metric
+//! is one line here. CSV is written here (RFC 4180); JSON by whoever holds a JSON writer: the
+//! CLI through serde (feature `serde`, which implements `Serialize` for [`Row`]), the browser
+//! through its own `JSON.stringify`, so the engine carries no JSON code into the wasm.
 
-use pbft_engine::{Config, NodeId, Phase, RunOutcome, SweepPoint};
-use std::fmt::Write as _;
+use crate::{Config, NodeId, Phase, RunOutcome, SweepPoint};
+
+pub mod shiviz;
+pub mod trace;
 
 /// One field's value.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,6 +27,32 @@ pub enum Value {
 
 /// Named fields of one result, in output order.
 pub type Columns = Vec<(String, Value)>;
+
+/// One result's columns, as one JSON object when serialized (feature `serde`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row(pub Columns);
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Str(v) => s.serialize_str(v),
+            Value::Int(n) => s.serialize_u64(*n),
+            // Non-finite floats have no JSON form.
+            Value::Float(x) | Value::OptFloat(Some(x)) if x.is_finite() => s.serialize_f64(*x),
+            Value::Float(_) | Value::OptFloat(_) => s.serialize_none(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Ids(ids) => s.collect_seq(ids),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Row {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k.as_str(), v)))
+    }
+}
 
 fn col(name: &str, value: Value) -> (String, Value) {
     (name.to_string(), value)
@@ -117,51 +146,11 @@ pub fn float_text(v: f64) -> Option<String> {
     })
 }
 
-/// `s` as a JSON string literal.
-pub fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for ch in s.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 fn ids_text(ids: &[NodeId], sep: &str) -> String {
     ids.iter()
         .map(|i| i.to_string())
         .collect::<Vec<_>>()
         .join(sep)
-}
-
-/// One JSON object on one line (no newline).
-pub fn json_line(columns: &Columns) -> String {
-    let fields: Vec<String> = columns
-        .iter()
-        .map(|(name, value)| {
-            let v = match value {
-                Value::Str(s) => json_string(s),
-                Value::Int(n) => n.to_string(),
-                Value::Float(x) => float_text(*x).unwrap_or_else(|| "null".into()),
-                Value::OptFloat(x) => x.and_then(float_text).unwrap_or_else(|| "null".into()),
-                Value::Bool(b) => b.to_string(),
-                Value::Ids(ids) => format!("[{}]", ids_text(ids, ",")),
-            };
-            format!("{}:{v}", json_string(name))
-        })
-        .collect();
-    format!("{{{}}}", fields.join(","))
 }
 
 /// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
@@ -177,6 +166,26 @@ fn csv_field(s: &str) -> String {
 pub fn csv_header(columns: &Columns) -> String {
     let names: Vec<String> = columns.iter().map(|(n, _)| csv_field(n)).collect();
     names.join(",")
+}
+
+/// The CSV of many results with the same columns: the header, then one row each.
+pub fn csv(rows: &[Columns]) -> String {
+    let mut out = String::new();
+    for (i, columns) in rows.iter().enumerate() {
+        if i == 0 {
+            out.push_str(&csv_header(columns));
+            out.push('\n');
+        }
+        out.push_str(&csv_row(columns));
+        out.push('\n');
+    }
+    out
+}
+
+/// The columns of points from one or more sweeps, each with the config of its sweep (its
+/// strategy and seed are columns).
+pub fn points_columns(rows: &[(&SweepPoint, &Config)]) -> Vec<Columns> {
+    rows.iter().map(|(p, c)| point_columns(p, c)).collect()
 }
 
 /// One CSV row; a missing value is an empty field.
@@ -220,15 +229,7 @@ mod tests {
     }
 
     #[test]
-    fn strings_are_escaped() {
-        assert_eq!(
-            json_string("a\"b\\c\nd\u{1}é"),
-            "\"a\\\"b\\\\c\\nd\\u0001é\""
-        );
-    }
-
-    #[test]
-    fn json_and_csv_share_columns() {
+    fn csv_quotes_what_needs_it() {
         let cols: Columns = vec![
             col("a", Value::Str("x,y".into())),
             col("b", Value::OptFloat(None)),
@@ -236,11 +237,8 @@ mod tests {
             col("d", Value::Bool(true)),
             col("e", Value::Float(2.5)),
         ];
-        assert_eq!(
-            json_line(&cols),
-            r#"{"a":"x,y","b":null,"c":[1,3],"d":true,"e":2.5}"#
-        );
         assert_eq!(csv_header(&cols), "a,b,c,d,e");
         assert_eq!(csv_row(&cols), "\"x,y\",,\"1,3\",true,2.5");
+        assert_eq!(csv(&[cols.clone(), cols]).lines().count(), 3);
     }
 }
