@@ -42,17 +42,14 @@ impl Anchor {
         let (mut fields, mut nth) = (Vec::new(), 1);
         for w in words {
             if let Some(n) = w.strip_prefix('#') {
-                nth = n
-                    .parse()
-                    .ok()
-                    .filter(|&n| n >= 1)
-                    .ok_or_else(|| AnchorError(format!("`{w}` is not an occurrence like #2")))?;
+                nth =
+                    n.parse().ok().filter(|&n| n >= 1).ok_or_else(|| {
+                        AnchorError(format!("`{w}` is not an occurrence like #2"))
+                    })?;
             } else if let Some((k, v)) = w.split_once('=') {
                 fields.push((k.to_string(), v.to_string()));
             } else {
-                return Err(AnchorError(format!(
-                    "`{w}` is neither field=value nor #N"
-                )));
+                return Err(AnchorError(format!("`{w}` is neither field=value nor #N")));
             }
         }
         match kind {

@@ -139,7 +139,10 @@ fn header_line(tour: &mut Tour, line: &str, line_no: usize) -> Result<(), TourEr
         return Ok(());
     }
     let Some((key, value)) = line.split_once(':') else {
-        return Err(error(line_no, format!("expected `key: value`, found `{line}`")));
+        return Err(error(
+            line_no,
+            format!("expected `key: value`, found `{line}`"),
+        ));
     };
     let value = value.trim().to_string();
     match key.trim() {
@@ -223,7 +226,10 @@ impl StepDraft {
             )
         })?;
         if self.paragraphs.is_empty() {
-            return Err(error(line_no, format!("step `{}` has no text", self.heading)));
+            return Err(error(
+                line_no,
+                format!("step `{}` has no text", self.heading),
+            ));
         }
         Ok(Step {
             heading: self.heading,
@@ -245,9 +251,10 @@ fn parse_focus(s: &str) -> Result<Vec<Focus>, String> {
         .map(|item| match item {
             "client" => Ok(Focus::Client),
             "primary" => Ok(Focus::Primary),
-            id => id.parse().map(Focus::Replica).map_err(|_| {
-                format!("focus `{id}` is not a replica id, `client` or `primary`")
-            }),
+            id => id
+                .parse()
+                .map(Focus::Replica)
+                .map_err(|_| format!("focus `{id}` is not a replica id, `client` or `primary`")),
         })
         .collect()
 }

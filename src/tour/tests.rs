@@ -131,8 +131,8 @@ fn every_shipped_tour_anchors_in_its_run() {
     assert!(names.len() >= 8, "issue 13 asks for at least eight tours");
     for name in names {
         let path = dir.join(format!("{name}.tour"));
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let tour = parse(&name, &text).unwrap_or_else(|e| panic!("{name}.tour {e}"));
         let events = run_events(&tour);
         let mut previous: Option<usize> = None;
