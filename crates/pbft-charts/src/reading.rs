@@ -102,8 +102,17 @@ fn latency(series: &Series, config: &Config, first: bool) -> String {
         );
     }
     let numbers = format!("{} at m = {m0}, {} at m = {m1}", ms(l0), ms(l1));
+    let view_change = config.protocol == Protocol::Pbft
+        && trend(l0, l1) == Trend::Rises
+        && faulty_primary_stalls(config.strategy);
     if !first {
-        return format!("{numbers}.");
+        // A compared series: its numbers, and the one-word reason when it is PBFT's view change.
+        let why = if view_change {
+            " (the client waits out a view change when the primary is Byzantine)"
+        } else {
+            ""
+        };
+        return format!("{numbers}{why}.");
     }
     let why = match (config.protocol, trend(l0, l1)) {
         (Protocol::Tutorial, Trend::Falls) if config.processing == Processing::Sequential => {
@@ -112,7 +121,7 @@ fn latency(series: &Series, config: &Config, first: bool) -> String {
                  message at a time, so fewer honest nodes means fewer votes, less to process."
             )
         }
-        (Protocol::Pbft, Trend::Rises) if faulty_primary_stalls(config.strategy) => format!(
+        (Protocol::Pbft, Trend::Rises) if view_change => format!(
             "The client waits longer as m grows ({numbers}): the more Byzantine replicas, the \
              likelier the primary is one of them, and the client then also waits for the \
              view-change timer and a new view."

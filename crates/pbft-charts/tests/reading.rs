@@ -109,6 +109,34 @@ fn a_compared_series_adds_its_numbers_after_its_label() {
 }
 
 #[test]
+fn a_compared_pbft_series_says_why_its_client_waits_longer() {
+    let base = tutorial();
+    let pbft = Config {
+        trials: 40,
+        ..Config::for_protocol(Protocol::Pbft)
+    };
+    let counts = [0, 1];
+    let data = ChartData {
+        series: vec![
+            series("tutorial", &base, &counts),
+            series(
+                "protocol=pbft",
+                &Config {
+                    nodes: 10,
+                    ..pbft.clone()
+                },
+                &counts,
+            ),
+        ],
+    };
+    let text = reading(0, &data, &[base, Config { nodes: 10, ..pbft }]);
+    assert!(
+        text.contains("protocol=pbft: ") && text.contains("waits out a view change"),
+        "{text}"
+    );
+}
+
+#[test]
 fn without_the_effect_no_reason_is_given() {
     // Concurrent handlers: the tutorial's latency no longer falls for the queueing reason.
     let config = Config {
