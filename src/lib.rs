@@ -12,6 +12,7 @@
 //! - [`app`]: the live view's root component, the animation loop and the page-wide listeners.
 //! - [`embed`]: the embed layout (`?embed=1`) and its page API; [`experiments`]: the sweeps.
 //! - [`root`]: which of the three a page shows.
+//! - [`tour`]: guided tours, parsed from text files the page fetches on demand.
 
 pub mod app;
 pub mod components;
@@ -21,6 +22,7 @@ pub mod export;
 pub mod root;
 pub mod state;
 pub mod timeline;
+pub mod tour;
 pub mod url;
 pub mod view;
 

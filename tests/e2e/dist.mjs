@@ -1,7 +1,8 @@
 // The published folder (`cargo xtask dist`, xtask/src/dist.rs) beyond what the other e2e tests
 // check by serving it under a sub-path: a copy opened from the disk (`file://`) works too, its
 // `index.html` going to the one-file `standalone.html`, which runs a scenario to its end and
-// links to the Experiments view and back without leaving the file.
+// answers the app's fetches of the guided tours from inline copies, and links to the Experiments
+// view without leaving the file.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -32,6 +33,9 @@ try {
         // To the end of the run through the time slider.
         await page.locator('#scrub').fill('1000');
         await page.waitForFunction(() => /Committed|Ended/.test(document.querySelector('[data-testid=status]')?.textContent));
+        // What the app fetches on demand (the guided tours) is inline, as fetch cannot read the disk.
+        const index = await page.evaluate(() => fetch('tours/index.txt').then((r) => r.text()));
+        assert.match(index, /normal-case/);
         await page.locator('a.view-link').click();
         await page.waitForSelector('canvas[data-chart]');
         assert.match(page.url(), /\/standalone\.html\?view=experiments/);

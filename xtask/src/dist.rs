@@ -10,8 +10,9 @@
 //!
 //! A `file://` copy: browsers refuse to fetch a page's module script and WebAssembly from the
 //! disk, so the folder also holds `standalone.html`, the same app in one file (the JavaScript
-//! glue and the CSS inline, the wasm as base64 handed to the glue as bytes), and `index.html`
-//! opened from the disk goes there (its first script, `id="file-copy"`). Served over HTTP the
+//! glue and the CSS inline, the wasm as base64 handed to the glue as bytes, and the files the app
+//! fetches on demand, the guided tours, answered from inline copies), and `index.html` opened
+//! from the disk goes there (its first script, `id="file-copy"`). Served over HTTP the
 //! page loads the separate files as usual, streamed and cached; nothing of the standalone file
 //! is loaded.
 
@@ -100,8 +101,9 @@ fn standalone(dist: &Path) -> Result<(), String> {
         base64(&wasm)
     );
     let mut page = format!(
-        "{}<script type=\"module\">\n{glue}\n{boot}</script>{}",
+        "{}{}<script type=\"module\">\n{glue}\n{boot}</script>{}",
         &index[..loader_start],
+        fetch_shim(dist, ON_DEMAND)?,
         &index[loader_end..]
     );
     page = page.replace(&format!("<script id=\"file-copy\">{redirect}</script>"), "");
@@ -120,6 +122,71 @@ fn standalone(dist: &Path) -> Result<(), String> {
     );
     std::fs::write(dist.join("standalone.html"), page)
         .map_err(|e| format!("cannot write dist/standalone.html: {e}"))
+}
+
+/// The folders of `dist/` whose files the app fetches on demand (the guided tours).
+const ON_DEMAND: &[&str] = &["tours"];
+
+/// A script that answers the app's `fetch` of any file in `folders` (relative to the page) from
+/// copies held inline, for the one-file copy: opened from the disk, browsers refuse `fetch`.
+/// Empty when none of the folders exists.
+fn fetch_shim(dist: &Path, folders: &[&str]) -> Result<String, String> {
+    let mut files = Vec::new();
+    for folder in folders {
+        let mut names: Vec<PathBuf> = std::fs::read_dir(dist.join(folder))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect();
+        names.sort();
+        for path in names {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            files.push(format!(
+                "{}:{}",
+                json_string(&format!("{folder}/{name}")),
+                json_string(&read(&path)?)
+            ));
+        }
+    }
+    if files.is_empty() {
+        return Ok(String::new());
+    }
+    Ok(format!(
+        "<script>(() => {{\n\
+         const files = {{{}}};\n\
+         const real = window.fetch.bind(window);\n\
+         window.fetch = (input, init) => {{\n\
+         const url = new URL(typeof input === 'string' ? input : input.url, location.href);\n\
+         const key = Object.keys(files).find((k) => url.pathname.endsWith('/' + k));\n\
+         return key === undefined ? real(input, init)\n\
+         : Promise.resolve(new Response(files[key], {{ headers: {{ 'content-type': 'text/plain; charset=utf-8' }} }}));\n\
+         }};\n\
+         }})();</script>\n",
+        files.join(",\n")
+    ))
+}
+
+/// `text` as a JSON string literal (also a JavaScript one), safe inside a `<script>`.
+fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for ch in text.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            // `</script>` must not end the script early; `<` escaped keeps it a string.
+            '<' => out.push_str("\\u003c"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Standard base64 with padding.
@@ -182,7 +249,15 @@ fn html_files(dir: &Path) -> Vec<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use super::{absolute_reference, base64, drop_links};
+    use super::{absolute_reference, base64, drop_links, json_string};
+
+    #[test]
+    fn json_strings_escape_quotes_lines_and_script_ends() {
+        assert_eq!(
+            json_string("a \"b\"\n</script>\\"),
+            r#""a \"b\"\n\u003c/script>\\""#
+        );
+    }
 
     #[test]
     fn base64_is_the_standard_alphabet_with_padding() {

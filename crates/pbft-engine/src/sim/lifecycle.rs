@@ -20,7 +20,7 @@ use crate::rng::{RunKey, Stream};
 use crate::trace::{EndReason, TraceKind};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 /// The payload of request `seq` of client `client` (from 0): the tutorial's for client 0's first
 /// request (and the tutorial's only proposer), with ` #seq` appended after, and the client named
@@ -155,7 +155,7 @@ fn endpoints(
         adversary,
         inbox: VecDeque::with_capacity(config.nodes.min(64) as usize),
         busy: false,
-        timers: Vec::new(),
+        timers: BTreeMap::new(),
     };
     let mut nodes: Vec<NodeState> = (0..config.nodes)
         .map(|id| {

@@ -11,6 +11,7 @@
 
 mod lifecycle;
 pub mod signed;
+mod timers;
 
 pub use lifecycle::payload;
 
@@ -25,7 +26,7 @@ use crate::queue::EventQueue;
 use crate::trace::{EndReason, TraceEvent, TraceKind};
 use rand_chacha::ChaCha8Rng;
 use signed::Signed;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 /// The tutorial's payload (`run_single_consensus(payload="tx: pay Alice->Bob 5")`); request k > 1
 /// appends ` #k` so every request has its own digest.
@@ -76,31 +77,8 @@ struct NodeState {
     adversary: Option<Box<dyn Adversary>>,
     inbox: VecDeque<Pending>,
     busy: bool,
-    /// Pending timers, in id order: (id, the generation of the queued `Event::Timer` that
-    /// counts, since a timer set again replaces it; when it was set; when it fires). A short list
-    /// (a protocol sets one or two timers): a map type here cost the browser's wasm more.
-    timers: Vec<(TimerId, u64, u64, u64)>,
-}
-
-impl NodeState {
-    fn timer(&self, id: TimerId) -> Option<usize> {
-        self.timers.iter().position(|t| t.0 == id)
-    }
-
-    /// Sets timer `id`, replacing a pending one.
-    fn set_timer(&mut self, id: TimerId, generation: u64, set_us: u64, fires_us: u64) {
-        let entry = (id, generation, set_us, fires_us);
-        match self.timers.iter().position(|t| t.0 >= id) {
-            Some(i) if self.timers[i].0 == id => self.timers[i] = entry,
-            Some(i) => self.timers.insert(i, entry),
-            None => self.timers.push(entry),
-        }
-    }
-
-    /// Forgets timer `id`; returns whether it was pending.
-    fn cancel_timer(&mut self, id: TimerId) -> bool {
-        self.timer(id).map(|i| self.timers.remove(i)).is_some()
-    }
+    /// Pending timers by id (see `timers`).
+    timers: BTreeMap<TimerId, timers::TimerSlot>,
 }
 
 /// A timer waiting to fire, for the browser ([`Simulation::timers`]).
@@ -265,12 +243,19 @@ impl Simulation {
         };
         node.timers
             .iter()
-            .map(|&(timer, _, set_us, fires_us)| PendingTimer {
-                id: timer,
-                name: node.replica.timer_name(timer),
-                set_us,
-                fires_us,
-            })
+            .map(
+                |(
+                    &timer,
+                    &timers::TimerSlot {
+                        set_us, fires_us, ..
+                    },
+                )| PendingTimer {
+                    id: timer,
+                    name: node.replica.timer_name(timer),
+                    set_us,
+                    fires_us,
+                },
+            )
             .collect()
     }
 
@@ -312,20 +297,7 @@ impl Simulation {
                 node,
                 id,
                 generation,
-            } => {
-                let state = &mut self.nodes[node as usize];
-                let current = state.timer(id).map(|i| state.timers[i].1);
-                if current == Some(generation) {
-                    state.cancel_timer(id);
-                    let name = self.nodes[node as usize].replica.timer_name(id);
-                    self.emit(TraceKind::Timer {
-                        node,
-                        timer: id,
-                        name,
-                    });
-                    self.arrive(node, Pending::Timer { id });
-                }
-            }
+            } => self.timer_due(node, id, generation),
             Event::NodeFree { node } => {
                 self.nodes[node as usize].busy = false;
                 while let Some(item) = self.nodes[node as usize].inbox.pop_front() {
@@ -430,39 +402,11 @@ impl Simulation {
                 self.now_us
             }
             Output::SetTimer { id, after_us } => {
-                let generation = self.next_timer_generation;
-                self.next_timer_generation += 1;
-                let fires_us = self.now_us + after_us;
-                self.nodes[node as usize].set_timer(id, generation, self.now_us, fires_us);
-                self.queue.push(
-                    fires_us,
-                    Event::Timer {
-                        node,
-                        id,
-                        generation,
-                    },
-                );
-                if self.tracing {
-                    let name = self.nodes[node as usize].replica.timer_name(id);
-                    self.emit(TraceKind::TimerSet {
-                        node,
-                        timer: id,
-                        name,
-                        fires_us,
-                    });
-                }
+                self.set_timer(node, id, after_us);
                 self.now_us
             }
             Output::CancelTimer { id } => {
-                let was_pending = self.nodes[node as usize].cancel_timer(id);
-                if was_pending && self.tracing {
-                    let name = self.nodes[node as usize].replica.timer_name(id);
-                    self.emit(TraceKind::TimerCancel {
-                        node,
-                        timer: id,
-                        name,
-                    });
-                }
+                self.cancel_timer(node, id);
                 self.now_us
             }
             Output::Execute {

@@ -68,7 +68,7 @@ fn timer_expiry_sends_view_change_and_the_next_timer_waits_for_2f_plus_1() {
         vec![
             Output::StartViewChange { view: 1 },
             others(view_change_msg(1, vec![])),
-            set(STATUS_TIMER, T_US / 2),
+            set(STATUS_TIMER, TICK_US),
         ],
         "no view-change timer yet: 1 of 2f + 1 VIEW-CHANGEs"
     );
@@ -237,6 +237,8 @@ fn executing_through_a_commit_certificate_mid_view_change_keeps_the_timer() {
 #[test]
 fn a_silent_period_retransmits_and_the_next_one_is_twice_as_long() {
     let mut r = timed_out(2);
+    // The timer ticks every P/2; two silent ticks make a silent period.
+    assert_eq!(fire(&mut r, STATUS_TIMER), vec![set(STATUS_TIMER, TICK_US)]);
     let out = fire(&mut r, STATUS_TIMER);
     let own_vc = signed(2, view_change_msg(1, vec![]));
     assert_eq!(
@@ -250,12 +252,10 @@ fn a_silent_period_retransmits_and_the_next_one_is_twice_as_long() {
         matches!(&out[1], Output::Send { to: Dest::Others, msg: Message::Status(s) }
         if s.view == 1 && s.changing && s.view_changes.to_vec() == vec![2])
     );
-    assert_eq!(out[2], set(STATUS_TIMER, T_US));
-    // Progress (a VIEW-CHANGE collected) starts over at T/2.
-    assert_eq!(
-        deliver_signed(&mut r, &vc(3, false)),
-        vec![set(STATUS_TIMER, T_US / 2)]
-    );
+    assert_eq!(out[2], set(STATUS_TIMER, 2 * TICK_US), "backed off");
+    // Progress (a VIEW-CHANGE collected) before the next tick starts over at the base period.
+    deliver_signed(&mut r, &vc(3, false));
+    assert_eq!(fire(&mut r, STATUS_TIMER), vec![set(STATUS_TIMER, TICK_US)]);
 }
 
 fn status(view: u64, changing: bool, low: u64, last: u64, holds: &[NodeId]) -> Message {
@@ -343,6 +343,7 @@ fn state_transfer_fetches_a_vouched_checkpoint_and_adopts_only_the_proven_state(
     let mut behind = replica(2);
     deliver(&mut behind, 1, Message::Checkpoint { seq: 1, state });
     deliver(&mut behind, 3, Message::Checkpoint { seq: 1, state });
+    fire(&mut behind, STATUS_TIMER);
     let out = fire(&mut behind, STATUS_TIMER);
     assert!(out.contains(&Output::Send {
         to: Dest::Node(1),
