@@ -339,8 +339,9 @@ fn clients_are_checked_with_a_sentence() {
 #[test]
 fn a_hung_cluster_sends_a_bounded_number_of_messages() {
     // m = f + 1 silent: nothing can ever commit. The replicas re-send their VIEW-CHANGEs and the
-    // client its request with doubling (capped) intervals, so an hour of virtual time with the
-    // shortest allowed timeout costs tens of thousands of messages, not tens of millions.
+    // client its request with doubling intervals, capped (at 64 retransmission periods, 0.7 s
+    // here), so an hour of virtual time with the shortest allowed timeout costs tens of
+    // thousands of messages, not the tens of millions a fixed period sent.
     let mut cfg = Config {
         byzantine: 2,
         timeout_ms: 3_600_000.0,
@@ -350,7 +351,7 @@ fn a_hung_cluster_sends_a_bounded_number_of_messages() {
     let out = pbft_engine::run_once(&cfg, 0).unwrap();
     assert!(!out.success && out.requests_accepted == 0, "{out:?}");
     assert!(
-        out.messages < 60_000,
+        out.messages < 100_000,
         "{} messages in an hour: {cfg:?}",
         out.messages
     );

@@ -68,7 +68,7 @@ fn timer_expiry_sends_view_change_and_the_next_timer_waits_for_2f_plus_1() {
         vec![
             Output::StartViewChange { view: 1 },
             others(view_change_msg(1, vec![])),
-            set(STATUS_TIMER, T_US / 2),
+            set(STATUS_TIMER, TICK_US),
         ],
         "no view-change timer yet: 1 of 2f + 1 VIEW-CHANGEs"
     );
@@ -237,6 +237,8 @@ fn executing_through_a_commit_certificate_mid_view_change_keeps_the_timer() {
 #[test]
 fn a_silent_period_retransmits_and_the_next_one_is_twice_as_long() {
     let mut r = timed_out(2);
+    // The timer ticks every P/2; two silent ticks make a silent period.
+    assert_eq!(fire(&mut r, STATUS_TIMER), vec![set(STATUS_TIMER, TICK_US)]);
     let out = fire(&mut r, STATUS_TIMER);
     let own_vc = signed(2, view_change_msg(1, vec![]));
     assert_eq!(
@@ -250,12 +252,10 @@ fn a_silent_period_retransmits_and_the_next_one_is_twice_as_long() {
         matches!(&out[1], Output::Send { to: Dest::Others, msg: Message::Status(s) }
         if s.view == 1 && s.changing && s.view_changes.to_vec() == vec![2])
     );
-    assert_eq!(out[2], set(STATUS_TIMER, T_US));
-    // Progress (a VIEW-CHANGE collected) starts over at T/2.
-    assert_eq!(
-        deliver_signed(&mut r, &vc(3, false)),
-        vec![set(STATUS_TIMER, T_US / 2)]
-    );
+    assert_eq!(out[2], set(STATUS_TIMER, 2 * TICK_US), "backed off");
+    // Progress (a VIEW-CHANGE collected) before the next tick starts over at the base period.
+    deliver_signed(&mut r, &vc(3, false));
+    assert_eq!(fire(&mut r, STATUS_TIMER), vec![set(STATUS_TIMER, TICK_US)]);
 }
 
 fn status(view: u64, changing: bool, low: u64, last: u64, holds: &[NodeId]) -> Message {
@@ -343,6 +343,7 @@ fn state_transfer_fetches_a_vouched_checkpoint_and_adopts_only_the_proven_state(
     let mut behind = replica(2);
     deliver(&mut behind, 1, Message::Checkpoint { seq: 1, state });
     deliver(&mut behind, 3, Message::Checkpoint { seq: 1, state });
+    fire(&mut behind, STATUS_TIMER);
     let out = fire(&mut behind, STATUS_TIMER);
     assert!(out.contains(&Output::Send {
         to: Dest::Node(1),
@@ -382,4 +383,40 @@ fn state_transfer_fetches_a_vouched_checkpoint_and_adopts_only_the_proven_state(
         deliver(&mut behind, CLIENT, request()),
         vec![reply(0, 1, 1)]
     );
+}
+
+#[test]
+fn a_re_elected_primary_numbers_from_max_s_plus_1_not_its_old_counter() {
+    // Replica 0 assigned seq 1, 2, 3 in view 0; only seq 1 prepared anywhere. Re-elected as the
+    // primary of view 4, it must number from max-s + 1 = 2, or seq 2 stays a hole.
+    let mut r = replica(0);
+    for t in 1..=3 {
+        deliver(&mut r, CLIENT, request_of(t));
+    }
+    let cert = PreparedCert {
+        pre_prepare: signed(0, pp(0, 1)),
+        prepares: vec![signed(2, prepare(0, 1, d())), signed(3, prepare(0, 1, d()))],
+    };
+    let vc4 = |by| signed(by, view_change_msg(4, vec![cert.clone()]));
+    deliver_signed(&mut r, &vc4(1));
+    let out = deliver_signed(&mut r, &vc4(2));
+    let pre_prepares: Vec<(u64, u64)> = out
+        .iter()
+        .filter_map(|o| match o {
+            Output::Send {
+                msg:
+                    Message::PrePrepare {
+                        view: 4,
+                        seq,
+                        request: Some(req),
+                        ..
+                    },
+                ..
+            } => super::book::request_id(req).map(|(id, _)| (*seq, id.timestamp)),
+            _ => None,
+        })
+        .collect();
+    assert!(out.contains(&Output::EnterView { view: 4 }), "{out:?}");
+    // Request 1 is re-issued at 1 inside the NEW-VIEW; 2 and 3 follow at 2 and 3.
+    assert_eq!(pre_prepares, vec![(2, 2), (3, 3)]);
 }

@@ -8,12 +8,14 @@
 //!   k-th view change since the last execution waits T·2^(k−1): T, T, 2T, 4T… (capped at 2^20 T).
 //! - **Retransmission timer** (Castro's thesis §5.2). It runs only while the replica has
 //!   outstanding work: a view change, a slot of the current view it has not executed, a
-//!   checkpoint beyond its last execution, requests waiting for the window to move. Progress
-//!   (an execution, a new stable checkpoint, a view change step, another VIEW-CHANGE collected)
-//!   restarts it. After T/2 without progress it re-sends its VIEW-CHANGE (while it holds fewer
-//!   than 2f + 1), multicasts STATUS and, if behind a provable checkpoint, fetches its state;
-//!   each further silent period doubles, up to 2^6 T/2.
-//!   A fault-free run executes within T/2 of every slot's start, so it never sends any of these.
+//!   checkpoint beyond its last execution, requests waiting for the window to move. Progress is
+//!   an execution, a new stable checkpoint, a view change step, another VIEW-CHANGE collected, and so does a new vote for the next slot; the timer ticks every P/2 and a period
+//!   P = 5T/16 without progress (two silent ticks) makes it re-send its VIEW-CHANGE (while it
+//!   holds fewer than 2f + 1),
+//!   multicasts STATUS and, if behind a provable checkpoint, fetches its state; each further
+//!   silent period doubles, up to 2^6 P. In a fault-free run a replica's new votes are never
+//!   more than 2d apart (d the longest one-way delay; the automatic T is 8d, so P = 2.5d), and it
+//!   sends none of these.
 
 use super::PbftReplica;
 use crate::node::{Output, TimerId};
@@ -32,8 +34,11 @@ pub(crate) struct Progress {
     low: u64,
     view: u64,
     changing: bool,
-    /// VIEW-CHANGEs held for the view it moves to (collecting them is progress too).
-    votes: u32,
+    /// VIEW-CHANGEs held for the view it moves to, and votes held for the next slot to
+    /// execute: collecting them is progress too (a retransmission round that brought some is
+    /// followed by another after a base period, not a doubled one).
+    vc_votes: u32,
+    slot_votes: u32,
 }
 
 /// Which timers run, and the retransmission timer's backoff.
@@ -44,7 +49,9 @@ pub(crate) struct TimerState {
     pub restart_view: bool,
     status_running: bool,
     status_backoff: u32,
+    /// Where the replica stood at the last tick, and how many ticks since then saw no progress.
     status_mark: Progress,
+    silent_ticks: u8,
     /// FETCHes sent, to ask a different replica each time.
     pub fetch_round: u32,
 }
@@ -79,9 +86,11 @@ impl PbftReplica {
         self.params.view_timeout_us.saturating_mul(1 << doublings)
     }
 
-    /// The retransmission period: T/2, doubled per silent period.
+    /// The retransmission period: 5T/16, doubled per silent period. In a fault-free run the
+    /// gaps between a replica's new votes are at most 2d (d the longest delay), and the automatic
+    /// T is 8d, so a period of 2.5d never passes silent there.
     pub(crate) fn status_period_us(&self) -> u64 {
-        (self.params.view_timeout_us / 2).max(1) << self.timers.status_backoff
+        (self.params.view_timeout_us * 5 / 16).max(1) << self.timers.status_backoff
     }
 
     /// Whether the view-change timer should run now.
@@ -99,12 +108,24 @@ impl PbftReplica {
             low: self.low,
             view: self.view,
             changing: self.changing,
-            votes: if self.changing {
+            vc_votes: if self.changing {
                 self.view_change_votes(self.view)
             } else {
                 0
             },
+            slot_votes: self.next_slot_votes(),
         }
+    }
+
+    /// The PRE-PREPARE, PREPAREs and COMMITs held for the next sequence number to execute.
+    fn next_slot_votes(&self) -> u32 {
+        let Some(s) = self.log.get(&(self.last_exec + 1)) else {
+            return 0;
+        };
+        let most = |t: &super::log::Tallies| t.in_view(s.view).map(|(_, t)| t.len()).max();
+        u32::from(s.pre_prepare.is_some())
+            + most(&s.prepares).unwrap_or(0)
+            + most(&s.commits).unwrap_or(0)
     }
 
     /// Work that retransmission or state transfer can move forward.
@@ -151,41 +172,46 @@ impl PbftReplica {
             }
             _ => {}
         }
-        let outstanding = self.outstanding();
-        let mark = self.progress();
-        let progressed = self.timers.status_running && mark != self.timers.status_mark;
-        if outstanding && (!self.timers.status_running || progressed) {
-            // Progress starts the silent period over, at the base period.
-            if progressed {
-                self.timers.status_backoff = 0;
-            }
-            out.push(Output::SetTimer {
-                id: STATUS_TIMER,
-                after_us: self.status_period_us(),
-            });
-            self.timers.status_running = true;
-            self.timers.status_mark = mark;
-        } else if !outstanding {
-            if self.timers.status_running {
-                out.push(Output::CancelTimer { id: STATUS_TIMER });
-                self.timers.status_running = false;
-            }
-            self.timers.status_backoff = 0;
+        // A running retransmission timer stops at its next tick once nothing is outstanding:
+        // checking after every message would cost more than the one idle tick.
+        if !self.timers.status_running && self.outstanding() {
+            self.arm_status_timer(out);
+            self.timers.status_mark = self.progress();
+            self.timers.silent_ticks = 0;
         }
     }
 
-    /// The retransmission timer fired: after progress it just starts over; after a silent
-    /// period it asks for what is missing and backs off.
+    /// The retransmission timer ticks every half period: cheaper than pushing a deadline back
+    /// on every vote, and as exact (silence is two ticks without progress).
+    fn arm_status_timer(&mut self, out: &mut Vec<Output>) {
+        out.push(Output::SetTimer {
+            id: STATUS_TIMER,
+            after_us: (self.status_period_us() / 2).max(1),
+        });
+        self.timers.status_running = true;
+    }
+
+    /// A tick: progress since the last one starts the silence over at the base period; a full
+    /// silent period asks for what is missing and backs off.
     fn on_status_timer(&mut self, out: &mut Vec<Output>) {
         if !self.outstanding() {
-            return;
-        }
-        if self.timers.status_mark != self.progress() {
             self.timers.status_backoff = 0;
             return;
         }
-        self.retransmit(out);
-        self.timers.status_backoff = (self.timers.status_backoff + 1).min(MAX_STATUS_BACKOFF);
+        let mark = self.progress();
+        if mark != self.timers.status_mark {
+            self.timers.status_mark = mark;
+            self.timers.silent_ticks = 0;
+            self.timers.status_backoff = 0;
+        } else {
+            self.timers.silent_ticks += 1;
+        }
+        if self.timers.silent_ticks >= 2 {
+            self.timers.silent_ticks = 0;
+            self.retransmit(out);
+            self.timers.status_backoff = (self.timers.status_backoff + 1).min(MAX_STATUS_BACKOFF);
+        }
+        self.arm_status_timer(out);
     }
 
     /// Whether the view-change timer is running (for the inspector and tests).

@@ -308,6 +308,29 @@ impl PbftReplica {
             }
         }
         self.assign_pending(out);
+        self.relay_pending(out);
+    }
+
+    /// A backup entering a view passes the requests it waits for, and O does not carry, to the
+    /// new primary: it may never have seen them (clients send to the primary they believe in),
+    /// and otherwise the backups would time out again and again until a client retransmits.
+    fn relay_pending(&self, out: &mut Vec<Output>) {
+        if self.is_primary() {
+            return;
+        }
+        let primary = self.primary_of(self.view);
+        for &(id, digest) in self.book.pending() {
+            if let Some(request) = self
+                .book
+                .get(digest)
+                .filter(|_| !self.assigned.contains(&id))
+            {
+                out.push(Output::Relay {
+                    to: crate::node::Dest::Node(primary),
+                    msg: (**request).clone(),
+                });
+            }
+        }
     }
 
     /// A VIEW-CHANGE for `view` whose checkpoint proof and prepared certificates check out.
