@@ -18,7 +18,7 @@ try {
     await check('dist/ has the host files and relative paths only', async () => {
         assert.ok(fs.existsSync(path.join(dist, '.nojekyll')), '.nojekyll for GitHub Pages');
         const index = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
-        assert.doesNotMatch(index, /(src|href)="\/(?!\/)/, 'no absolute asset path');
+        assert.doesNotMatch(index, /(src|href)=["']?\/(?!\/)/, 'no absolute asset path');
     });
 
     await check('a file:// copy runs: index.html goes to the one-file standalone.html', async () => {

@@ -32,7 +32,7 @@ pub fn build(ctx: &Ctx) -> Result<PathBuf, String> {
     ctx.run("trunk build", &mut cmd)?;
     std::fs::write(dist.join(".nojekyll"), "")
         .map_err(|e| format!("cannot write dist/.nojekyll: {e}"))?;
-    standalone(&dist)?;
+    standalone(&ctx.root, &dist)?;
     let pages = html_files(&dist);
     for page in &pages {
         let text = std::fs::read_to_string(page)
@@ -63,63 +63,78 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
     Some(&text[from..from + len])
 }
 
-/// Removes every `<link ...>` tag of `html` that contains `marker`.
-fn drop_links(html: &str, marker: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(at) = rest.find("<link") {
-        let close = rest[at..].find('>').map_or(rest.len(), |c| at + c + 1);
-        out.push_str(&rest[..at]);
-        let tag = &rest[at..close];
-        if !tag.contains(marker) {
-            out.push_str(tag);
-        }
-        rest = &rest[close..];
-    }
-    out.push_str(rest);
-    out
+/// The value of attribute `name` in `tag` (double-quoted, as the repository's index.html writes).
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    between(tag, &format!(" {name}=\""), "\"")
 }
 
-/// Writes `dist/standalone.html` from trunk's `dist/index.html` and the files it names (see the
-/// module docs). Fails loudly if trunk's page no longer has the expected shape.
-fn standalone(dist: &Path) -> Result<(), String> {
-    let index = read(&dist.join("index.html"))?;
-    let shape = "dist/index.html lacks trunk's loader; update xtask/src/dist.rs";
-    let glue_name = between(&index, "import init, * as bindings from './", "'").ok_or(shape)?;
-    let wasm_name = between(&index, "module_or_path: './", "'").ok_or(shape)?;
-    let loader_start = index.find("<script type=\"module\">").ok_or(shape)?;
-    let loader_end = loader_start + index[loader_start..].find("</script>").ok_or(shape)? + 9;
-    let redirect = between(&index, "<script id=\"file-copy\">", "</script>")
-        .ok_or("index.html lacks its <script id=\"file-copy\"> redirect for file:// copies")?;
-    let glue =
-        read(&dist.join(glue_name))?.replace("export { initSync, __wbg_init as default };", "");
-    let wasm = std::fs::read(dist.join(wasm_name)).map_err(|e| format!("{wasm_name}: {e}"))?;
-    let boot = format!(
-        "const b = atob(\"{}\"), bytes = new Uint8Array(b.length);\n\
+/// The one file of `dir` named `prefix…suffix`.
+fn built_file(dir: &Path, prefix: &str, suffix: &str) -> Result<String, String> {
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(prefix) && n.ends_with(suffix))
+        .collect();
+    match &names[..] {
+        [one] => Ok(one.clone()),
+        _ => Err(format!(
+            "dist/ holds {} files {prefix}…{suffix}, not one: {names:?}",
+            names.len()
+        )),
+    }
+}
+
+/// Writes `dist/standalone.html` (see the module docs) from the repository's own `index.html`,
+/// not trunk's output, so trunk's formatting (minified or not) cannot break it: each
+/// `<link data-trunk>` becomes what trunk made of it, inline. The glue is imported from a blob
+/// URL (its exported names are not relied on), and handed the wasm's bytes.
+fn standalone(root: &Path, dist: &Path) -> Result<(), String> {
+    let source = read(&root.join("index.html"))?;
+    let wasm_name = built_file(dist, "", "_bg.wasm")?;
+    let glue = read(&dist.join(wasm_name.replace("_bg.wasm", ".js")))?;
+    let wasm = std::fs::read(dist.join(&wasm_name)).map_err(|e| format!("{wasm_name}: {e}"))?;
+    let loader = format!(
+        "{}<script type=\"module\">\n\
+         const glue = URL.createObjectURL(new Blob([{}], {{ type: 'text/javascript' }}));\n\
+         const b = atob(\"{}\"), bytes = new Uint8Array(b.length);\n\
          for (let i = 0; i < b.length; i++) bytes[i] = b.charCodeAt(i);\n\
-         await __wbg_init({{ module_or_path: bytes }});\n",
+         await (await import(glue)).default({{ module_or_path: bytes }});\n\
+         </script>",
+        fetch_shim(dist, ON_DEMAND)?,
+        json_string(&glue),
         base64(&wasm)
     );
-    let mut page = format!(
-        "{}{}<script type=\"module\">\n{glue}\n{boot}</script>{}",
-        &index[..loader_start],
-        fetch_shim(dist, ON_DEMAND)?,
-        &index[loader_end..]
-    );
-    page = page.replace(&format!("<script id=\"file-copy\">{redirect}</script>"), "");
-    // Stylesheets inline, in their order.
-    while let Some(href) = between(&page, "<link rel=\"stylesheet\" href=\"./", "\"") {
-        let href = href.to_string();
-        let css = read(&dist.join(&href))?;
-        let at = page.find(&format!("href=\"./{href}\"")).ok_or(shape)?;
-        let start = page[..at].rfind("<link").ok_or(shape)?;
-        let end = at + page[at..].find('>').ok_or(shape)? + 1;
-        page.replace_range(start..end, &format!("<style>\n{css}\n</style>"));
+    let mut page = String::with_capacity(wasm.len() * 4 / 3 + glue.len() + source.len());
+    let mut rest = source.as_str();
+    while let Some(at) = rest.find("<link data-trunk") {
+        page.push_str(&rest[..at]);
+        let end = at
+            + rest[at..]
+                .find('>')
+                .ok_or("index.html: a <link> does not close")?
+            + 1;
+        let tag = &rest[at..end];
+        match (attr(tag, "rel"), attr(tag, "href")) {
+            (Some("css"), Some(href)) => {
+                let stem = Path::new(href)
+                    .file_stem()
+                    .unwrap_or_default()
+                    .to_string_lossy();
+                let css = read(&dist.join(built_file(dist, &format!("{stem}-"), ".css")?))?;
+                page.push_str(&format!("<style>\n{css}\n</style>"));
+            }
+            (Some("rust"), _) => page.push_str(&loader),
+            (Some("copy-dir"), _) => {}
+            _ => return Err(format!("index.html: xtask/src/dist.rs does not know {tag}")),
+        }
+        rest = &rest[end..];
     }
-    let page = drop_links(
-        &drop_links(&page, "rel=\"modulepreload\""),
-        "rel=\"preload\"",
-    );
+    page.push_str(rest);
+    let redirect = between(&page, "<script id=\"file-copy\">", "</script>")
+        .ok_or("index.html lacks its <script id=\"file-copy\"> redirect for file:// copies")?
+        .to_string();
+    let page = page.replace(&format!("<script id=\"file-copy\">{redirect}</script>"), "");
     std::fs::write(dist.join("standalone.html"), page)
         .map_err(|e| format!("cannot write dist/standalone.html: {e}"))
 }
@@ -214,14 +229,15 @@ fn base64(bytes: &[u8]) -> String {
 /// The first `src`/`href`/import in `html` that starts at a host's root (`/x`, not `//host` or a
 /// relative path), if any.
 pub fn absolute_reference(html: &str) -> Option<String> {
+    // Quoted, and unquoted as a minified page writes them.
     let openers = [
-        "src=\"", "href=\"", "src='", "href='", "from '", "from \"", "import('",
+        "src=\"", "href=\"", "src='", "href='", "src=", "href=", "from '", "from \"", "import('",
     ];
     for opener in openers {
         for (at, _) in html.match_indices(opener) {
             let rest = &html[at + opener.len()..];
             if rest.starts_with('/') && !rest.starts_with("//") {
-                let end = rest.find(['"', '\'']).unwrap_or(rest.len());
+                let end = rest.find(['"', '\'', ' ', '>']).unwrap_or(rest.len());
                 return Some(rest[..end].to_string());
             }
         }
@@ -249,7 +265,7 @@ fn html_files(dir: &Path) -> Vec<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use super::{absolute_reference, base64, drop_links, json_string};
+    use super::{absolute_reference, base64, json_string};
 
     #[test]
     fn json_strings_escape_quotes_lines_and_script_ends() {
@@ -269,15 +285,6 @@ mod tests {
     }
 
     #[test]
-    fn preload_links_go_and_others_stay() {
-        let html = r#"<link rel="icon" href="data:,"><link rel="preload" href="./a.wasm" as="fetch"></head>"#;
-        assert_eq!(
-            drop_links(html, "rel=\"preload\""),
-            r#"<link rel="icon" href="data:,"></head>"#
-        );
-    }
-
-    #[test]
     fn absolute_paths_are_caught_and_relative_ones_pass() {
         let ok = r#"<link rel="stylesheet" href="./style-1.css"><script type="module">
             import init from './pbft-web-2.js'; init({ module_or_path: './pbft-web-2_bg.wasm' });
@@ -286,6 +293,8 @@ mod tests {
         let bad = r#"<script type="module">import init from '/pbft-web-2.js';</script>"#;
         assert_eq!(absolute_reference(bad).as_deref(), Some("/pbft-web-2.js"));
         let bad = r#"<link href="/style.css">"#;
+        assert_eq!(absolute_reference(bad).as_deref(), Some("/style.css"));
+        let bad = r#"<link rel=stylesheet href=/style.css>"#;
         assert_eq!(absolute_reference(bad).as_deref(), Some("/style.css"));
     }
 }

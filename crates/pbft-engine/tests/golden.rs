@@ -2,6 +2,11 @@
 //! in WebAssembly (wasm32, run by `wasm-bindgen-test-runner`), today and after any refactor that
 //! claims not to change behaviour.
 //!
+//! The cases cover the tutorial (faulty network; partition) and PBFT: a view change after a
+//! silent primary, checkpoints with retransmission and state transfer under loss and
+//! equivocation, and a 64-replica cluster whose thousands of events in flight go through the
+//! calendar queue.
+//!
 //! Each case steps a traced [`Simulation`] to its end, hashes every [`TraceEvent`] with
 //! [`trace_hash`] (FNV-1a over the events' JSON lines) and compares the hash, the event count and
 //! the outcome with constants recorded from a native run. The same constants are checked on both
@@ -9,7 +14,9 @@
 //! alters runs on purpose, update the constants from the failure message (it prints the new
 //! values, the config and the seed) and say why in the commit.
 
-use pbft_engine::{trace_hash, Config, EndReason, Partition, Simulation, TraceEvent};
+use pbft_engine::{
+    trace_hash, Config, EndReason, Partition, Protocol, Simulation, Strategy, TraceEvent,
+};
 
 /// What one traced run must reproduce.
 struct Golden {
@@ -150,6 +157,98 @@ fn golden_byzantine_0_with_partition() {
             latency_us: Some(210_304),
             messages: 510,
             dropped: 94,
+        },
+    );
+}
+
+/// PBFT with a silent primary: the client retransmits, the backups change view, and the new
+/// primary's NEW-VIEW carries the request prepared before (three requests, random delays).
+fn pbft_view_change_config() -> Config {
+    Config {
+        byzantine_nodes: Some(vec![0]),
+        requests: 3,
+        seed: 20_261_201,
+        ..Config::for_protocol(Protocol::Pbft)
+    }
+}
+
+/// PBFT with two clients, a checkpoint every 2 sequence numbers and 10 % loss: checkpoints
+/// become stable, the log is collected, and lost messages come back through STATUS (and state
+/// transfer, for a replica left behind).
+fn pbft_checkpoints_config() -> Config {
+    Config {
+        nodes: 7,
+        byzantine: 2,
+        strategy: Strategy::Equivocate,
+        clients: 2,
+        requests: 4,
+        checkpoint_interval: 2,
+        drop: 0.1,
+        seed: 31,
+        ..Config::for_protocol(Protocol::Pbft)
+    }
+}
+
+/// n = 64: over a thousand events in flight at once, so the calendar queue orders them.
+fn pbft_large_config() -> Config {
+    Config {
+        nodes: 64,
+        byzantine: 5,
+        seed: 64,
+        ..Config::for_protocol(Protocol::Pbft)
+    }
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn golden_pbft_view_change() {
+    check(
+        "pbft, silent primary, 3 requests",
+        &pbft_view_change_config(),
+        &Golden {
+            hash: 0x8a9c_53c7_ac24_b32c,
+            events: 259,
+            success: true,
+            end_reason: EndReason::Committed,
+            latency_us: Some(316_245),
+            messages: 87,
+            dropped: 0,
+        },
+    );
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn golden_pbft_checkpoints_and_loss() {
+    check(
+        "pbft n = 7, equivocate m = 2, 2 clients, K = 2, drop 0.1",
+        &pbft_checkpoints_config(),
+        &Golden {
+            hash: 0xf35a_6904_efd1_30e8,
+            events: 2_214,
+            success: true,
+            end_reason: EndReason::Committed,
+            latency_us: Some(126_394),
+            messages: 991,
+            dropped: 69,
+        },
+    );
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn golden_pbft_64_nodes_calendar_queue() {
+    check(
+        "pbft n = 64, 5 silent",
+        &pbft_large_config(),
+        &Golden {
+            hash: 0x96b0_f4af_7c3e_067e,
+            events: 23_603,
+            success: true,
+            end_reason: EndReason::Committed,
+            latency_us: Some(705_401),
+            messages: 11_455,
+            dropped: 0,
         },
     );
 }

@@ -14,7 +14,9 @@
 //! replica from executing anything.
 //!
 //! The runs must also exercise what they claim to: view changes, null requests, state
-//! transfers and retransmissions each happen in some of them (checked at the end).
+//! transfers and retransmissions each happen in some of them (checked at the end). And without
+//! faults (random delays, several clients, reordering, sequential handlers) none of that
+//! machinery shows: no STATUS, VIEW-CHANGE, NEW-VIEW, FETCH or STATE is ever sent.
 //!
 //! `PBFT_SEEDS` sets the trials per combination (default 6: about 2,000 runs, ten seconds in
 //! debug; `PBFT_SEEDS=100 cargo test --release --test pbft_properties` runs about 30,000 in half a
@@ -273,5 +275,45 @@ fn silent_with_f_plus_1_never_executes_anything() {
                 );
             }
         }
+    }
+}
+
+#[test]
+fn fault_free_runs_send_no_retransmission_view_change_or_state_transfer() {
+    // Random delays, several clients, reordering, sequential handlers: no fault, so nothing of
+    // the recovery machinery may show (and the latencies stay those of the normal case).
+    for (nodes, trial) in [(4, 0), (7, 1), (10, 2), (16, 3)]
+        .into_iter()
+        .flat_map(|(n, t)| (0..seeds()).map(move |s| (n, t * 100 + s)))
+    {
+        let cfg = Config {
+            nodes,
+            requests: 1 + trial % 5,
+            clients: 1 + trial % 3,
+            checkpoint_interval: 2 + trial % 3,
+            reorder: if trial % 2 == 0 { 0.3 } else { 0.0 },
+            processing: if trial % 3 == 0 {
+                pbft_engine::Processing::Sequential
+            } else {
+                pbft_engine::Processing::Concurrent
+            },
+            seed: 0xfa17 + u64::from(trial),
+            ..Config::for_protocol(Protocol::Pbft)
+        };
+        let out = pbft_engine::run_once(&cfg, trial).unwrap();
+        let recovery: u64 = [
+            Phase::Status,
+            Phase::ViewChange,
+            Phase::NewView,
+            Phase::Fetch,
+            Phase::State,
+        ]
+        .iter()
+        .map(|p| out.messages_by_phase[p.index()])
+        .sum();
+        assert!(
+            out.success && recovery == 0 && out.honest_caught_up == nodes,
+            "trial {trial}: {out:?}\nconfig: {cfg:?}"
+        );
     }
 }

@@ -97,8 +97,53 @@ pub struct TutorialAdversary;
 /// The tutorial's salt: `random.randint(0, 10**9)`.
 const SALT_MAX: u32 = 1_000_000_000;
 
+/// One PRE-PREPARE per node, in node order, each for the digest of `text(dst, salt)` with a salt
+/// drawn per node: the tutorial's `for dst in nodes: salt = random.randint(0, 10**9)`.
+fn salted_pre_prepares(
+    ctx: &mut AdversaryCtx<'_>,
+    view: u64,
+    seq: u64,
+    text: impl Fn(NodeId, u32) -> String,
+) -> Output {
+    let sends = (0..ctx.nodes)
+        .map(|dst| {
+            let salt = ctx.rng.gen_range(0..=SALT_MAX);
+            let digest = Digest::of(text(dst, salt).as_bytes());
+            let request = None;
+            (
+                dst,
+                Message::PrePrepare {
+                    view,
+                    seq,
+                    digest,
+                    request,
+                },
+            )
+        })
+        .collect();
+    Output::SendInTurn(sends)
+}
+
+/// A Byzantine replica's answer to a PRE-PREPARE: nothing (half the time), or a PREPARE for the
+/// real digest or a fake one (half and half).
+fn fake_prepare(ctx: &mut AdversaryCtx<'_>, view: u64, seq: u64, digest: Digest) -> Option<Output> {
+    if crate::rng::coin(ctx.rng, 0.5) {
+        return None;
+    }
+    let digest = if crate::rng::coin(ctx.rng, 0.5) {
+        digest
+    } else {
+        Digest::of_parts(&[&digest.hex_bytes(), b"::fake"])
+    };
+    Some(Output::Send {
+        to: Dest::All,
+        msg: Message::Prepare { view, seq, digest },
+    })
+}
+
 impl Adversary for TutorialAdversary {
     fn corrupt(&mut self, ctx: &mut AdversaryCtx<'_>, input: &Input<'_>, out: &mut Vec<Output>) {
+        // PBFT: the PRE-PREPAREs an honest primary sends on a client's REQUEST.
         let proposals: Vec<(u64, u64, Digest)> = match input {
             Input::Deliver { .. } => out
                 .iter()
@@ -117,45 +162,19 @@ impl Adversary for TutorialAdversary {
         };
         out.clear();
         for (view, seq, real) in proposals {
-            let sends = (0..ctx.nodes)
-                .map(|dst| {
-                    let salt = ctx.rng.gen_range(0..=SALT_MAX);
-                    let payload = format!("{}::to={dst}::salt={salt}", real.to_hex());
-                    let digest = Digest::of(payload.as_bytes());
-                    let request = None;
-                    (
-                        dst,
-                        Message::PrePrepare {
-                            view,
-                            seq,
-                            digest,
-                            request,
-                        },
-                    )
-                })
-                .collect();
-            out.push(Output::SendInTurn(sends));
+            let real = real.to_hex();
+            let sends = salted_pre_prepares(ctx, view, seq, |dst, salt| {
+                format!("{real}::to={dst}::salt={salt}")
+            });
+            out.push(sends);
         }
         match *input {
             Input::Propose { seq, payload } => {
                 let payload = String::from_utf8_lossy(payload);
-                let sends = (0..ctx.nodes)
-                    .map(|dst| {
-                        let salt = ctx.rng.gen_range(0..=SALT_MAX);
-                        let digest =
-                            Digest::of(format!("{payload}::to={dst}::salt={salt}").as_bytes());
-                        (
-                            dst,
-                            Message::PrePrepare {
-                                view: 0,
-                                seq,
-                                digest,
-                                request: None,
-                            },
-                        )
-                    })
-                    .collect();
-                out.push(Output::SendInTurn(sends));
+                let sends = salted_pre_prepares(ctx, 0, seq, |dst, salt| {
+                    format!("{payload}::to={dst}::salt={salt}")
+                });
+                out.push(sends);
             }
             Input::Deliver {
                 msg:
@@ -163,20 +182,7 @@ impl Adversary for TutorialAdversary {
                         view, seq, digest, ..
                     },
                 ..
-            } => {
-                if crate::rng::coin(ctx.rng, 0.5) {
-                    return;
-                }
-                let digest = if crate::rng::coin(ctx.rng, 0.5) {
-                    digest
-                } else {
-                    Digest::of_parts(&[&digest.hex_bytes(), b"::fake"])
-                };
-                out.push(Output::Send {
-                    to: Dest::All,
-                    msg: Message::Prepare { view, seq, digest },
-                });
-            }
+            } => out.extend(fake_prepare(ctx, view, seq, digest)),
             Input::Deliver { .. } | Input::Timer { .. } => {}
         }
     }

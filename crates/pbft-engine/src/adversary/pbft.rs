@@ -98,6 +98,35 @@ impl Equivocate {
     }
 }
 
+impl Equivocate {
+    /// PREPARE and COMMIT, once each, for every (view, seq, digest) it sees pre-prepared or
+    /// prepared.
+    fn vote_for_everything(&mut self, input: &Input<'_>, out: &mut Vec<Output>) {
+        let Input::Deliver {
+            msg:
+                &(Message::PrePrepare {
+                    view, seq, digest, ..
+                }
+                | Message::Prepare { view, seq, digest }),
+            ..
+        } = *input
+        else {
+            return;
+        };
+        if self.voted.insert((view, seq, digest)) {
+            for msg in [
+                Message::Prepare { view, seq, digest },
+                Message::Commit { view, seq, digest },
+            ] {
+                out.push(Output::Send {
+                    to: Dest::Others,
+                    msg,
+                });
+            }
+        }
+    }
+}
+
 impl Adversary for Equivocate {
     fn corrupt(&mut self, ctx: &mut AdversaryCtx<'_>, input: &Input<'_>, out: &mut Vec<Output>) {
         if let Some(r) = request_in(ctx.delivered) {
@@ -148,26 +177,6 @@ impl Adversary for Equivocate {
                 o => out.push(o),
             }
         }
-        if let Input::Deliver {
-            msg:
-                &(Message::PrePrepare {
-                    view, seq, digest, ..
-                }
-                | Message::Prepare { view, seq, digest }),
-            ..
-        } = *input
-        {
-            if self.voted.insert((view, seq, digest)) {
-                for msg in [
-                    Message::Prepare { view, seq, digest },
-                    Message::Commit { view, seq, digest },
-                ] {
-                    out.push(Output::Send {
-                        to: Dest::Others,
-                        msg,
-                    });
-                }
-            }
-        }
+        self.vote_for_everything(input, out);
     }
 }

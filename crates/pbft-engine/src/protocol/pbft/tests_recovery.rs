@@ -384,3 +384,39 @@ fn state_transfer_fetches_a_vouched_checkpoint_and_adopts_only_the_proven_state(
         vec![reply(0, 1, 1)]
     );
 }
+
+#[test]
+fn a_re_elected_primary_numbers_from_max_s_plus_1_not_its_old_counter() {
+    // Replica 0 assigned seq 1, 2, 3 in view 0; only seq 1 prepared anywhere. Re-elected as the
+    // primary of view 4, it must number from max-s + 1 = 2, or seq 2 stays a hole.
+    let mut r = replica(0);
+    for t in 1..=3 {
+        deliver(&mut r, CLIENT, request_of(t));
+    }
+    let cert = PreparedCert {
+        pre_prepare: signed(0, pp(0, 1)),
+        prepares: vec![signed(2, prepare(0, 1, d())), signed(3, prepare(0, 1, d()))],
+    };
+    let vc4 = |by| signed(by, view_change_msg(4, vec![cert.clone()]));
+    deliver_signed(&mut r, &vc4(1));
+    let out = deliver_signed(&mut r, &vc4(2));
+    let pre_prepares: Vec<(u64, u64)> = out
+        .iter()
+        .filter_map(|o| match o {
+            Output::Send {
+                msg:
+                    Message::PrePrepare {
+                        view: 4,
+                        seq,
+                        request: Some(req),
+                        ..
+                    },
+                ..
+            } => super::book::request_id(req).map(|(id, _)| (*seq, id.timestamp)),
+            _ => None,
+        })
+        .collect();
+    assert!(out.contains(&Output::EnterView { view: 4 }), "{out:?}");
+    // Request 1 is re-issued at 1 inside the NEW-VIEW; 2 and 3 follow at 2 and 3.
+    assert_eq!(pre_prepares, vec![(2, 2), (3, 3)]);
+}
