@@ -77,8 +77,10 @@ pub fn parse(m: &Message) -> Result<Command, String> {
 fn load(params: &[(String, String)]) -> Result<Command, String> {
     let query = url::query_string(params);
     let (options, scenario, mut problems) = EmbedOptions::split(&query);
-    let (_, scenario_problems) = url::config_from_pairs(&url::query_pairs(&scenario));
+    let pairs = url::query_pairs(&scenario);
+    let (config, scenario_problems) = url::config_from_pairs(&pairs);
     problems.extend(scenario_problems);
+    problems.extend(url::view_params(&pairs, config.nodes).1);
     if !problems.is_empty() {
         return Err(problems.join("; "));
     }

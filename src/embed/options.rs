@@ -1,24 +1,20 @@
-//! The embed's own URL parameters, beside the scenario's: `embed=1` (this layout), `autoplay=1`,
-//! `t=MS` (open at this moment of the run, in ms of virtual time), `speed=X` (× real time),
-//! `controls=0|1` (the transport shown or not), `loop=1` (start again at the end) and `id=NAME`
-//! (the name every page-API message of this frame carries, so a page with several frames tells
-//! them apart). They are split off the query before the scenario is read, so the scenario's
-//! reader never sees them; a bad value is reported in words and its default used, as for the
-//! scenario's parameters.
+//! The embed's own URL parameters, beside the scenario's and the moment's (`t`, `speed` and
+//! `node`, which the live view reads itself: [`crate::url::view_params`]): `embed=1` (this
+//! layout), `autoplay=1`, `controls=0|1` (the transport shown or not), `loop=1` (start again at
+//! the end) and `id=NAME` (the name every page-API message of this frame carries, so a page with
+//! several frames tells them apart). They are split off the query before the live view reads
+//! it, so its reader never sees them; a bad value is reported in words and its default used, as
+//! for the scenario's parameters.
 
-use crate::state::{MAX_SPEED, MIN_SPEED};
 use crate::url;
 
 /// The embed parameters' names.
-pub const NAMES: &[&str] = &["embed", "autoplay", "t", "speed", "controls", "loop", "id"];
+pub const NAMES: &[&str] = &["embed", "autoplay", "controls", "loop", "id"];
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct EmbedOptions {
     pub embed: bool,
     pub autoplay: bool,
-    /// The moment to open at, in µs of virtual time.
-    pub t_us: Option<u64>,
-    pub speed: Option<f64>,
     pub controls: bool,
     pub looping: bool,
     /// The frame's name in page-API messages (empty: none given).
@@ -30,8 +26,6 @@ impl Default for EmbedOptions {
         EmbedOptions {
             embed: false,
             autoplay: false,
-            t_us: None,
-            speed: None,
             controls: true,
             looping: false,
             id: String::new(),
@@ -68,25 +62,6 @@ impl EmbedOptions {
                     o.id = v.chars().take(64).collect();
                     Ok(())
                 }
-                "t" => match v.trim().parse::<f64>() {
-                    Ok(ms) if ms.is_finite() && ms >= 0.0 => {
-                        o.t_us = Some((ms * 1000.0).round() as u64);
-                        Ok(())
-                    }
-                    _ => Err(format!(
-                        "t is the moment to open at in ms (0 or more), not '{v}'; starting at 0"
-                    )),
-                },
-                "speed" => match v.trim().parse::<f64>() {
-                    Ok(s) if (MIN_SPEED..=MAX_SPEED).contains(&s) => {
-                        o.speed = Some(s);
-                        Ok(())
-                    }
-                    _ => Err(format!(
-                        "speed must be a number from {MIN_SPEED} to {MAX_SPEED} (× real time), \
-                         not '{v}'; using the default"
-                    )),
-                },
                 _ => {
                     rest.push((k, v));
                     Ok(())
@@ -108,12 +83,6 @@ impl EmbedOptions {
         if self.autoplay {
             out.push(("autoplay", "1".to_string()));
         }
-        if let Some(t) = self.t_us {
-            out.push(("t", fmt_ms(t)));
-        }
-        if let Some(s) = self.speed {
-            out.push(("speed", s.to_string()));
-        }
         if !self.controls {
             out.push(("controls", "0".to_string()));
         }
@@ -124,16 +93,6 @@ impl EmbedOptions {
             out.push(("id", self.id.clone()));
         }
         out
-    }
-}
-
-/// µs as ms for a URL: `12.5`, `140`, no trailing zeros.
-pub fn fmt_ms(t_us: u64) -> String {
-    let (ms, frac) = (t_us / 1000, t_us % 1000);
-    if frac == 0 {
-        ms.to_string()
-    } else {
-        format!("{ms}.{frac:03}").trim_end_matches('0').to_string()
     }
 }
 
@@ -149,36 +108,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn options_are_split_off_the_scenario() {
+    fn options_are_split_off_the_scenario_and_the_moment_stays() {
         let (o, rest, problems) = EmbedOptions::split(
-            "?embed=1&nodes=4&autoplay=1&t=140.5&speed=0.5&controls=0&loop=1&id=left&seed=3",
+            "?embed=1&nodes=4&autoplay=1&t=140.5&controls=0&loop=1&id=left&seed=3",
         );
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(rest, "?nodes=4&seed=3");
+        assert_eq!(rest, "?nodes=4&t=140.5&seed=3");
         assert!(o.embed && o.autoplay && o.looping && !o.controls);
-        assert_eq!(
-            (o.t_us, o.speed, o.id.as_str()),
-            (Some(140_500), Some(0.5), "left")
-        );
+        assert_eq!(o.id, "left");
         assert_eq!(
             with_pairs(&rest, &o.pairs()),
-            "?nodes=4&seed=3&embed=1&autoplay=1&t=140.5&speed=0.5&controls=0&loop=1&id=left"
+            "?nodes=4&t=140.5&seed=3&embed=1&autoplay=1&controls=0&loop=1&id=left"
         );
     }
 
     #[test]
     fn bad_values_are_explained_and_defaults_used() {
-        let (o, rest, problems) = EmbedOptions::split("?embed=1&t=-3&speed=99&controls=maybe");
-        assert_eq!(problems.len(), 3, "{problems:?}");
-        assert!(problems[0].starts_with("t is the moment to open at in ms"));
-        assert_eq!((o.t_us, o.speed, o.controls), (None, None, true));
+        let (o, rest, problems) = EmbedOptions::split("?embed=1&autoplay=perhaps&controls=maybe");
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("autoplay must be 0 or 1"));
+        assert!(o.controls && !o.autoplay);
         assert_eq!(rest, "?");
-    }
-
-    #[test]
-    fn times_print_without_trailing_zeros() {
-        assert_eq!(fmt_ms(140_000), "140");
-        assert_eq!(fmt_ms(140_500), "140.5");
-        assert_eq!(fmt_ms(1), "0.001");
     }
 }

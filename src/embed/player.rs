@@ -1,8 +1,9 @@
-//! One run in the embed layout: the live view's reducer ([`AppState`]), its animation loop and
-//! page listeners, and its components (the graph, the transport, the banner) laid out to fill
-//! the frame, with a caption line and the link to the full simulator. The embed options are
-//! applied once at start as the live view's own actions (speed, seek to `t`, play); the page
-//! API's commands become the same actions.
+//! One run in the embed layout: the live view's reducer ([`AppState`], which also opens the
+//! moment of the URL: `t`, `speed`, `node`), its animation loop and page listeners, and its
+//! components (the graph, the transport, the banner) laid out to fill the frame, with the
+//! caption line (the newest thing that happened, then the outcome) and the link to the full
+//! simulator at the moment on screen. `autoplay` is the live view's Play at start; the page API's
+//! commands become the same actions.
 
 use super::api::{self, Command};
 use super::options::{with_pairs, EmbedOptions};
@@ -32,14 +33,7 @@ pub struct Props {
 
 /// The full simulator's link for the run on screen, at the moment on screen.
 fn full_link(s: &AppState) -> String {
-    let mut extra = Vec::new();
-    if s.frame.now_us > 0 {
-        extra.push(("t", super::options::fmt_ms(s.frame.now_us)));
-    }
-    if s.speed != crate::state::DEFAULT_SPEED {
-        extra.push(("speed", s.speed.to_string()));
-    }
-    with_pairs(&url::query_for(&s.config), &extra)
+    s.query()
 }
 
 /// The action a page-API command asks for, or the sentence saying why there is none.
@@ -49,7 +43,7 @@ fn action_for(command: Command, on_load: &Callback<String>) -> Result<Option<Act
         Command::Pause => Action::Pause,
         Command::Step => Action::Step,
         Command::Seek(t_us) => Action::Seek(t_us),
-        Command::Back => return Err("back: stepping back is not available yet".into()),
+        Command::Back => Action::Back,
         Command::Tour { name, .. } => return Err(format!("no tour named '{name}'")),
         Command::Load(query) => {
             on_load.emit(query);
@@ -144,12 +138,6 @@ pub fn player(p: &Props) -> Html {
         let (dispatch, options, on_load) = (dispatch.clone(), p.options.clone(), p.on_load.clone());
         use_effect_with((), move |_| {
             let listeners = page_listeners(dispatch.clone());
-            if let Some(speed) = options.speed {
-                dispatch.emit(Action::SetSpeed(speed));
-            }
-            if let Some(t_us) = options.t_us {
-                dispatch.emit(Action::Seek(t_us));
-            }
             if options.autoplay {
                 dispatch.emit(Action::Play);
             }
@@ -172,9 +160,12 @@ pub fn player(p: &Props) -> Html {
 /// The frame's layout: banner, graph, caption line with the link out, transport.
 fn layout(s: &AppState, dispatch: &Callback<Action>, controls: bool) -> Html {
     let (scene, frame) = (s.scene.clone(), s.frame.clone());
-    let explanation = frame.finished.then(|| s.explanation()).flatten();
-    let outcome = explanation.as_ref().map(|x| x.verdict.name());
-    let caption = explanation.map_or_else(|| scene.status.clone(), |x| x.headline);
+    // While the run goes: the newest thing that happened; at its end: how it ended, and why.
+    let (caption, title, outcome) = match &scene.outcome {
+        Some(o) => (o.headline.clone(), o.reason.clone(), Some(o.verdict)),
+        None if scene.caption.is_empty() => (scene.status.clone(), scene.status.clone(), None),
+        None => (scene.caption.clone(), scene.caption.clone(), None),
+    };
     html! {
         <div class={classes!("embed", (!controls).then_some("no-controls"))} data-embed="1">
             { banner::banner(&banner::Props {
@@ -189,7 +180,7 @@ fn layout(s: &AppState, dispatch: &Callback<Action>, controls: bool) -> Html {
             <div class="embed-bar">
                 // The caption, or a tour's narration once tours exist.
                 <p class="embed-caption" role="status" aria-live="polite" data-outcome={outcome}
-                    data-testid="status" title={caption.clone()}>{ caption }</p>
+                    data-testid="status" {title}>{ caption }</p>
                 <a class="open-full" href={full_link(s)} target="_blank" rel="noopener">
                     { "Open in the full simulator ↗" }
                 </a>

@@ -1,6 +1,6 @@
 //! The page API's events out, derived after every render from the state the reducer holds:
-//! `ready` once, `state` when playing starts or stops and about four times a second while time
-//! moves, `commit` and `view-change` for each such trace event the run reaches by playing or
+//! `ready` once, `state` when playing starts or stops, after each step, seek or step back, and
+//! about four times a second while time moves, `commit` and `view-change` for each such trace event the run reaches by playing or
 //! stepping (a seek jumps over them: a page hears where it landed, not every event on the way),
 //! and `end` with the outcome when the run reaches its end on screen.
 
@@ -21,6 +21,8 @@ pub struct Reporter {
     finished: bool,
     time_us: u64,
     state_wall_ms: f64,
+    /// `end` was posted for the run on screen.
+    ended: bool,
 }
 
 impl Reporter {
@@ -47,9 +49,11 @@ impl Reporter {
                 page_event(id, &e);
             }
         }
+        // A step or a step back changes the events on screen, if not always the time.
+        let stepped = len != self.seen;
         self.seen = len;
         let changed = s.playing != self.playing || frame.finished != self.finished;
-        let moved = frame.now_us != self.time_us;
+        let moved = frame.now_us != self.time_us || stepped;
         let settled = !s.playing && frame.seek_us.is_none();
         if changed || (moved && (settled || wall_ms - self.state_wall_ms >= STATE_EVERY_MS)) {
             post(
@@ -60,23 +64,28 @@ impl Reporter {
                     ("end_ms", ms(frame.end_us)),
                     ("playing", JsValue::from_bool(s.playing)),
                     ("finished", JsValue::from_bool(frame.finished)),
+                    ("events", JsValue::from_f64(len as f64)),
                 ],
             );
             self.state_wall_ms = wall_ms;
         }
-        if frame.finished && !self.finished {
-            if let Some(x) = s.explanation() {
+        // The scene carries the outcome once the run's end is on screen.
+        match (&s.scene.outcome, frame.finished) {
+            (Some(o), true) if !self.ended => {
+                self.ended = true;
                 post(
                     id,
                     "end",
                     &[
                         ("time_ms", ms(frame.now_us)),
-                        ("outcome", JsValue::from_str(x.verdict.name())),
-                        ("headline", JsValue::from_str(&x.headline)),
-                        ("reason", JsValue::from_str(&x.reason)),
+                        ("outcome", JsValue::from_str(o.verdict)),
+                        ("headline", JsValue::from_str(&o.headline)),
+                        ("reason", JsValue::from_str(&o.reason)),
                     ],
                 );
             }
+            (_, false) => self.ended = false,
+            _ => {}
         }
         self.playing = s.playing;
         self.finished = frame.finished;

@@ -5,8 +5,8 @@
 //! The link and the code are built by pure functions ([`moment_link`], [`iframe_code`]), tested
 //! natively; the component holds only what the reader chose.
 
-use super::options::{fmt_ms, with_pairs, EmbedOptions};
-use crate::url;
+use super::options::{with_pairs, EmbedOptions};
+use crate::url::{self, ViewParams};
 use pbft_engine::Config;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
@@ -25,16 +25,25 @@ fn base_address() -> String {
         .to_string()
 }
 
-/// The link to `config`'s run, at `t_us` if given.
-pub fn moment_link(base: &str, config: &Config, t_us: Option<u64>) -> String {
-    let extra: Vec<(&str, String)> = t_us.map(|t| ("t", fmt_ms(t))).into_iter().collect();
-    format!("{base}{}", with_pairs(&url::query_for(config), &extra))
+/// The query of `config`'s run, at `t_us` if given (the live view's own moment parameter).
+fn moment(config: &Config, t_us: Option<u64>) -> String {
+    let view = ViewParams {
+        t_us,
+        ..ViewParams::default()
+    };
+    url::query_with_view(config, &view)
 }
 
-/// The `<iframe>` code embedding `config`'s run at `size` with `options`.
+/// The link to `config`'s run, at `t_us` if given.
+pub fn moment_link(base: &str, config: &Config, t_us: Option<u64>) -> String {
+    format!("{base}{}", moment(config, t_us))
+}
+
+/// The `<iframe>` code embedding `config`'s run at `size`, from `t_us` if given, with `options`.
 pub fn iframe_code(
     base: &str,
     config: &Config,
+    t_us: Option<u64>,
     size: (u32, u32),
     options: &EmbedOptions,
 ) -> String {
@@ -44,7 +53,7 @@ pub fn iframe_code(
     };
     let src = format!(
         "{base}{}",
-        with_pairs(&url::query_for(config), &options.pairs())
+        with_pairs(&moment(config, t_us), &options.pairs())
     );
     let title = format!(
         "PBFT simulator: {} protocol, {} nodes",
@@ -213,12 +222,11 @@ fn link_and_code(p: &Props, c: &Choice) -> (String, String) {
         autoplay: c.autoplay,
         looping: c.looping,
         controls: c.controls,
-        t_us,
         ..EmbedOptions::default()
     };
     (
         moment_link(&base, &p.config, t_us),
-        iframe_code(&base, &p.config, SIZES[c.size], &options),
+        iframe_code(&base, &p.config, t_us, SIZES[c.size], &options),
     )
 }
 
@@ -252,7 +260,7 @@ pub fn share(p: &Props) -> Html {
         return button;
     }
     let (link, code) = link_and_code(p, c);
-    let moment = format!("At this moment ({} ms)", fmt_ms(p.now_us));
+    let moment = format!("At this moment ({})", crate::view::fmt_ms(p.now_us));
     html! {
         <>
         { button }
@@ -302,7 +310,7 @@ mod tests {
             controls: false,
             ..EmbedOptions::default()
         };
-        let code = iframe_code(base, &config, (700, 450), &options);
+        let code = iframe_code(base, &config, None, (700, 450), &options);
         assert_eq!(
             code,
             "<iframe src=\"https://example.org/pbft/?protocol=pbft&amp;embed=1&amp;autoplay=1&amp;controls=0\" \

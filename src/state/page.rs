@@ -1,9 +1,8 @@
 //! What the embed's page API reports, read from the run the reducer owns: the trace events a
-//! host page hears of (commits, view changes) and the run's outcome in words. Read-only: the API
-//! changes the run only through [`super::Action`]s, like every component.
+//! host page hears of (commits, view changes); the outcome it reads from the scene. Read-only:
+//! the API changes the run only through [`super::Action`]s, like every component.
 
 use super::AppState;
-use pbft_engine::explain::{explain, Explanation};
 use pbft_engine::{NodeId, TraceKind};
 
 /// A trace event the page API forwards to the host page.
@@ -58,11 +57,5 @@ impl AppState {
                 _ => None,
             })
             .collect()
-    }
-
-    /// The run's outcome in words, once it has reached its end on screen.
-    pub fn explanation(&self) -> Option<Explanation> {
-        let d = self.driver.borrow();
-        d.outcome().map(|o| explain(&self.config, o))
     }
 }

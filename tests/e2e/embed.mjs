@@ -98,6 +98,23 @@ try {
         await page.close();
     });
 
+    await check('page API: step and back move one step and restore the exact previous time', async () => {
+        const { page } = await host(`embed=1&${PBFT}`, 700, 450);
+        const settle = async (command) => {
+            const n = await page.evaluate(() => window.events.length);
+            await page.evaluate((c) => window.send({ type: c }), command);
+            const s = await event(page, 'state', n);
+            return [s.time_ms, s.events];
+        };
+        const a = await settle('step');
+        const b = await settle('step');
+        const c = await settle('step');
+        assert.ok(a[1] < b[1] && b[1] < c[1] && a[0] <= c[0], `steps at ${a}, ${b}, ${c}`);
+        assert.deepEqual(await settle('back'), b);
+        assert.deepEqual(await settle('back'), a);
+        await page.close();
+    });
+
     await check('page API: bad commands get an error with the sentence and change nothing', async () => {
         const { page, frame } = await host(`embed=1&${PBFT}`, 700, 450);
         const before = frame.url();
@@ -171,7 +188,7 @@ try {
         await page.getByLabel('Play at once').check();
         await page.getByLabel('960 × 600').check();
         const code = await page.locator('#share-code').inputValue();
-        assert.match(code, /^<iframe src=".*embed=1&amp;autoplay=1&amp;t=[\d.]+" width="960" height="600" title="PBFT simulator: pbft protocol, 4 nodes"/);
+        assert.match(code, /^<iframe src=".*&amp;t=[\d.]+&amp;embed=1&amp;autoplay=1" width="960" height="600" title="PBFT simulator: pbft protocol, 4 nodes"/);
         await page.screenshot({ path: path.join(shots, 'share-dialog-1280x800.png') });
         const axe = await axeViolations(page, '[data-testid=share-dialog]');
         assert.deepEqual(axe, [], `axe-core: ${axe.join('; ')}`);
