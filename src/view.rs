@@ -233,11 +233,8 @@ pub fn n1(x: f64) -> String {
     format!("{sign}{}.{}", t.unsigned_abs() / 10, t.unsigned_abs() % 10)
 }
 
-/// `12.345 ms`.
-pub fn fmt_ms(t_us: u64) -> String {
-    // Integer digits: the same text as `{:.3}` of the float, without float formatting.
-    format!("{}.{:03} ms", t_us / 1000, t_us % 1000)
-}
+/// Virtual time as text (the engine's, shared with the log's sentences).
+pub use pbft_engine::words::fmt_ms;
 
 #[cfg(test)]
 mod tests;

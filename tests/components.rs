@@ -293,7 +293,7 @@ fn a_dropped_trace_is_checked_against_a_re_simulation() {
     let shiviz = trace_text(&config, true).unwrap();
     assert_eq!(shiviz.lines().nth(1), Some(""));
     assert!(
-        shiviz.contains("view change"),
+        shiviz.contains("asks for view 1 (VIEW-CHANGE)"),
         "a view change under a silent primary"
     );
 }

@@ -13,6 +13,7 @@ use crate::scenario::{engine_error, Scenario};
 use crate::table;
 use pbft_engine::export::shiviz::ShiViz;
 use pbft_engine::export::{self, point_columns, run_columns, Columns, Row};
+use pbft_engine::words::Names;
 use pbft_engine::{Config, ConfigError, Simulation, SweepPoint};
 use std::cell::RefCell;
 use std::io::{self, Write};
@@ -68,7 +69,7 @@ fn write_trace(
     trial: u32,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let mut shiviz = ShiViz::new(config.nodes);
+    let mut shiviz = ShiViz::new(Names::of(sim, config.f()));
     match format {
         TraceFormat::Jsonl => writeln!(out, "{}", export::trace::header(config, trial))?,
         TraceFormat::Shiviz => out.write_all(ShiViz::header().as_bytes())?,

@@ -75,7 +75,9 @@ fn shiviz_logs_start_with_the_parser_expression() {
         .iter()
         .all(|l| l.starts_with("node") || l.starts_with("client")));
     assert!(
-        lines.iter().any(|l| l.contains("deliver PREPARE")),
+        lines
+            .iter()
+            .any(|l| l.contains("receives node 0's PRE-PREPARE")),
         "{text}"
     );
 }

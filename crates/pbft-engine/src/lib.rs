@@ -38,6 +38,7 @@ pub use sim::signed;
 pub mod trace;
 mod voters;
 mod wasm_size;
+pub mod words;
 
 pub use config::{
     parse_byzantine_counts, Config, Kind, ParamSpec, Partition, Processing, Protocol, Strategy,

@@ -4,14 +4,17 @@
 //!
 //! The file starts with that expression on its first line and an empty second line (no
 //! delimiter between executions: one file is one run), as ShiViz expects of an uploaded file.
-//! Each event then is one line, `node2 {"node0":3,"node2":5} 30000 deliver PREPARE seq=1 from
-//! node0`: host, vector clock (JSON), virtual time in µs, description. Replicas are `node<i>`,
-//! clients `client<j>`. The clocks follow Lamport/Fidge/Mattern: every event ticks its host's own
+//! Each event then is one line, `node2 {"node0":3,"node2":5} 30000 node 2 receives node 0's
+//! PREPARE`: host, vector clock (JSON), virtual time in µs, and the sentence the
+//! browser's log shows for the event ([`crate::words`]). Hosts are `node<i>` for replicas,
+//! `client<j>` for clients; a message's send and loss are its sender's events, its delivery the
+//! receiver's. The clocks follow Lamport/Fidge/Mattern: every event ticks its host's own
 //! entry by one (ShiViz requires exactly one), and a delivery first merges the clock its message
 //! was sent with, so ShiViz draws each delivered message as an edge. A lost message is an event
 //! on its sender only; the end of the run is not a host's event and is left out.
 
-use crate::{Config, ConfigError, NodeId, TraceEvent, TraceKind};
+use crate::words::{describe, event_nodes, Names};
+use crate::{Config, ConfigError, NodeId, Simulation, TraceEvent, TraceKind};
 use std::collections::BTreeMap;
 
 /// The parser expression ShiViz needs, with the virtual time as an extra field.
@@ -19,7 +22,7 @@ pub const REGEX: &str = r"(?<host>\S+) (?<clock>\{[^}]*\}) (?<time_us>\d+) (?<ev
 
 /// Turns trace events into ShiViz lines, one run at a time.
 pub struct ShiViz {
-    replicas: u32,
+    names: Names,
     /// Each host's vector clock, by node id (grown as hosts appear).
     clocks: Vec<Vec<u64>>,
     /// The sender's clock when message `id` was sent (the first copy's, for a duplicate).
@@ -27,10 +30,10 @@ pub struct ShiViz {
 }
 
 impl ShiViz {
-    /// For a run with `replicas` replicas (ids from there on are clients).
-    pub fn new(replicas: u32) -> ShiViz {
+    /// For a run whose endpoints are `names`.
+    pub fn new(names: Names) -> ShiViz {
         ShiViz {
-            replicas,
+            names,
             clocks: Vec::new(),
             sent: BTreeMap::new(),
         }
@@ -38,7 +41,8 @@ impl ShiViz {
 
     /// The whole log of trial `trial` of `config`.
     pub fn log(config: &Config, trial: u32) -> Result<String, ConfigError> {
-        let mut shiviz = ShiViz::new(config.nodes);
+        let names = Names::of(&Simulation::new(config, trial)?, config.f());
+        let mut shiviz = ShiViz::new(names);
         let mut out = ShiViz::header();
         for line in super::trace::events(config, trial)?
             .iter()
@@ -56,10 +60,9 @@ impl ShiViz {
     }
 
     fn host(&self, id: NodeId) -> String {
-        if id < self.replicas {
-            format!("node{id}")
-        } else {
-            format!("client{}", id - self.replicas)
+        match self.names.is_client(id) {
+            false => format!("node{id}"),
+            true => format!("client{}", id - self.names.replicas),
         }
     }
 
@@ -95,119 +98,12 @@ impl ShiViz {
         format!("{{{}}}", entries.join(","))
     }
 
-    /// A message's own fields as ` seq=3 digest=8ede1d34` (` t=1` for a client's).
-    fn fields(seq: Option<u64>, timestamp: Option<u64>, digest: Option<crate::Digest>) -> String {
-        let mut s = String::new();
-        if let Some(seq) = seq {
-            s += &format!(" seq={seq}");
-        }
-        if let Some(t) = timestamp {
-            s += &format!(" t={t}");
-        }
-        if let Some(d) = digest {
-            s += &format!(" digest={}", d.short());
-        }
-        s
-    }
-
-    /// The host and description of an event, or `None` for the run's end.
-    fn describe(&self, kind: &TraceKind) -> Option<(NodeId, String)> {
-        if let Some(message) = self.describe_message(kind) {
-            return Some(message);
-        }
-        Some(match kind {
-            TraceKind::Propose { node, seq } => (*node, format!("propose seq={seq}")),
-            TraceKind::Timer { node, name, .. } => (*node, format!("{name} timer fires")),
-            TraceKind::TimerSet {
-                node,
-                name,
-                fires_us,
-                ..
-            } => (*node, format!("sets {name} timer for t={fires_us} µs")),
-            TraceKind::TimerCancel { node, name, .. } => (*node, format!("cancels {name} timer")),
-            TraceKind::Commit { node, seq, digest } => {
-                (*node, format!("commit seq={seq} digest={}", digest.short()))
-            }
-            TraceKind::ViewChange { node, view } => {
-                (*node, format!("view change: VIEW-CHANGE for view {view}"))
-            }
-            TraceKind::NewView { node, view } => (*node, format!("enters view {view}")),
-            TraceKind::Accept {
-                client,
-                seq,
-                result,
-            } => (
-                *client,
-                format!(
-                    "accepts request {seq}: f + 1 replies match ({})",
-                    result.short()
-                ),
-            ),
-            TraceKind::StateTransfer { node, seq } => (
-                *node,
-                format!("adopts the state at seq={seq} (state transfer)"),
-            ),
-            TraceKind::End { .. } => return None,
-            TraceKind::Send { .. } | TraceKind::Drop { .. } | TraceKind::Deliver { .. } => {
-                unreachable!("messages are described above")
-            }
-        })
-    }
-
-    /// A message's send, loss or delivery: its host and description.
-    fn describe_message(&self, kind: &TraceKind) -> Option<(NodeId, String)> {
-        let name = |p: crate::Phase| p.name().to_ascii_uppercase();
-        Some(match kind {
-            TraceKind::Send {
-                from,
-                to,
-                phase,
-                seq,
-                timestamp,
-                digest,
-                duplicate,
-                ..
-            } => (
-                *from,
-                format!(
-                    "send {}{} to {}{}",
-                    name(*phase),
-                    Self::fields(*seq, *timestamp, *digest),
-                    self.host(*to),
-                    if *duplicate { " (duplicate copy)" } else { "" }
-                ),
-            ),
-            TraceKind::Drop {
-                from,
-                to,
-                phase,
-                seq,
-                timestamp,
-                reason,
-                ..
-            } => (
-                *from,
-                format!(
-                    "send {}{} to {}: lost ({})",
-                    name(*phase),
-                    Self::fields(*seq, *timestamp, None),
-                    self.host(*to),
-                    reason.name()
-                ),
-            ),
-            TraceKind::Deliver {
-                from, to, phase, ..
-            } => (
-                *to,
-                format!("deliver {} from {}", name(*phase), self.host(*from)),
-            ),
-            _ => return None,
-        })
-    }
-
-    /// The ShiViz line of one event (no newline), or `None` for an event on no host.
+    /// The ShiViz line of one event (no newline), or `None` for an event on no host (the end).
     pub fn line(&mut self, e: &TraceEvent) -> Option<String> {
-        let (host, description) = self.describe(&e.kind)?;
+        let host = match (&e.kind, event_nodes(e)?) {
+            (TraceKind::Deliver { to, .. }, _) => *to,
+            (_, (node, _)) => node,
+        };
         let merge = match &e.kind {
             TraceKind::Deliver { id, .. } => self.sent.get(id).cloned(),
             _ => None,
@@ -217,10 +113,11 @@ impl ShiViz {
             self.sent.entry(*id).or_insert_with(|| clock.clone());
         }
         Some(format!(
-            "{} {} {} {description}",
+            "{} {} {} {}",
             self.host(host),
             self.clock_json(&clock),
-            e.time_us
+            e.time_us,
+            describe(e, &self.names)
         ))
     }
 }
@@ -256,7 +153,7 @@ mod tests {
             assert_eq!(digits.parse::<u64>().unwrap(), *tick, "{line}");
         }
         assert!(own.contains_key("client0"), "{own:?}");
-        let deliver = lines.iter().find(|l| l.contains(" deliver ")).unwrap();
+        let deliver = lines.iter().find(|l| l.contains(" receives ")).unwrap();
         assert!(deliver.matches(':').count() >= 2, "merged: {deliver}");
         assert_eq!(ShiViz::header().lines().count(), 2);
     }
