@@ -62,7 +62,7 @@ pub struct Props {
 
 /// Draws chart `which` of `data` on `canvas`; the layout maps the pointer back to counts.
 fn draw(canvas: &HtmlCanvasElement, which: usize, data: &ChartData) -> Option<PlotLayout> {
-    let root = super::backend::ChartBackend::new(canvas)?.into_drawing_area();
+    let root = super::backend::chart_backend(canvas)?.into_drawing_area();
     root.fill(&WHITE).ok()?;
     let layout = match which {
         0 => pbft_charts::latency::draw(&root, data),

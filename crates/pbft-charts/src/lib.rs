@@ -28,6 +28,7 @@ pub mod messages;
 pub mod raster;
 pub mod reading;
 pub mod success;
+pub mod text_backend;
 
 pub use frame::PlotLayout;
 use pbft_engine::SweepPoint;

@@ -5,8 +5,8 @@
 //! each glyph at the pen position without its left side bearing and truncates every offset to a
 //! whole pixel, so letters drift apart and together ("Byzan tine nodes (coun t)"), and it scales
 //! the font to `size` pixels of ascent-to-descent height where the SVG backend writes
-//! `font-size = size / 1.24`. [`TextRaster`] wraps the bitmap backend and replaces only its two
-//! text methods: glyphs are laid out with their advances and kerning and rasterised at their
+//! `font-size = size / 1.24`. [`TextRaster`] wraps the bitmap backend ([`WithText`]) and replaces only its
+//! two text methods: glyphs are laid out with their advances and kerning and rasterised at their
 //! sub-pixel positions, at the SVG's em, anchored the way the SVG anchors its `<text>` (the same
 //! `dy` of 0.76 em, 0.5 ex or −0.5 ex; start, middle or end) and rotated as the SVG's
 //! `rotate(...)` would. Text is measured with the same font, so the legend box and the axis label
@@ -18,13 +18,12 @@
 //!
 //! Native only, behind the `png` feature: the browser draws the same charts on a `<canvas>`.
 
+use crate::text_backend::{TextHandler, WithText};
 use crate::{draw_all, ChartData};
 use ab_glyph::{point, Font, FontRef, Glyph, PxScale, ScaleFont};
 use plotters::prelude::*;
 use plotters_backend::text_anchor::{HPos, VPos};
-use plotters_backend::{
-    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
-};
+use plotters_backend::{BackendColor, BackendCoord, BackendTextStyle, DrawingErrorKind};
 use plotters_bitmap::{BitMapBackend, BitMapBackendError};
 
 /// The TTF every label is drawn with.
@@ -35,18 +34,29 @@ fn em_px(size: f64) -> f32 {
     (size / 1.24) as f32
 }
 
-/// plotters' bitmap backend with text drawn from an embedded font (see the module docs). Every
-/// other drawing call is passed through unchanged.
-pub struct TextRaster<'a> {
-    inner: BitMapBackend<'a>,
+/// The embedded font, laid out and rasterised as the SVG would show it (see the module docs).
+pub struct EmbeddedFont {
     font: FontRef<'static>,
     /// The font's x-height over its em (for the SVG's `0.5ex`), from the outline of `x`.
     ex_per_em: f32,
 }
 
+/// plotters' bitmap backend with text drawn from the embedded font. Every other drawing call is
+/// passed through unchanged.
+pub type TextRaster<'a> = WithText<BitMapBackend<'a>, EmbeddedFont>;
+
 impl<'a> TextRaster<'a> {
     /// A backend drawing into `buf`: `width × height` pixels of 8-bit RGB, row by row.
     pub fn with_buffer(buf: &'a mut [u8], (width, height): (u32, u32)) -> Self {
+        WithText {
+            inner: BitMapBackend::with_buffer(buf, (width, height)),
+            text: EmbeddedFont::new(),
+        }
+    }
+}
+
+impl EmbeddedFont {
+    fn new() -> EmbeddedFont {
         let font = FontRef::try_from_slice(FONT_TTF).expect("the embedded TTF parses");
         let units = font.units_per_em().unwrap_or(1000.0);
         let ex_per_em = font
@@ -54,11 +64,7 @@ impl<'a> TextRaster<'a> {
             .map(|o| o.bounds.max.y / units)
             .filter(|ex| *ex > 0.0)
             .unwrap_or(0.5);
-        TextRaster {
-            inner: BitMapBackend::with_buffer(buf, (width, height)),
-            font,
-            ex_per_em,
-        }
+        EmbeddedFont { font, ex_per_em }
     }
 
     /// The ab_glyph scale (pixels from ascent to descent) whose em is `em` pixels.
@@ -86,87 +92,12 @@ impl<'a> TextRaster<'a> {
     }
 }
 
-impl DrawingBackend for TextRaster<'_> {
-    type ErrorType = BitMapBackendError;
-
-    fn get_size(&self) -> (u32, u32) {
-        self.inner.get_size()
-    }
-
-    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<BitMapBackendError>> {
-        self.inner.ensure_prepared()
-    }
-
-    fn present(&mut self) -> Result<(), DrawingErrorKind<BitMapBackendError>> {
-        self.inner.present()
-    }
-
-    fn draw_pixel(
-        &mut self,
-        point: BackendCoord,
-        color: BackendColor,
-    ) -> Result<(), DrawingErrorKind<BitMapBackendError>> {
-        self.inner.draw_pixel(point, color)
-    }
-
-    fn draw_line<S: BackendStyle>(
-        &mut self,
-        from: BackendCoord,
-        to: BackendCoord,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<BitMapBackendError>> {
-        self.inner.draw_line(from, to, style)
-    }
-
-    fn draw_rect<S: BackendStyle>(
-        &mut self,
-        upper_left: BackendCoord,
-        bottom_right: BackendCoord,
-        style: &S,
-        fill: bool,
-    ) -> Result<(), DrawingErrorKind<BitMapBackendError>> {
-        self.inner.draw_rect(upper_left, bottom_right, style, fill)
-    }
-
-    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        path: I,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<BitMapBackendError>> {
-        self.inner.draw_path(path, style)
-    }
-
-    fn draw_circle<S: BackendStyle>(
-        &mut self,
-        center: BackendCoord,
-        radius: u32,
-        style: &S,
-        fill: bool,
-    ) -> Result<(), DrawingErrorKind<BitMapBackendError>> {
-        self.inner.draw_circle(center, radius, style, fill)
-    }
-
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        vert: I,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<BitMapBackendError>> {
-        self.inner.fill_polygon(vert, style)
-    }
-
-    fn blit_bitmap(
-        &mut self,
-        pos: BackendCoord,
-        size: (u32, u32),
-        src: &[u8],
-    ) -> Result<(), DrawingErrorKind<BitMapBackendError>> {
-        self.inner.blit_bitmap(pos, size, src)
-    }
-
+impl<'a> TextHandler<BitMapBackend<'a>> for EmbeddedFont {
     /// The advance width, and the font's ascent-to-descent line height (as a browser's font
     /// bounding box), at the SVG's em.
     fn estimate_text_size<S: BackendTextStyle>(
         &self,
+        _inner: &BitMapBackend<'a>,
         text: &str,
         style: &S,
     ) -> Result<(u32, u32), DrawingErrorKind<BitMapBackendError>> {
@@ -177,7 +108,8 @@ impl DrawingBackend for TextRaster<'_> {
     }
 
     fn draw_text<S: BackendTextStyle>(
-        &mut self,
+        &self,
+        inner: &mut BitMapBackend<'a>,
         text: &str,
         style: &S,
         pos: BackendCoord,
@@ -211,7 +143,6 @@ impl DrawingBackend for TextRaster<'_> {
             };
             let bounds = outline.px_bounds();
             let (left, top) = (bounds.min.x as i32, bounds.min.y as i32);
-            let inner = &mut self.inner;
             outline.draw(|x, y, coverage| {
                 if coverage <= 0.0 || result.is_err() {
                     return;
