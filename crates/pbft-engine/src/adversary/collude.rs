@@ -149,19 +149,9 @@ impl Collude {
             return;
         }
         let set: Vec<Signed> = self.target_vcs.iter().take(quorum).cloned().collect();
-        let reissue = plan_new_view(&set).reissue;
+        let plan = plan_new_view(&set);
         let view = att.target;
-        let pre_prepares = reissue
-            .iter()
-            .map(|(seq, digest, request)| {
-                self.signer.sign(Message::PrePrepare {
-                    view,
-                    seq: *seq,
-                    digest: *digest,
-                    request: request.clone(),
-                })
-            })
-            .collect();
+        let pre_prepares = plan.pre_prepares(view, &self.signer);
         let nv = Message::NewView {
             view: att.target,
             proof: Arc::new(NewViewProof {
@@ -172,7 +162,7 @@ impl Collude {
         send_each(out, &gr.g2, &nv);
         send_each(out, &gr.fellows, &nv);
         // Its honest side entered the view with its own O: the COMMITs for this O are its own.
-        for (seq, digest, _) in reissue {
+        for (seq, digest, _) in plan.reissue {
             let commit = Message::Commit { view, seq, digest };
             send_each(out, &gr.g2, &commit);
             send_each(out, &gr.fellows, &commit);

@@ -30,7 +30,7 @@ use super::log::pre_prepare_fields;
 use super::PbftReplica;
 use crate::message::{Digest, Message, NewViewProof, ViewChangeProof, NULL_DIGEST};
 use crate::node::Output;
-use crate::sim::signed::Signed;
+use crate::sim::signed::{Signed, Signer};
 use crate::voters::VoterSet;
 use std::sync::Arc;
 
@@ -51,6 +51,22 @@ impl NewViewPlan {
     /// max-s: the highest sequence number O covers (min-s when it is empty).
     pub fn max_s(&self) -> u64 {
         self.reissue.last().map_or(self.min_s, |&(n, _, _)| n)
+    }
+
+    /// O: the PRE-PREPAREs for `view` that re-issue each planned sequence number, signed by
+    /// `signer` (the new primary; a colluding one signs the same way).
+    pub fn pre_prepares(&self, view: u64, signer: &Signer) -> Vec<Signed> {
+        self.reissue
+            .iter()
+            .map(|(seq, digest, request)| {
+                signer.sign(Message::PrePrepare {
+                    view,
+                    seq: *seq,
+                    digest: *digest,
+                    request: request.clone(),
+                })
+            })
+            .collect()
     }
 }
 
@@ -198,18 +214,7 @@ impl PbftReplica {
         };
         let set: Vec<Signed> = vcs.values().take(quorum).cloned().collect();
         let plan = plan_new_view(&set);
-        let pre_prepares: Vec<Signed> = plan
-            .reissue
-            .iter()
-            .map(|(seq, digest, request)| {
-                self.signer.sign(Message::PrePrepare {
-                    view,
-                    seq: *seq,
-                    digest: *digest,
-                    request: request.clone(),
-                })
-            })
-            .collect();
+        let pre_prepares = plan.pre_prepares(view, &self.signer);
         let new_view = self.multicast(
             Message::NewView {
                 view,
