@@ -150,11 +150,12 @@ pub fn app() -> Html {
             move || drop(frames)
         });
     }
+    crate::tour::fetch::use_tour_fetch(state.tour_to_fetch(), dispatch.clone());
     page(&state, dispatch)
 }
 
 /// The title: the protocol's own name, and what its numbers mean here.
-fn header(s: &AppState) -> Html {
+fn header(s: &AppState, dispatch: &Dispatch) -> Html {
     let (n, f, q) = (s.config.nodes, s.config.f(), s.config.quorum());
     html! {
         <header class="top">
@@ -165,6 +166,7 @@ fn header(s: &AppState) -> Html {
                     { format!("{n} nodes tolerate f = {f} Byzantine; a quorum is 2f + 1 = {q}.") }
                 </p>
             </div>
+            <crate::tour::index::ToursIndex dispatch={dispatch.clone()} />
             <a class="view-link" href={crate::experiments::link_for(&s.config)}>{ "Experiments →" }</a>
             <crate::embed::share::Share config={s.config.clone()} now_us={s.frame.now_us} />
         </header>
@@ -191,19 +193,24 @@ fn page(s: &AppState, dispatch: Dispatch) -> Html {
     let scene = s.scene.clone();
     html! {
         <div class="app">
-            { header(s) }
+            { header(s, &dispatch) }
             { banner::banner(&banner::Props {
                 notices: s.notices.clone(),
                 alarm: scene.alarm.clone(),
                 warning: pbft_engine::explain::over_threshold(&s.config),
                 dispatch: dispatch.clone(),
             }) }
-            <main class="layout">
-                <aside class="panel controls-panel">
-                    <Controls texts={s.texts.clone()} errors={s.errors.clone()}
-                        byzantine_nodes={s.config.byzantine_nodes.clone()}
-                        dispatch={dispatch.clone()} />
-                </aside>
+            <main class={classes!("layout", s.tour.is_some().then_some("touring"))}>
+                // A tour takes the form's place: its scenario is fixed (Close brings the form back).
+                if let Some(t) = &s.tour {
+                    <aside class="panel tour-aside">{ crate::tour::panel::panel(t, false, &dispatch) }</aside>
+                } else {
+                    <aside class="panel controls-panel">
+                        <Controls texts={s.texts.clone()} errors={s.errors.clone()}
+                            byzantine_nodes={s.config.byzantine_nodes.clone()}
+                            dispatch={dispatch.clone()} />
+                    </aside>
+                }
                 { stage(s, &dispatch) }
                 // On phones this panel follows the graph: the inspector opens right under it.
                 <aside class="panel side-panel">

@@ -19,6 +19,10 @@ pub const IGNORED: &[&str] = &["trials"];
 /// Parameters of the moment on screen rather than of the scenario.
 pub const VIEW_PARAMS: &[&str] = &["t", "speed", "node"];
 
+/// A guided tour and its step (`?tour=normal-case&step=3`, steps from 1): the tour's own file
+/// gives the scenario (src/state/tour.rs).
+pub const TOUR_PARAMS: &[&str] = &["tour", "step"];
+
 /// The moment on screen, as the URL holds it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ViewParams {
@@ -207,7 +211,10 @@ pub fn lenient<T>(
 pub fn config_from_pairs(pairs: &[(String, String)]) -> (Config, Vec<String>) {
     let live: Vec<(String, String)> = pairs
         .iter()
-        .filter(|(k, _)| !IGNORED.contains(&k.as_str()) && !VIEW_PARAMS.contains(&k.as_str()))
+        .filter(|(k, _)| {
+            let k = k.as_str();
+            !IGNORED.contains(&k) && !VIEW_PARAMS.contains(&k) && !TOUR_PARAMS.contains(&k)
+        })
         .cloned()
         .collect();
     lenient(&live, |pairs| {

@@ -3,9 +3,10 @@
 //!
 //! Commands (`{type: ...}`): `load` with `params` (an object or a query string, checked like URL
 //! parameters), `play`, `pause`, `step`, `back`, `seek` with `time_ms`, `tour` with `name` and
-//! `step`. Events (every one tagged `source: "pbft-simulator"` and the frame's `id`): `ready`,
-//! `state` (time and playing), `commit`, `view-change`, `end` (the outcome), and `error` with the
-//! sentence for a command that cannot be done. A bad command changes nothing.
+//! `step` (from 1). Events (every one tagged `source: "pbft-simulator"` and the frame's `id`):
+//! `ready`, `state` (time and playing), `commit`, `view-change`, `end` (the outcome), `tour` (the
+//! tour's step on screen), and `error` with the sentence for a command that cannot be done. A bad
+//! command changes nothing.
 //!
 //! [`parse`] is pure (tested natively); the browser glue reads the message's fields and posts
 //! events to `window.parent`.
@@ -27,9 +28,10 @@ pub enum Command {
     Back,
     /// Go to this time, in µs of virtual time.
     Seek(u64),
+    /// Open tour `name` at step `step`, counted from 0 here (the message counts from 1).
     Tour {
         name: String,
-        step: u32,
+        step: usize,
     },
 }
 
@@ -60,10 +62,17 @@ pub fn parse(m: &Message) -> Result<Command, String> {
         "load" => load(m.params.as_deref().unwrap_or_default()),
         "tour" => {
             let name = m.name.clone().unwrap_or_default();
+            if name.is_empty() {
+                return Err("tour needs a name, like name: 'normal-case'".into());
+            }
             let step = match m.step {
                 None => 0,
-                Some(s) if s >= 0.0 && s.fract() == 0.0 => s as u32,
-                Some(s) => return Err(format!("a tour's step is a whole number, not {s}")),
+                Some(s) if s >= 1.0 && s.fract() == 0.0 => s as usize - 1,
+                Some(s) => {
+                    return Err(format!(
+                        "a tour's step is a whole number from 1 (its first step), not {s}"
+                    ))
+                }
             };
             Ok(Command::Tour { name, step })
         }
@@ -127,9 +136,14 @@ mod tests {
             parse(&tour),
             Ok(Command::Tour {
                 name: "normal-case".into(),
-                step: 2
+                step: 1
             })
         );
+        let zero = Message {
+            step: Some(0.0),
+            ..tour
+        };
+        assert!(parse(&zero).unwrap_err().contains("from 1"));
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! components (the graph, the transport, the banner) laid out to fill the frame, with the
 //! caption line (the newest thing that happened, then the outcome) and the link to the full
 //! simulator at the moment on screen. `autoplay` is the live view's Play at start; the page API's
-//! commands become the same actions.
+//! commands become the same actions. A guided tour (`tour=NAME&step=K`, or the page API's `tour`)
+//! shows its narration, compact, beside the graph in place of the caption.
 
 use super::api::{self, Command};
 use super::options::{with_pairs, EmbedOptions};
@@ -44,7 +45,7 @@ fn action_for(command: Command, on_load: &Callback<String>) -> Result<Option<Act
         Command::Step => Action::Step,
         Command::Seek(t_us) => Action::Seek(t_us),
         Command::Back => Action::Back,
-        Command::Tour { name, .. } => return Err(format!("no tour named '{name}'")),
+        Command::Tour { name, step } => Action::OpenTour { name, step },
         Command::Load(query) => {
             on_load.emit(query);
             return Ok(None);
@@ -106,7 +107,10 @@ impl Keeper {
             }));
         }
         // The URL keeps the embed options whatever the reducer writes (a toggled Byzantine node).
-        let scenario = url::query_for(&s.config);
+        let scenario = match s.tour.as_ref().filter(|t| t.loaded().is_some()) {
+            Some(t) => t.query(),
+            None => url::query_for(&s.config),
+        };
         if scenario != self.written {
             let query = with_pairs(&scenario, &options.pairs());
             if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
@@ -145,6 +149,7 @@ pub fn player(p: &Props) -> Html {
             move || drop((listeners, commands))
         });
     }
+    crate::tour::fetch::use_tour_fetch(state.tour_to_fetch(), dispatch.clone());
     let keeper = use_mut_ref(Keeper::default);
     {
         let (state, dispatch, options) = (state.clone(), dispatch.clone(), p.options.clone());
@@ -167,20 +172,28 @@ fn layout(s: &AppState, dispatch: &Callback<Action>, controls: bool) -> Html {
         None => (scene.caption.clone(), scene.caption.clone(), None),
     };
     html! {
-        <div class={classes!("embed", (!controls).then_some("no-controls"))} data-embed="1">
+        <div class={classes!("embed", (!controls).then_some("no-controls"), s.tour.is_some().then_some("touring"))}
+            data-embed="1">
             { banner::banner(&banner::Props {
                 notices: s.notices.clone(),
                 alarm: scene.alarm.clone(),
                 warning: None,
                 dispatch: dispatch.clone(),
             }) }
-            <div class="embed-graph">
-                <Graph scene={scene.clone()} frame={frame.clone()} dispatch={dispatch.clone()} />
+            <div class="embed-main">
+                <div class="embed-graph">
+                    <Graph scene={scene.clone()} frame={frame.clone()} dispatch={dispatch.clone()} />
+                </div>
+                if let Some(t) = &s.tour {
+                    { crate::tour::panel::panel(t, true, dispatch) }
+                }
             </div>
             <div class="embed-bar">
-                // The caption, or a tour's narration once tours exist.
-                <p class="embed-caption" role="status" aria-live="polite" data-outcome={outcome}
-                    data-testid="status" {title}>{ caption }</p>
+                // The caption, unless a tour narrates.
+                if s.tour.is_none() {
+                    <p class="embed-caption" role="status" aria-live="polite" data-outcome={outcome}
+                        data-testid="status" {title}>{ caption }</p>
+                }
                 <a class="open-full" href={full_link(s)} target="_blank" rel="noopener">
                     { "Open in the full simulator ↗" }
                 </a>

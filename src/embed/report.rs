@@ -2,10 +2,11 @@
 //! `ready` once, `state` when playing starts or stops, after each step, seek or step back, and
 //! about four times a second while time moves, `commit` and `view-change` for each such trace event the run reaches by playing or
 //! stepping (a seek jumps over them: a page hears where it landed, not every event on the way),
-//! and `end` with the outcome when the run reaches its end on screen.
+//! `end` with the outcome when the run reaches its end on screen, `tour` when a tour's step is on
+//! screen (and `error` when a tour cannot open: it is fetched after the command was taken).
 
 use super::bridge::{ms, post};
-use crate::state::{AppState, PageEvent};
+use crate::state::{AppState, PageEvent, TourStatus};
 use wasm_bindgen::JsValue;
 
 /// Least wall time between two `state` events while time moves.
@@ -23,6 +24,9 @@ pub struct Reporter {
     state_wall_ms: f64,
     /// `end` was posted for the run on screen.
     ended: bool,
+    /// The tour step last reported (name, step from 0), or the reason it could not open.
+    tour: Option<(String, usize)>,
+    tour_error: Option<String>,
 }
 
 impl Reporter {
@@ -90,6 +94,43 @@ impl Reporter {
         self.playing = s.playing;
         self.finished = frame.finished;
         self.time_us = frame.now_us;
+        self.report_tour(id, s);
+    }
+
+    /// `tour` once a step is on screen; `error` once a tour fails to open.
+    fn report_tour(&mut self, id: &str, s: &AppState) {
+        let Some(t) = &s.tour else {
+            self.tour = None;
+            return;
+        };
+        match &t.status {
+            TourStatus::Ready(l) if s.frame.seek_us.is_none() => {
+                let shown = Some((t.name.clone(), t.step));
+                if self.tour != shown {
+                    self.tour = shown;
+                    let heading = l.tour.steps.get(t.step).map_or("", |s| s.heading.as_str());
+                    post(
+                        id,
+                        "tour",
+                        &[
+                            ("name", JsValue::from_str(&t.name)),
+                            ("step", JsValue::from_f64((t.step + 1) as f64)),
+                            ("steps", JsValue::from_f64(l.at.len() as f64)),
+                            ("title", JsValue::from_str(&l.tour.title)),
+                            ("heading", JsValue::from_str(heading)),
+                        ],
+                    );
+                }
+            }
+            TourStatus::Failed(why) if self.tour_error.as_ref() != Some(why) => {
+                self.tour = None;
+                self.tour_error = Some(why.clone());
+                error(id, "tour", why);
+            }
+            // A new attempt may fail again with the same sentence: report that one too.
+            TourStatus::Loading => self.tour_error = None,
+            _ => {}
+        }
     }
 }
 

@@ -4,7 +4,8 @@
 //!
 //! - this file: the state, the actions and the reducer's dispatch;
 //! - [`navigate`]: time, steps, Step back, seeking (cooperative, below);
-//! - [`scene`]: the view-model derived from the run (node states, outcome, caption, log).
+//! - [`scene`]: the view-model derived from the run (node states, outcome, caption, log);
+//! - [`tour`]: a guided tour's steps as positions of the run (Next, Back, its link).
 //!
 //! **Why the driver is shared, not copied.** A reducer is pure when the state it returns shares
 //! nothing mutable with the state it was given. Ours shares one `Rc<RefCell<Driver>>`: the
@@ -32,9 +33,11 @@
 mod navigate;
 mod page;
 mod scene;
+mod tour;
 
 pub use page::PageEvent;
 pub use scene::{protocol_title, Detail, Inspect, OutcomeLine, Scene};
+pub use tour::{Loaded, TourState, TourStatus};
 
 use crate::timeline::{Driver, Position};
 use crate::url::{self, ViewParams};
@@ -102,6 +105,25 @@ pub enum Action {
     FilterNode(Option<NodeId>),
     FilterKind(Option<String>),
     DismissNotices,
+    /// Opens the tour `name` at step `step` (from 0; links count from 1): fetched first (the
+    /// page fetches it and answers with `TourLoaded` or `TourFailed`), unless already open.
+    OpenTour {
+        name: String,
+        step: usize,
+    },
+    /// The text of the tour file `name`.
+    TourLoaded {
+        name: String,
+        text: String,
+    },
+    /// The tour file `name` could not be fetched: the sentence says why.
+    TourFailed {
+        name: String,
+        message: String,
+    },
+    TourNext,
+    TourBack,
+    CloseTour,
 }
 
 /// What changes every frame.
@@ -146,6 +168,8 @@ pub struct AppState {
     pub reduced_motion: bool,
     pub selected: Option<NodeId>,
     pub filter: LogFilter,
+    /// The guided tour open, if any.
+    pub tour: Option<TourState>,
     /// The target of a seek still under way (see the module docs).
     seek: Option<Target>,
     /// Positions to go back to, newest last.
@@ -167,6 +191,8 @@ impl AppState {
         let (config, mut notices) = url::config_from_pairs(&pairs);
         let (view, problems) = url::view_params(&pairs, config.nodes);
         notices.extend(problems);
+        let (tour, problems) = tour::from_pairs(&pairs);
+        notices.extend(problems);
         // `config_from_pairs` only returns configs that validate.
         let driver = Driver::new(&config).expect("a validated config builds");
         let mut s = AppState {
@@ -183,6 +209,7 @@ impl AppState {
             reduced_motion: false,
             selected: view.node,
             filter: LogFilter::default(),
+            tour,
             seek: None,
             history: Vec::new(),
             last_wall_ms: None,
@@ -212,8 +239,12 @@ impl AppState {
         (self.playing || self.seek.is_some()) && !self.hidden
     }
 
-    /// What the address bar should say: the scenario, and the moment when paused.
+    /// What the address bar should say: the scenario, and the moment when paused; the tour and
+    /// its step while a tour's scenario is on screen.
     pub fn query(&self) -> String {
+        if let Some(t) = self.tour.as_ref().filter(|t| t.loaded().is_some()) {
+            return t.query();
+        }
         let d = self.driver.borrow();
         let view = ViewParams {
             t_us: (d.cursor_us > 0).then_some(d.cursor_us),
@@ -235,6 +266,7 @@ impl AppState {
             reduced_motion: self.reduced_motion,
             selected: self.selected,
             filter: self.filter.clone(),
+            tour: self.tour.clone(),
             seek: self.seek,
             history: self.history.clone(),
             last_wall_ms: self.last_wall_ms,
@@ -363,7 +395,12 @@ impl AppState {
             }
             // Navigation redraws what changed through the driver's version, and holds the scene
             // while a seek is under way (see the module docs).
-            other => self.reduce_scenario(other.clone()) || !self.navigate(other),
+            other if self.reduce_tour(other.clone()) => self.seek.is_none(),
+            other => {
+                let changed = self.reduce_scenario(other.clone());
+                self.close_tour_if_changed();
+                changed || !self.navigate(other)
+            }
         };
         if !self.playing || self.seek.is_some() {
             self.last_wall_ms = None;

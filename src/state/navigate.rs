@@ -33,7 +33,7 @@ impl AppState {
     }
 
     /// Remembers the position on screen for Step back.
-    fn remember(&mut self) {
+    pub(super) fn remember(&mut self) {
         let here = self.driver.borrow().position();
         if self.history.last() != Some(&here) {
             if self.history.len() == HISTORY {
@@ -44,7 +44,7 @@ impl AppState {
     }
 
     /// Starts a seek to `target`, replaying from time 0 if it lies behind the cursor.
-    fn go_to(&mut self, target: Target) {
+    pub(super) fn go_to(&mut self, target: Target) {
         let behind = {
             let d = self.driver.borrow();
             match target {

@@ -61,6 +61,10 @@ pub struct Scene {
     pub sent: usize,
     pub delivered: u64,
     pub dropped: u64,
+    /// What the open tour's step talks about: endpoints to highlight, and message phases to
+    /// emphasise (the others dimmed); empty without a tour.
+    pub focus: Vec<NodeId>,
+    pub phases: Vec<String>,
 }
 
 impl AppState {
@@ -135,7 +139,10 @@ impl AppState {
             None => "Running".to_string(),
         };
         let started = d.timeline.started_view();
+        let (focus, phases) = self.tour_focus(d.names().primary_of(started));
         Scene {
+            focus,
+            phases,
             clients: view::nodes::client_views(d),
             quorum: self.config.quorum(),
             f: self.config.f(),

@@ -21,8 +21,15 @@
 //! time), `focus:` the endpoints the text talks about (replica ids, `client`, `primary`),
 //! `phases:` the message phases to highlight; the remaining lines are the narration, with blank
 //! lines between paragraphs. Lines starting with `#` before the first step are comments.
+//!
+//! The page side: [`fetch`] loads the files, [`index`] lists them, [`panel`] narrates the open
+//! tour; the reducer's part (Next, Back, the steps as positions of the run) is
+//! `crate::state::tour`.
 
 mod anchor;
+pub mod fetch;
+pub mod index;
+pub mod panel;
 #[cfg(test)]
 mod tests;
 

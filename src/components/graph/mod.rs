@@ -40,13 +40,18 @@ struct NodesProps {
 /// Half the side of a client's square.
 const CLIENT_HALF: f64 = 13.0;
 
-fn client(c: &ClientView) -> Html {
+fn client(c: &ClientView, focus: bool) -> Html {
     let lines = c.lines();
     let label = format!("{}: {}", c.name, lines.join(", "));
     let (x, y) = (c.x, c.y);
     html! {
-        <g class="client" data-node={c.id.to_string()} role="img" aria-label={label.clone()}>
+        <g class="client" data-node={c.id.to_string()} data-focus={focus.then_some("1")}
+            role="img" aria-label={label.clone()}>
             <title>{ label }</title>
+            if focus {
+                <rect class="focus-ring" x={n1(x - CLIENT_HALF - 7.0)} y={n1(y - CLIENT_HALF - 7.0)}
+                    width={n1(2.0 * CLIENT_HALF + 14.0)} height={n1(2.0 * CLIENT_HALF + 14.0)} rx="9" />
+            }
             <rect class="client-shape" x={n1(x - CLIENT_HALF)} y={n1(y - CLIENT_HALF)}
                 width={n1(2.0 * CLIENT_HALF)} height={n1(2.0 * CLIENT_HALF)} rx="4" />
             <text class="node-id" x={n1(x)} y={n1(y + 4.5)} font-size="13">{ "C" }</text>
@@ -67,8 +72,8 @@ fn nodes(p: &NodesProps) -> Html {
     let show_counters = n <= 16;
     html! {
         <g class={if n > 16 { "nodes many" } else { "nodes" }}>
-            { for p.scene.clients.iter().map(client) }
-            { for p.scene.nodes.iter().map(|v| node::node(v, r, &p.dispatch)) }
+            { for p.scene.clients.iter().map(|c| client(c, p.scene.focus.contains(&c.id))) }
+            { for p.scene.nodes.iter().map(|v| node::node(v, r, p.scene.focus.contains(&v.id), &p.dispatch)) }
             // What the counters say is in each node's accessible name.
             if show_counters {
                 <g class="labels" aria-hidden="true">
@@ -104,7 +109,8 @@ pub fn graph(p: &Props) -> Html {
     use_dots(p.frame.clone(), radius, dots.clone(), canvas.clone());
     html! {
         <div class="graph-wrap">
-            <div class="graph-box">
+            // A tour's step emphasises the phases it talks about (the stylesheet dims the rest).
+            <div class="graph-box" data-phases={(!p.scene.phases.is_empty()).then(|| p.scene.phases.join(" "))}>
                 // Under the SVG: nodes, labels and every click target stay on top.
                 <canvas class="msg-layer" ref={canvas} aria-hidden="true" />
                 <svg class="graph" viewBox={format!("0 0 {GRAPH_SIZE} {GRAPH_SIZE}")}

@@ -45,7 +45,8 @@ pub fn counters(v: &NodeView, r: f64) -> Html {
     counters_text(&v.lines(), tx, ty, anchor, v.primary)
 }
 
-pub fn node(v: &NodeView, r: f64, dispatch: &Dispatch) -> Html {
+/// Replica `v` drawn with radius `r`; `focus` rings it (a tour's step talks about it).
+pub fn node(v: &NodeView, r: f64, focus: bool, dispatch: &Dispatch) -> Html {
     let id = v.id;
     let onclick = dispatch.reform(move |e: MouseEvent| {
         if e.shift_key() {
@@ -73,9 +74,12 @@ pub fn node(v: &NodeView, r: f64, dispatch: &Dispatch) -> Html {
     let chip = digest_class(v).filter(|_| !v.byzantine && r >= 8.0);
     html! {
         <g key={id} class={class} data-node={id.to_string()} data-state={v.state}
-            data-byzantine={v.byzantine.to_string()}
+            data-byzantine={v.byzantine.to_string()} data-focus={focus.then_some("1")}
             tabindex="0" role="button" aria-label={label.clone()} {onclick} {onkeydown}>
             <title>{ label }</title>
+            if focus {
+                <circle class="focus-ring" cx={n1(v.x)} cy={n1(v.y)} r={n1(r + 11.0)} />
+            }
             if v.primary {
                 <circle class="primary-ring" cx={n1(v.x)} cy={n1(v.y)}
                     r={n1(r + 5.0)} />
