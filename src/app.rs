@@ -60,6 +60,7 @@ pub fn key_action(key: &str, target_tag: &str, shift: bool) -> Option<Action> {
         "ArrowRight" => Some(Action::Step),
         "ArrowLeft" => Some(Action::Back),
         "r" | "R" => Some(Action::Reset),
+        "Escape" => Some(Action::ShowTours(false)),
         _ => None,
     }
 }
@@ -150,7 +151,17 @@ pub fn app() -> Html {
             move || drop(frames)
         });
     }
-    crate::tour::fetch::use_tour_fetch(state.tour_to_fetch(), dispatch.clone());
+    crate::tour::fetch::use_tour_fetch(state.to_fetch(), dispatch.clone());
+    // The tours index takes the focus when it opens (Tab then moves through its entries).
+    use_effect_with(state.index.open, |&open| {
+        let dialog = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("tours-dialog"))
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(el) = dialog.filter(|_| open) {
+            let _ = el.focus();
+        }
+    });
     page(&state, dispatch)
 }
 
@@ -166,7 +177,7 @@ fn header(s: &AppState, dispatch: &Dispatch) -> Html {
                     { format!("{n} nodes tolerate f = {f} Byzantine; a quorum is 2f + 1 = {q}.") }
                 </p>
             </div>
-            <crate::tour::index::ToursIndex dispatch={dispatch.clone()} />
+            { crate::tour::index::index(&s.index, dispatch) }
             <a class="view-link" href={crate::experiments::link_for(&s.config)}>{ "Experiments →" }</a>
             <crate::embed::share::Share config={s.config.clone()} now_us={s.frame.now_us} />
         </header>

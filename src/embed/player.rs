@@ -149,7 +149,7 @@ pub fn player(p: &Props) -> Html {
             move || drop((listeners, commands))
         });
     }
-    crate::tour::fetch::use_tour_fetch(state.tour_to_fetch(), dispatch.clone());
+    crate::tour::fetch::use_tour_fetch(state.to_fetch(), dispatch.clone());
     let keeper = use_mut_ref(Keeper::default);
     {
         let (state, dispatch, options) = (state.clone(), dispatch.clone(), p.options.clone());

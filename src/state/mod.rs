@@ -37,7 +37,7 @@ mod tour;
 
 pub use page::PageEvent;
 pub use scene::{protocol_title, Detail, Inspect, OutcomeLine, Scene};
-pub use tour::{Loaded, TourState, TourStatus};
+pub use tour::{Fetch, IndexEntry, Loaded, ToursIndex, TourState, TourStatus};
 
 use crate::timeline::{Driver, Position};
 use crate::url::{self, ViewParams};
@@ -121,6 +121,15 @@ pub enum Action {
         name: String,
         message: String,
     },
+    /// Opens (true) or closes the tours index.
+    ShowTours(bool),
+    /// The text of `tours/index.txt`, or why it could not be read.
+    ToursListed(Result<String, String>),
+    /// A tour file read for the index (its title and summary), or why it could not be.
+    TourRead {
+        name: String,
+        text: Result<String, String>,
+    },
     TourNext,
     TourBack,
     CloseTour,
@@ -170,6 +179,8 @@ pub struct AppState {
     pub filter: LogFilter,
     /// The guided tour open, if any.
     pub tour: Option<TourState>,
+    /// The tours index (shared: it changes only when it opens or a file arrives).
+    pub index: Rc<ToursIndex>,
     /// The target of a seek still under way (see the module docs).
     seek: Option<Target>,
     /// Positions to go back to, newest last.
@@ -210,6 +221,7 @@ impl AppState {
             selected: view.node,
             filter: LogFilter::default(),
             tour,
+            index: Rc::default(),
             seek: None,
             history: Vec::new(),
             last_wall_ms: None,
@@ -267,6 +279,7 @@ impl AppState {
             selected: self.selected,
             filter: self.filter.clone(),
             tour: self.tour.clone(),
+            index: self.index.clone(),
             seek: self.seek,
             history: self.history.clone(),
             last_wall_ms: self.last_wall_ms,

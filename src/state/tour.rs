@@ -18,6 +18,7 @@ use crate::tour::{self, Focus, Tour};
 use crate::url;
 use crate::view::Shared;
 use pbft_engine::{Config, NodeId, Simulation};
+use std::rc::Rc;
 
 /// An open tour.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,6 +63,44 @@ impl TourState {
             ("tour", self.name.clone()),
             ("step", (self.step + 1).to_string()),
         ])
+    }
+}
+
+/// The tours index: whether it is open, and what was read of `tours/index.txt` (in its order)
+/// and of each tour file (title and summary), or why the list could not be read.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ToursIndex {
+    pub open: bool,
+    pub list: Option<Result<Vec<IndexEntry>, String>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndexEntry {
+    pub name: String,
+    /// The file's title and summary once read (or the reason it did not read, as the summary).
+    pub title: String,
+    pub summary: String,
+    pub read: bool,
+}
+
+/// A file the page should fetch for the reducer (one at a time, see `AppState::to_fetch`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fetch {
+    /// The tour to open.
+    Tour(String),
+    /// `tours/index.txt`, for the index.
+    Index,
+    /// A tour's file, for its title and summary in the index.
+    Entry(String),
+}
+
+impl Fetch {
+    /// The file's address, relative to the page (so the site works under any sub-path).
+    pub fn path(&self) -> String {
+        match self {
+            Fetch::Index => "tours/index.txt".into(),
+            Fetch::Tour(name) | Fetch::Entry(name) => format!("tours/{name}.tour"),
+        }
     }
 }
 
@@ -140,7 +179,10 @@ impl AppState {
     /// Tour actions; returns whether the action was one.
     pub(super) fn reduce_tour(&mut self, action: Action) -> bool {
         match action {
-            Action::OpenTour { name, step } => self.open_tour(name, step),
+            Action::OpenTour { name, step } => {
+                Rc::make_mut(&mut self.index).open = false;
+                self.open_tour(name, step)
+            }
             Action::TourLoaded { name, text } => {
                 if self.tour_loading(&name) {
                     let step = self.tour.as_ref().map_or(0, |t| t.step);
@@ -152,6 +194,33 @@ impl AppState {
             Action::TourFailed { name, message } => {
                 if self.tour_loading(&name) {
                     self.fail_tour(message);
+                }
+            }
+            Action::ShowTours(open) => Rc::make_mut(&mut self.index).open = open,
+            Action::ToursListed(text) => {
+                let list = text.map(|t| {
+                    tour::parse_index(&t)
+                        .into_iter()
+                        .filter(|n| valid_name(n))
+                        .map(|name| IndexEntry {
+                            title: name.clone(),
+                            name,
+                            summary: String::new(),
+                            read: false,
+                        })
+                        .collect()
+                });
+                Rc::make_mut(&mut self.index).list = Some(list);
+            }
+            Action::TourRead { name, text } => {
+                let index = Rc::make_mut(&mut self.index);
+                let entries = index.list.as_mut().and_then(|l| l.as_mut().ok());
+                if let Some(e) = entries.and_then(|l| l.iter_mut().find(|e| e.name == name)) {
+                    match text.and_then(|t| tour::parse(&name, &t).map_err(|e| e.to_string())) {
+                        Ok(t) => (e.title, e.summary) = (t.title, t.summary),
+                        Err(why) => e.summary = format!("{name}.tour: {why}"),
+                    }
+                    e.read = true;
                 }
             }
             Action::TourNext => self.tour_step(1),
@@ -270,6 +339,26 @@ impl AppState {
             .as_ref()
             .filter(|t| t.status == TourStatus::Loading)
             .map(|t| t.name.clone())
+    }
+
+    /// The file the page should fetch now, if any: the tour being opened first, then what the
+    /// open index still lacks (`index.txt`, then each tour's file in turn). The page fetches it
+    /// and answers with the action for it; the reducer then asks for the next.
+    pub fn to_fetch(&self) -> Option<Fetch> {
+        if let Some(name) = self.tour_to_fetch() {
+            return Some(Fetch::Tour(name));
+        }
+        if !self.index.open {
+            return None;
+        }
+        match &self.index.list {
+            None => Some(Fetch::Index),
+            Some(Ok(entries)) => entries
+                .iter()
+                .find(|e| !e.read)
+                .map(|e| Fetch::Entry(e.name.clone())),
+            Some(Err(_)) => None,
+        }
     }
 
     /// The endpoints the open tour's step talks about, for the graph to highlight: replica ids,

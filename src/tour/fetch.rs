@@ -2,7 +2,7 @@
 //! site works under any sub-path, and the one-file copy answers the same `fetch` from its inline
 //! copies (xtask/src/dist.rs).
 
-use crate::state::Action;
+use crate::state::{Action, Fetch};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
@@ -27,25 +27,26 @@ pub async fn text(path: &str) -> Result<String, String> {
         .ok_or_else(|| failed("unreadable"))
 }
 
-/// The address of tour `name`'s file.
-pub fn path(name: &str) -> String {
-    format!("tours/{name}.tour")
-}
-
-/// Fetches the tour the reducer asks for (`AppState::tour_to_fetch`) and answers with
-/// `TourLoaded` or `TourFailed`; a missing file is "no tour named …".
+/// Fetches the file the reducer asks for (`AppState::to_fetch`: one at a time) and answers with
+/// its action: `TourLoaded` or `TourFailed` (a missing file is "no tour named …") for a tour to
+/// open, `ToursListed` and `TourRead` for the index.
 #[hook]
-pub fn use_tour_fetch(name: Option<String>, dispatch: Callback<Action>) {
-    use_effect_with(name, move |name| {
-        if let Some(name) = name.clone() {
+pub fn use_tour_fetch(fetch: Option<Fetch>, dispatch: Callback<Action>) {
+    use_effect_with(fetch, move |fetch| {
+        if let Some(fetch) = fetch.clone() {
             yew::platform::spawn_local(async move {
-                dispatch.emit(match text(&path(&name)).await {
-                    Ok(text) => Action::TourLoaded { name, text },
-                    Err(e) if e.contains("HTTP 404") => Action::TourFailed {
-                        message: format!("no tour named '{name}'"),
+                let result = text(&fetch.path()).await;
+                dispatch.emit(match (fetch, result) {
+                    (Fetch::Tour(name), Ok(text)) => Action::TourLoaded { name, text },
+                    (Fetch::Tour(name), Err(e)) => Action::TourFailed {
+                        message: match e.contains("HTTP 404") {
+                            true => format!("no tour named '{name}'"),
+                            false => e,
+                        },
                         name,
                     },
-                    Err(message) => Action::TourFailed { name, message },
+                    (Fetch::Index, text) => Action::ToursListed(text),
+                    (Fetch::Entry(name), text) => Action::TourRead { name, text },
                 });
             });
         }
