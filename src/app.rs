@@ -152,16 +152,6 @@ pub fn app() -> Html {
         });
     }
     crate::tour::fetch::use_tour_fetch(state.to_fetch(), dispatch.clone());
-    // The tours index takes the focus when it opens (Tab then moves through its entries).
-    use_effect_with(state.index.open, |&open| {
-        let dialog = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id("tours-dialog"))
-            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
-        if let Some(el) = dialog.filter(|_| open) {
-            let _ = el.focus();
-        }
-    });
     page(&state, dispatch)
 }
 

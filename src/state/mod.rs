@@ -408,12 +408,14 @@ impl AppState {
             }
             // Navigation redraws what changed through the driver's version, and holds the scene
             // while a seek is under way (see the module docs).
-            other if self.reduce_tour(other.clone()) => self.seek.is_none(),
-            other => {
-                let changed = self.reduce_scenario(other.clone());
-                self.close_tour_if_changed();
-                changed || !self.navigate(other)
-            }
+            other => match self.reduce_tour(other) {
+                None => self.seek.is_none(),
+                Some(other) => {
+                    let changed = self.reduce_scenario(other.clone());
+                    self.close_tour_if_changed();
+                    changed || !self.navigate(other)
+                }
+            },
         };
         if !self.playing || self.seek.is_some() {
             self.last_wall_ms = None;

@@ -14,7 +14,7 @@
 
 use super::{Action, AppState, Target};
 use crate::timeline::Position;
-use crate::tour::{self, Focus, Tour};
+use crate::tour::{self, Anchor, Focus, Tour};
 use crate::url;
 use crate::view::Shared;
 use pbft_engine::{Config, NodeId, Simulation};
@@ -145,39 +145,58 @@ pub fn positions(config: &Config, tour: &Tour) -> Result<Vec<Position>, String> 
     let mut sim = Simulation::new(config, 0)
         .map_err(|e| e.to_string())?
         .with_trace(true);
-    // Each event, and the engine steps processed once its step is (what a replay counts).
-    let (mut events, mut after) = (Vec::new(), Vec::new());
+    let start = Position {
+        steps: 0,
+        cursor_us: 0,
+    };
+    let mut found: Vec<Option<Position>> = tour
+        .steps
+        .iter()
+        .map(|s| (s.at == Anchor::Start).then_some(start))
+        .collect();
+    // Matches of each step's anchor so far (an anchor names its `nth` match).
+    let mut seen = vec![0; found.len()];
+    // Engine steps processed once an event's step is: what a replay counts to reach it.
     let mut steps = 0u64;
     while let Some(batch) = sim.step() {
         steps += 1;
-        events.extend_from_slice(batch);
-        after.resize(events.len(), steps);
+        for e in batch {
+            let json = e.to_json();
+            for (k, s) in tour.steps.iter().enumerate() {
+                if let Anchor::Event { nth, .. } = s.at {
+                    if found[k].is_none() && s.at.matches_json(&json) {
+                        seen[k] += 1;
+                        if seen[k] == nth {
+                            found[k] = Some(Position {
+                                steps,
+                                cursor_us: e.time_us,
+                            });
+                        }
+                    }
+                }
+            }
+        }
     }
-    let end_us = sim.outcome().map_or(sim.now_us(), |o| o.end_us);
-    tour.steps
-        .iter()
+    let end = Position {
+        steps,
+        cursor_us: sim.outcome().map_or(sim.now_us(), |o| o.end_us),
+    };
+    found
+        .into_iter()
+        .zip(&tour.steps)
         .enumerate()
-        .map(|(k, s)| match (&s.at, s.at.locate(&events)) {
-            (_, Err(e)) => Err(format!("step {} ({}): {e}", k + 1, s.heading)),
-            (tour::Anchor::End, _) => Ok(Position {
-                steps,
-                cursor_us: end_us,
-            }),
-            (_, Ok(None)) => Ok(Position {
-                steps: 0,
-                cursor_us: 0,
-            }),
-            (_, Ok(Some(i))) => Ok(Position {
-                steps: after[i],
-                cursor_us: events[i].time_us,
+        .map(|(k, (at, s))| match s.at {
+            Anchor::End => Ok(end),
+            _ => at.ok_or_else(|| {
+                format!("step {} ({}): the run has no event `{}`", k + 1, s.heading, s.at)
             }),
         })
         .collect()
 }
 
 impl AppState {
-    /// Tour actions; returns whether the action was one.
-    pub(super) fn reduce_tour(&mut self, action: Action) -> bool {
+    /// Tour actions; any other action is handed back.
+    pub(super) fn reduce_tour(&mut self, action: Action) -> Option<Action> {
         match action {
             Action::OpenTour { name, step } => {
                 Rc::make_mut(&mut self.index).open = false;
@@ -226,9 +245,9 @@ impl AppState {
             Action::TourNext => self.tour_step(1),
             Action::TourBack => self.tour_step(-1),
             Action::CloseTour => self.tour = None,
-            _ => return false,
+            other => return Some(other),
         }
-        true
+        None
     }
 
     fn tour_loading(&self, name: &str) -> bool {

@@ -66,13 +66,23 @@ impl Anchor {
         }
     }
 
-    /// Whether `event` is of this anchor's kind with its fields (not counting occurrences).
-    pub fn matches(&self, event: &FlatEvent) -> bool {
+    /// Whether the event whose JSON line (`TraceEvent::to_json`) is `json` is of this anchor's
+    /// kind with its fields (not counting occurrences): each `"key":value` found as written,
+    /// quoted or not, and ended (so `seq=1` does not match `"seq":12`).
+    pub fn matches_json(&self, json: &str) -> bool {
+        let has = |k: &str, v: &str| {
+            [
+                format!("\"{k}\":\"{v}\""),
+                format!("\"{k}\":{v},"),
+                format!("\"{k}\":{v}}}"),
+            ]
+            .iter()
+            .any(|p| json.contains(p.as_str()))
+        };
         match self {
             Anchor::Start | Anchor::End => false,
             Anchor::Event { kind, fields, .. } => {
-                event.get("kind") == Some(kind.as_str())
-                    && fields.iter().all(|(k, v)| event.get(k) == Some(v.as_str()))
+                has("kind", kind) && fields.iter().all(|(k, v)| has(k, v))
             }
         }
     }
@@ -87,7 +97,7 @@ impl Anchor {
             Anchor::Event { nth, .. } => events
                 .iter()
                 .enumerate()
-                .filter(|(_, e)| self.matches(&FlatEvent::of(e)))
+                .filter(|(_, e)| self.matches_json(&e.to_json()))
                 .nth(nth - 1)
                 .map(|(i, _)| Some(i))
                 .ok_or_else(|| format!("the run has no event `{self}`")),
@@ -111,54 +121,5 @@ impl std::fmt::Display for Anchor {
                 Ok(())
             }
         }
-    }
-}
-
-/// A trace event as the flat `key → text` pairs of its JSON line (strings unquoted).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FlatEvent(Vec<(String, String)>);
-
-impl FlatEvent {
-    pub fn of(event: &TraceEvent) -> FlatEvent {
-        FlatEvent::parse(&event.to_json())
-    }
-
-    /// Reads a flat JSON object of numbers, booleans, null and strings without escapes (what
-    /// the trace writes). Anything else ends the reading at that point.
-    pub fn parse(json: &str) -> FlatEvent {
-        let mut pairs = Vec::new();
-        let body = json.trim().trim_start_matches('{').trim_end_matches('}');
-        let mut rest = body;
-        while let Some(start) = rest.find('"') {
-            let after_key = &rest[start + 1..];
-            let Some(key_end) = after_key.find('"') else {
-                break;
-            };
-            let key = &after_key[..key_end];
-            let Some(value_part) = after_key[key_end + 1..].trim_start().strip_prefix(':') else {
-                break;
-            };
-            let value_part = value_part.trim_start();
-            let (value, remaining) = match value_part.strip_prefix('"') {
-                Some(s) => match s.find('"') {
-                    Some(end) => (&s[..end], &s[end + 1..]),
-                    None => break,
-                },
-                None => {
-                    let end = value_part.find(',').unwrap_or(value_part.len());
-                    (value_part[..end].trim(), &value_part[end..])
-                }
-            };
-            pairs.push((key.to_string(), value.to_string()));
-            rest = remaining;
-        }
-        FlatEvent(pairs)
-    }
-
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
     }
 }

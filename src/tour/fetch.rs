@@ -9,22 +9,27 @@ use yew::prelude::*;
 
 /// The text at `path` (relative to the page), or the sentence saying why there is none.
 pub async fn text(path: &str) -> Result<String, String> {
-    let failed = |why: &str| format!("{path} could not be loaded ({why})");
-    let window = web_sys::window().ok_or_else(|| failed("no window"))?;
-    let response = JsFuture::from(window.fetch_with_str(path))
-        .await
-        .map_err(|_| failed("no connection"))?
-        .dyn_into::<web_sys::Response>()
-        .map_err(|_| failed("no response"))?;
-    if !response.ok() {
-        return Err(failed(&format!("HTTP {}", response.status())));
+    let status = async {
+        let response: web_sys::Response = JsFuture::from(web_sys::window()?.fetch_with_str(path))
+            .await
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        if !response.ok() {
+            return Some(Err(response.status()));
+        }
+        JsFuture::from(response.text().ok()?)
+            .await
+            .ok()?
+            .as_string()
+            .map(Ok)
+    };
+    match status.await {
+        Some(Ok(text)) => Ok(text),
+        Some(Err(404)) => Err(format!("{path} does not exist")),
+        Some(Err(code)) => Err(format!("{path} could not be loaded (HTTP {code})")),
+        None => Err(format!("{path} could not be loaded")),
     }
-    let body = response.text().map_err(|_| failed("unreadable"))?;
-    JsFuture::from(body)
-        .await
-        .ok()
-        .and_then(|t| t.as_string())
-        .ok_or_else(|| failed("unreadable"))
 }
 
 /// Fetches the file the reducer asks for (`AppState::to_fetch`: one at a time) and answers with
@@ -39,7 +44,7 @@ pub fn use_tour_fetch(fetch: Option<Fetch>, dispatch: Callback<Action>) {
                 dispatch.emit(match (fetch, result) {
                     (Fetch::Tour(name), Ok(text)) => Action::TourLoaded { name, text },
                     (Fetch::Tour(name), Err(e)) => Action::TourFailed {
-                        message: match e.contains("HTTP 404") {
+                        message: match e.ends_with("not exist") {
                             true => format!("no tour named '{name}'"),
                             false => e,
                         },

@@ -33,7 +33,7 @@ pub mod panel;
 #[cfg(test)]
 mod tests;
 
-pub use anchor::{Anchor, AnchorError, FlatEvent};
+pub use anchor::{Anchor, AnchorError};
 
 /// One tour, parsed.
 #[derive(Clone, Debug, PartialEq)]

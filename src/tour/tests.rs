@@ -81,16 +81,17 @@ fn anchors_parse_and_reject() {
 }
 
 #[test]
-fn flat_events_read_the_trace_json() {
-    let e = FlatEvent::parse(
-        r#"{"time_us":10,"kind":"send","from":0,"to":2,"phase":"pre-prepare","digest":"null","duplicate":false}"#,
-    );
-    assert_eq!(e.get("kind"), Some("send"));
-    assert_eq!(e.get("time_us"), Some("10"));
-    assert_eq!(e.get("phase"), Some("pre-prepare"));
-    assert_eq!(e.get("duplicate"), Some("false"));
-    assert_eq!(e.get("digest"), Some("null"));
-    assert_eq!(e.get("missing"), None);
+fn anchors_match_the_trace_json() {
+    let json = r#"{"time_us":10,"kind":"send","id":3,"from":0,"to":2,"phase":"pre-prepare","seq":12,"deliver_us":20,"duplicate":false}"#;
+    let yes = |a: &str| Anchor::parse(a).unwrap().matches_json(json);
+    assert!(yes("send"));
+    assert!(yes("send phase=pre-prepare from=0 to=2"));
+    assert!(yes("send duplicate=false #3"));
+    assert!(!yes("send seq=1"), "a prefix of a number does not match");
+    assert!(!yes("send phase=prepare"), "a prefix of a string does not match");
+    assert!(!yes("deliver from=0"));
+    assert!(!yes("send missing=1"));
+    assert!(!Anchor::Start.matches_json(json));
 }
 
 #[test]

@@ -48,10 +48,7 @@ fn client(c: &ClientView, focus: bool) -> Html {
         <g class="client" data-node={c.id.to_string()} data-focus={focus.then_some("1")}
             role="img" aria-label={label.clone()}>
             <title>{ label }</title>
-            if focus {
-                <rect class="focus-ring" x={n1(x - CLIENT_HALF - 7.0)} y={n1(y - CLIENT_HALF - 7.0)}
-                    width={n1(2.0 * CLIENT_HALF + 14.0)} height={n1(2.0 * CLIENT_HALF + 14.0)} rx="9" />
-            }
+
             <rect class="client-shape" x={n1(x - CLIENT_HALF)} y={n1(y - CLIENT_HALF)}
                 width={n1(2.0 * CLIENT_HALF)} height={n1(2.0 * CLIENT_HALF)} rx="4" />
             <text class="node-id" x={n1(x)} y={n1(y + 4.5)} font-size="13">{ "C" }</text>

@@ -45,7 +45,8 @@ pub fn counters(v: &NodeView, r: f64) -> Html {
     counters_text(&v.lines(), tx, ty, anchor, v.primary)
 }
 
-/// Replica `v` drawn with radius `r`; `focus` rings it (a tour's step talks about it).
+/// Replica `v` drawn with radius `r`; `focus`: a tour's step talks about it (the stylesheet
+/// rings it).
 pub fn node(v: &NodeView, r: f64, focus: bool, dispatch: &Dispatch) -> Html {
     let id = v.id;
     let onclick = dispatch.reform(move |e: MouseEvent| {
@@ -77,9 +78,7 @@ pub fn node(v: &NodeView, r: f64, focus: bool, dispatch: &Dispatch) -> Html {
             data-byzantine={v.byzantine.to_string()} data-focus={focus.then_some("1")}
             tabindex="0" role="button" aria-label={label.clone()} {onclick} {onkeydown}>
             <title>{ label }</title>
-            if focus {
-                <circle class="focus-ring" cx={n1(v.x)} cy={n1(v.y)} r={n1(r + 11.0)} />
-            }
+
             if v.primary {
                 <circle class="primary-ring" cx={n1(v.x)} cy={n1(v.y)}
                     r={n1(r + 5.0)} />
