@@ -3,7 +3,7 @@
 //! small for it: under 760×560 the full page would show its title, its form and part of the
 //! ring), or the live view.
 
-use crate::embed::{self, Embed};
+use crate::embed;
 use crate::experiments::Experiments;
 use crate::url;
 use yew::prelude::*;
@@ -23,12 +23,14 @@ fn small_window() -> bool {
 
 #[function_component(Root)]
 pub fn root() -> Html {
-    let pairs = url::query_pairs(&url::read_location());
+    // The page's query; the embed layout's page-API `load` replaces it.
+    let query = use_state(url::read_location);
+    let pairs = url::query_pairs(&query);
     let has = |k: &str, v: &str| pairs.iter().any(|(a, b)| a == k && b == v);
     if has("view", "experiments") {
         html! { <Experiments /> }
     } else if has("embed", "1") || (embed::framed() && small_window()) {
-        html! { <Embed /> }
+        embed::embed(&query)
     } else {
         html! { <crate::App /> }
     }

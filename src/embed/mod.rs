@@ -17,15 +17,16 @@ mod player;
 mod report;
 pub mod share;
 
-use crate::url;
 use options::EmbedOptions;
 use player::Player;
 use yew::prelude::*;
 
-#[function_component(Embed)]
-pub fn embed() -> Html {
-    let query = use_state(url::read_location);
-    let (options, scenario, notices) = EmbedOptions::split(&query);
+/// The embed layout for `query` (the page's); `query` is the root's state, so a page-API `load`
+/// (`on_load` with the new query) re-mounts the player on it: a fresh reducer, as on a new page,
+/// without reloading the frame. A plain function, not a component of its own: each component
+/// costs the start bundle about a kilobyte.
+pub fn embed(query: &UseStateHandle<String>) -> Html {
+    let (options, scenario, notices) = EmbedOptions::split(query);
     let on_load = {
         let query = query.clone();
         Callback::from(move |q: String| {
@@ -36,7 +37,7 @@ pub fn embed() -> Html {
         })
     };
     html! {
-        <Player key={(*query).clone()} scenario={scenario} {options} {notices} {on_load} />
+        <Player key={(**query).clone()} scenario={scenario} {options} {notices} {on_load} />
     }
 }
 
