@@ -37,7 +37,7 @@ mod tour;
 
 pub use page::PageEvent;
 pub use scene::{protocol_title, Detail, Inspect, OutcomeLine, Scene};
-pub use tour::{Fetch, IndexEntry, Loaded, ToursIndex, TourState, TourStatus};
+pub use tour::{Fetch, IndexEntry, Loaded, TourState, TourStatus, ToursIndex};
 
 use crate::timeline::{Driver, Position};
 use crate::url::{self, ViewParams};
@@ -123,13 +123,9 @@ pub enum Action {
     },
     /// Opens (true) or closes the tours index.
     ShowTours(bool),
-    /// The text of `tours/index.txt`, or why it could not be read.
-    ToursListed(Result<String, String>),
-    /// A tour file read for the index (its title and summary), or why it could not be.
-    TourRead {
-        name: String,
-        text: Result<String, String>,
-    },
+    /// The tours of `tours/index.txt` with their titles and summaries, or why the list could
+    /// not be read.
+    ToursListed(Result<Vec<IndexEntry>, String>),
     TourNext,
     TourBack,
     CloseTour,

@@ -74,34 +74,22 @@ pub struct ToursIndex {
     pub list: Option<Result<Vec<IndexEntry>, String>>,
 }
 
+/// A tour in the index: its name, title and summary (or, for a file that does not read, its
+/// name twice and the reason).
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexEntry {
     pub name: String,
-    /// The file's title and summary once read (or the reason it did not read, as the summary).
     pub title: String,
     pub summary: String,
-    pub read: bool,
 }
 
-/// A file the page should fetch for the reducer (one at a time, see `AppState::to_fetch`).
+/// What the page should fetch for the reducer (see `AppState::to_fetch`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Fetch {
     /// The tour to open.
     Tour(String),
-    /// `tours/index.txt`, for the index.
+    /// `tours/index.txt` and every tour it lists, for the index.
     Index,
-    /// A tour's file, for its title and summary in the index.
-    Entry(String),
-}
-
-impl Fetch {
-    /// The file's address, relative to the page (so the site works under any sub-path).
-    pub fn path(&self) -> String {
-        match self {
-            Fetch::Index => "tours/index.txt".into(),
-            Fetch::Tour(name) | Fetch::Entry(name) => format!("tours/{name}.tour"),
-        }
-    }
 }
 
 /// A tour name is a file name of the tours folder: letters, digits and `-` (never a path).
@@ -188,7 +176,12 @@ pub fn positions(config: &Config, tour: &Tour) -> Result<Vec<Position>, String> 
         .map(|(k, (at, s))| match s.at {
             Anchor::End => Ok(end),
             _ => at.ok_or_else(|| {
-                format!("step {} ({}): the run has no event `{}`", k + 1, s.heading, s.at)
+                format!(
+                    "step {} ({}): the run has no event `{}`",
+                    k + 1,
+                    s.heading,
+                    s.at
+                )
             }),
         })
         .collect()
@@ -216,32 +209,7 @@ impl AppState {
                 }
             }
             Action::ShowTours(open) => Rc::make_mut(&mut self.index).open = open,
-            Action::ToursListed(text) => {
-                let list = text.map(|t| {
-                    tour::parse_index(&t)
-                        .into_iter()
-                        .filter(|n| valid_name(n))
-                        .map(|name| IndexEntry {
-                            title: name.clone(),
-                            name,
-                            summary: String::new(),
-                            read: false,
-                        })
-                        .collect()
-                });
-                Rc::make_mut(&mut self.index).list = Some(list);
-            }
-            Action::TourRead { name, text } => {
-                let index = Rc::make_mut(&mut self.index);
-                let entries = index.list.as_mut().and_then(|l| l.as_mut().ok());
-                if let Some(e) = entries.and_then(|l| l.iter_mut().find(|e| e.name == name)) {
-                    match text.and_then(|t| tour::parse(&name, &t).map_err(|e| e.to_string())) {
-                        Ok(t) => (e.title, e.summary) = (t.title, t.summary),
-                        Err(why) => e.summary = format!("{name}.tour: {why}"),
-                    }
-                    e.read = true;
-                }
-            }
+            Action::ToursListed(list) => Rc::make_mut(&mut self.index).list = Some(list),
             Action::TourNext => self.tour_step(1),
             Action::TourBack => self.tour_step(-1),
             Action::CloseTour => self.tour = None,
@@ -253,7 +221,7 @@ impl AppState {
     fn tour_loading(&self, name: &str) -> bool {
         self.tour
             .as_ref()
-            .is_some_and(|t| t.name == name && t.status == TourStatus::Loading)
+            .is_some_and(|t| t.name == name && matches!(t.status, TourStatus::Loading))
     }
 
     fn fail_tour(&mut self, message: String) {
@@ -356,27 +324,17 @@ impl AppState {
     pub fn tour_to_fetch(&self) -> Option<String> {
         self.tour
             .as_ref()
-            .filter(|t| t.status == TourStatus::Loading)
+            .filter(|t| matches!(t.status, TourStatus::Loading))
             .map(|t| t.name.clone())
     }
 
-    /// The file the page should fetch now, if any: the tour being opened first, then what the
-    /// open index still lacks (`index.txt`, then each tour's file in turn). The page fetches it
-    /// and answers with the action for it; the reducer then asks for the next.
+    /// What the page should fetch now, if anything: the tour being opened, else the list of
+    /// tours the open index lacks. The page answers with `TourLoaded`/`TourFailed` or
+    /// `ToursListed`.
     pub fn to_fetch(&self) -> Option<Fetch> {
-        if let Some(name) = self.tour_to_fetch() {
-            return Some(Fetch::Tour(name));
-        }
-        if !self.index.open {
-            return None;
-        }
-        match &self.index.list {
-            None => Some(Fetch::Index),
-            Some(Ok(entries)) => entries
-                .iter()
-                .find(|e| !e.read)
-                .map(|e| Fetch::Entry(e.name.clone())),
-            Some(Err(_)) => None,
+        match self.tour_to_fetch() {
+            Some(name) => Some(Fetch::Tour(name)),
+            None => (self.index.open && self.index.list.is_none()).then_some(Fetch::Index),
         }
     }
 

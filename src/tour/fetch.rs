@@ -2,7 +2,7 @@
 //! site works under any sub-path, and the one-file copy answers the same `fetch` from its inline
 //! copies (xtask/src/dist.rs).
 
-use crate::state::{Action, Fetch};
+use crate::state::{Action, Fetch, IndexEntry};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
@@ -32,26 +32,49 @@ pub async fn text(path: &str) -> Result<String, String> {
     }
 }
 
-/// Fetches the file the reducer asks for (`AppState::to_fetch`: one at a time) and answers with
-/// its action: `TourLoaded` or `TourFailed` (a missing file is "no tour named …") for a tour to
-/// open, `ToursListed` and `TourRead` for the index.
+/// The tours of `tours/index.txt`, in its order, each with its title and summary; a tour whose
+/// file does not read is listed by name with the reason, so a teacher adding one sees what is
+/// wrong.
+async fn entries() -> Result<Vec<IndexEntry>, String> {
+    let index = text("tours/index.txt").await?;
+    let mut out = Vec::new();
+    for name in super::parse_index(&index) {
+        let read = text(&format!("tours/{name}.tour")).await;
+        let (title, summary) = match read
+            .and_then(|t| super::parse(&name, &t).map_err(|e| format!("{name}.tour {e}")))
+        {
+            Ok(t) => (t.title, t.summary),
+            Err(e) => (name.clone(), e),
+        };
+        out.push(IndexEntry {
+            name,
+            title,
+            summary,
+        });
+    }
+    Ok(out)
+}
+
+/// Fetches what the reducer asks for (`AppState::to_fetch`) and answers with its action:
+/// `TourLoaded` or `TourFailed` (a missing file is "no tour named …") for a tour to open,
+/// `ToursListed` for the index.
 #[hook]
 pub fn use_tour_fetch(fetch: Option<Fetch>, dispatch: Callback<Action>) {
     use_effect_with(fetch, move |fetch| {
         if let Some(fetch) = fetch.clone() {
             yew::platform::spawn_local(async move {
-                let result = text(&fetch.path()).await;
-                dispatch.emit(match (fetch, result) {
-                    (Fetch::Tour(name), Ok(text)) => Action::TourLoaded { name, text },
-                    (Fetch::Tour(name), Err(e)) => Action::TourFailed {
-                        message: match e.ends_with("not exist") {
-                            true => format!("no tour named '{name}'"),
-                            false => e,
+                dispatch.emit(match fetch {
+                    Fetch::Tour(name) => match text(&format!("tours/{name}.tour")).await {
+                        Ok(text) => Action::TourLoaded { name, text },
+                        Err(e) => Action::TourFailed {
+                            message: match e.ends_with("not exist") {
+                                true => format!("no tour named '{name}'"),
+                                false => e,
+                            },
+                            name,
                         },
-                        name,
                     },
-                    (Fetch::Index, text) => Action::ToursListed(text),
-                    (Fetch::Entry(name), text) => Action::TourRead { name, text },
+                    Fetch::Index => Action::ToursListed(entries().await),
                 });
             });
         }

@@ -69,7 +69,9 @@ pub fn panel(t: &TourState, compact: bool, dispatch: &Callback<Action>) -> Html 
     let mut text = String::new();
     let mut nav = None;
     match &t.status {
-        TourStatus::Loading => text.push_str(r#"<p class="tour-text" role="status">Loading the tour…</p>"#),
+        TourStatus::Loading => {
+            text.push_str(r#"<p class="tour-text" role="status">Loading the tour…</p>"#)
+        }
         TourStatus::Failed(why) => {
             let _ = write!(
                 text,

@@ -88,7 +88,10 @@ fn anchors_match_the_trace_json() {
     assert!(yes("send phase=pre-prepare from=0 to=2"));
     assert!(yes("send duplicate=false #3"));
     assert!(!yes("send seq=1"), "a prefix of a number does not match");
-    assert!(!yes("send phase=prepare"), "a prefix of a string does not match");
+    assert!(
+        !yes("send phase=prepare"),
+        "a prefix of a string does not match"
+    );
     assert!(!yes("deliver from=0"));
     assert!(!yes("send missing=1"));
     assert!(!Anchor::Start.matches_json(json));
