@@ -1,12 +1,6 @@
 //! Entry point: installs a panic hook that shows a message on the page (instead of a page that
 //! silently stops), then mounts the app.
 
-// Talc in place of the default dlmalloc: the start bundle is about 9 KB gzipped smaller, the
-// allocations as fast (BENCHMARKS.md).
-#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
-#[global_allocator]
-static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-
 fn main() {
     // Through Yew, which would otherwise replace the hook with its own when it renders.
     yew::set_custom_panic_hook(Box::new(|info| {
