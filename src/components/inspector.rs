@@ -13,7 +13,7 @@
 use super::Dispatch;
 use crate::state::{Action, Inspect, Scene};
 use crate::view::fmt_ms;
-use crate::view::words::digest_text;
+use crate::view::words::{digest_text, timer_words};
 use pbft_engine::{Digest, SlotSnapshot, Votes};
 use std::fmt::Write as _;
 use yew::prelude::*;
@@ -120,8 +120,8 @@ fn body(i: &Inspect) -> String {
     for t in &i.timers {
         let _ = write!(
             out,
-            "<li>{} timer: fires at {} (in {})</li>",
-            t.name,
+            "<li>{}: fires at {} (in {})</li>",
+            timer_words(t.name),
             fmt_ms(t.fires_us),
             fmt_ms(t.fires_us.saturating_sub(i.now_us))
         );
@@ -204,6 +204,8 @@ mod tests {
         let html = body(s.scene.inspector.as_ref().unwrap());
         assert!(html.contains("asking for view 1"), "{html}");
         assert!(html.contains(" timer: fires at"), "{html}");
+        // Timers go by their one name (pbft_engine::words::timer_words), never "retransmit".
+        assert!(!html.contains("retransmit "), "{html}");
         assert!(html.contains("stable checkpoint h = 0"), "{html}");
         assert_eq!(html.matches("<li").count(), html.matches("</li>").count());
         let end = s.frame.end_us;

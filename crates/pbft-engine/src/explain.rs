@@ -284,7 +284,7 @@ fn failure_reason(config: &Config, o: &RunOutcome) -> String {
     }
     let mut text = causes.join("; ");
     if let Some(first) = text.get(..1) {
-        text = first.to_uppercase() + &text[1..];
+        text = first.to_ascii_uppercase() + &text[1..];
     }
     text
 }

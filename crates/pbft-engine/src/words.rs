@@ -168,8 +168,10 @@ pub fn event_phase(e: &TraceEvent) -> Option<Phase> {
     }
 }
 
-/// A timer's purpose in words.
-fn timer_words(name: &str) -> &str {
+/// A timer's purpose in words, the same everywhere (log, inspector, arcs' tooltips): the
+/// replicas' "view-change timer" and "retransmission (STATUS) timer", the client's
+/// "retransmission timer".
+pub fn timer_words(name: &str) -> &str {
     match name {
         "view-change" => "view-change timer",
         "retransmit" => "retransmission timer",
@@ -232,7 +234,7 @@ pub fn describe(e: &TraceEvent, n: &Names) -> String {
             "{} receives {}'s {}",
             who(*to),
             who(*from),
-            phase.name().to_uppercase()
+            phase.name().to_ascii_uppercase()
         ),
         TraceKind::Timer { node, name, .. } if n.is_client(*node) => format!(
             "{}'s {} fires: no f + 1 = {} matching replies yet, it sends the request again",
