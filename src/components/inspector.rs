@@ -69,9 +69,14 @@ fn slot(out: &mut String, s: &SlotSnapshot, prepare_needed: u32, commit_needed: 
         s.pre_prepare.map_or("none".to_string(), digest_text)
     );
     votes(out, "prepare", &s.prepares, s.pre_prepare, prepare_needed);
+    let kind = if s.commits_view == s.view {
+        "commit".to_string()
+    } else {
+        format!("commit in view {}", s.commits_view)
+    };
     votes(
         out,
-        "commit",
+        &kind,
         &s.commits,
         s.committed.or(s.pre_prepare),
         commit_needed,

@@ -269,13 +269,18 @@ pub fn describe(e: &TraceEvent, n: &Names) -> String {
             format!("{} commits seq {seq} ({})", who(*node), digest.short())
         }
         TraceKind::End { reason, success } => format!(
-            "the run ends: {} ({})",
+            "the run ends: {}{}",
             match reason.name() {
                 "committed" => "everything committed",
                 "timeout" => "the run's timeout",
                 _ => "nothing left to happen",
             },
-            if *success { "success" } else { "no success" }
+            // "Everything committed (no success)" read as a contradiction: say why it can be.
+            match (*success, reason.name()) {
+                (true, _) => " (success)",
+                (false, "committed") => ", yet no success (the outcome says why)",
+                (false, _) => " (no success)",
+            }
         ),
         TraceKind::ViewChange { node, view } => format!(
             "{} suspects primary {} and asks for view {view} (VIEW-CHANGE)",

@@ -66,7 +66,7 @@ fn nodes(p: &NodesProps) -> Html {
     let r = node_radius(n);
     let show_counters = n <= 16;
     html! {
-        <g class={if n > 16 { "nodes many" } else { "nodes" }}>
+        <g class={if n > 40 { "nodes many crowded" } else if n > 16 { "nodes many" } else { "nodes" }}>
             { for p.scene.clients.iter().map(client) }
             { for p.scene.nodes.iter().map(|v| node::node(v, r, &p.dispatch)) }
             // What the counters say is in each node's accessible name.
