@@ -178,6 +178,27 @@ try {
         await page.close();
     });
 
+    await check('no log row is raw JSON, for every kind of event', async () => {
+        const page = await newPage(browser, { width: 1280, height: 800 }, errors);
+        // A lossy run with checkpoints has every kind: drops, timers, view changes, a state transfer.
+        await open(page, '?protocol=pbft&nodes=4&seed=11&drop=0.2&requests=25&checkpoint-interval=5');
+        await toEnd(page);
+        const kinds = await page.locator('#log-kind option').evaluateAll((os) => os.map((o) => o.value).filter((v) => v));
+        const shown = [];
+        for (const kind of kinds) {
+            await page.locator('#log-kind').selectOption(kind);
+            await page.waitForTimeout(50);
+            if ((await count(page, '.log-row')) > 0) {
+                await logIsWords(page);
+                shown.push(kind);
+            }
+        }
+        for (const k of ['propose', 'send', 'deliver', 'drop', 'timer-set', 'timer-cancel', 'timer', 'commit', 'view-change', 'new-view', 'accept', 'state-transfer', 'end']) {
+            assert.ok(shown.includes(k), `rows of kind ${k} (shown: ${shown})`);
+        }
+        await page.close();
+    });
+
     await check('Step then Step back restores the same time and node states; t= and log rows go there', async () => {
         const page = await newPage(browser, { width: 1280, height: 800 }, errors);
         await open(page, `${SCENARIOS['pbft-silent']}&t=120`);

@@ -361,4 +361,47 @@ mod tests {
         let accept = all.iter().find(|e| e.kind.name() == "accept").unwrap();
         assert!(describe(accept, &names).starts_with("client accepts request t=1: f + 1 = 2"));
     }
+
+    /// Issue 12: no log row is raw JSON, for every kind of event. A lossy PBFT run with
+    /// checkpoints has them all (drops, retransmission, view changes, a state transfer); a
+    /// partitioned run and the tutorial add their own sentences.
+    #[test]
+    fn every_kind_of_event_has_words() {
+        let pbft = |pairs: &[(&str, &str)]| {
+            let mut c = Config::for_protocol(Protocol::Pbft);
+            for (k, v) in pairs {
+                c.set(k, v).unwrap();
+            }
+            c
+        };
+        let lossy = pbft(&[
+            ("seed", "11"),
+            ("drop", "0.2"),
+            ("requests", "25"),
+            ("checkpoint-interval", "5"),
+        ]);
+        let cut = pbft(&[("partition", "3@0-300"), ("requests", "3")]);
+        let mut tutorial = Config::default();
+        tutorial.set("byzantine", "2").unwrap();
+        let mut seen = std::collections::BTreeSet::new();
+        for c in [&lossy, &cut, &tutorial] {
+            let names = Names {
+                replicas: c.nodes,
+                clients: u32::from(c.protocol == Protocol::Pbft) * c.clients,
+                f: c.f(),
+            };
+            for e in events(c) {
+                let text = describe(&e, &names);
+                assert!(
+                    !text.contains('{') && !text.contains("\":") && !text.contains("seq 0"),
+                    "{text}"
+                );
+                assert!(text.len() > 8 && text.contains(' '), "{text}");
+                seen.insert(kind_label(&e.kind));
+            }
+        }
+        for (_, label) in KINDS {
+            assert!(seen.contains(label), "no event shown for '{label}'");
+        }
+    }
 }
