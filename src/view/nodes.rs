@@ -77,6 +77,11 @@ impl NodeView {
                 lines.push(format!("VC {}/{quorum}", votes.min(quorum)));
             }
             None => {
+                // Working on a later sequence number: what it already executed, so a node that
+                // committed seq 1 and waits at seq 2 does not read as if it had done nothing.
+                if self.executed > 0 && self.seq > self.executed {
+                    lines.push(format!("executed {}", self.executed));
+                }
                 lines.push(format!(
                     "{}P {}/{}",
                     if self.reissued { "↻ " } else { "" },
