@@ -437,6 +437,21 @@ pub fn draw_line<'a, DB: DrawingBackend + 'a>(
 }
 
 /// The largest finite value, or `fallback` when there is none.
+/// The y tick labels of a chart whose axis tops out at `top`: none before there is data (an
+/// empty chart's axis is a placeholder, not a measurement), one decimal on a small axis (whole
+/// numbers would repeat: "0 0 1 1"), whole numbers otherwise.
+pub fn y_labels(has_data: bool, top: f64) -> impl Fn(&f64) -> String {
+    move |y| {
+        if !has_data {
+            String::new()
+        } else if top < 10.0 {
+            format!("{y:.1}")
+        } else {
+            format!("{y:.0}")
+        }
+    }
+}
+
 pub fn max_or(values: impl Iterator<Item = f64>, fallback: f64) -> f64 {
     let m = values.filter(|v| v.is_finite()).fold(f64::NAN, f64::max);
     if m.is_finite() && m > 0.0 {
@@ -449,6 +464,15 @@ pub fn max_or(values: impl Iterator<Item = f64>, fallback: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn y_labels_are_blank_without_data_and_never_repeat() {
+        assert_eq!(y_labels(false, 1.15)(&1.0), "");
+        let small = y_labels(true, 3.45);
+        let ticks: Vec<String> = [0.0, 0.5, 1.0, 1.5].iter().map(&small).collect();
+        assert_eq!(ticks, ["0.0", "0.5", "1.0", "1.5"]);
+        assert_eq!(y_labels(true, 250.0)(&100.0), "100");
+    }
 
     #[test]
     fn the_triangle_has_plotters_corners() {

@@ -84,7 +84,13 @@ fn timers(frame: &Frame, radius: f64) -> Html {
     html! {
         <g class="timers" aria-hidden="true">
             { for frame.timers.iter().map(|t| {
-                let r = if t.node as usize >= frame.replicas { CLIENT_HALF + 6.0 } else { radius + 9.0 };
+                // A replica's retransmission (STATUS) timer runs beside its view-change timer: it
+                // goes on a thinner outer track so the two never hide each other.
+                let r = match (t.node as usize >= frame.replicas, t.name) {
+                    (true, _) => CLIENT_HALF + 6.0,
+                    (false, "view-change") => radius + 9.0,
+                    (false, _) => radius + 12.5,
+                };
                 html! {
                     <path class="timer" data-node={t.node.to_string()} data-timer={t.name}
                         d={arc_path(t.x, t.y, r, t.remaining)} />
