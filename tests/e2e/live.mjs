@@ -273,6 +273,23 @@ try {
         await page.close();
     });
 
+    await check('on a tablet too the inspector opens on screen, the tapped node above it', async () => {
+        for (const [w, h] of [[820, 1180], [1024, 768]]) {
+            const page = await newPage(browser, { width: w, height: h }, errors);
+            await open(page, `${SCENARIOS['pbft-silent']}&t=500`);
+            const tapped = page.locator('.node[data-node="2"]');
+            await tapped.locator('.shape').click();
+            const sheet = page.getByTestId('inspector');
+            await sheet.waitFor();
+            await page.waitForTimeout(100);
+            const [n, s] = [await tapped.boundingBox(), await sheet.boundingBox()];
+            assert.ok(s.y >= 0 && s.y + s.height <= h + 1, `${w}×${h}: the inspector is on screen (${s.y}, ${s.height})`);
+            assert.ok(n.y >= 0 && n.y + n.height <= s.y, `${w}×${h}: the node stays visible above it (${n.y} vs ${s.y})`);
+            await page.screenshot({ path: path.join(shots, `pbft-silent-${w}x${h}-sheet.png`) });
+            await page.close();
+        }
+    });
+
     await check('the keyboard reaches the inspector and the make-Byzantine action', async () => {
         const page = await newPage(browser, { width: 1280, height: 800 }, errors);
         await open(page, '?protocol=pbft&nodes=4');

@@ -95,9 +95,9 @@ pub fn node(v: &NodeView, r: f64, dispatch: &Dispatch) -> Html {
     }
 }
 
-/// On a phone the inspector is a sheet over the lower part of the screen (www/style.css): a node
-/// tapped there is scrolled up into the part the sheet leaves free, so the student sees the node
-/// and what the inspector says about it together.
+/// On a phone or a tablet the inspector is a sheet over the lower part of the screen
+/// (www/style.css): a node tapped there is scrolled up into the part the sheet leaves free, so
+/// the student sees the node and what the inspector says about it together.
 fn keep_above_sheet(e: &MouseEvent) {
     use wasm_bindgen::JsCast;
     let Some(window) = web_sys::window() else {
@@ -113,16 +113,18 @@ fn keep_above_sheet(e: &MouseEvent) {
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .and_then(|t| t.closest(".node").ok().flatten());
-    // The phones' layout (the stylesheet's max-width: 720px); the sheet covers up to 46 % of it.
-    // The whole graph if it fits above the sheet, else the node a fifth of the way down.
-    if let (true, Some(node)) = (width <= 720.0, node) {
+    // Where the stylesheet makes the inspector a sheet (max-width: 1100px), over up to 46 % of
+    // the height: the whole graph if it fits above it, else as much of it as keeps the node just
+    // above the sheet.
+    if let (true, Some(node)) = (width <= 1100.0, node) {
+        let free = height * 0.52;
         let r = node.get_bounding_client_rect();
-        if r.bottom() > height * 0.52 || r.top() < 0.0 {
+        if r.bottom() > free - 8.0 || r.top() < 0.0 {
             let graph = node.closest(".graph").ok().flatten();
-            let g = graph.map(|g| g.get_bounding_client_rect());
-            let dy = match g {
-                Some(g) if g.height() <= height * 0.52 => g.top() - 4.0,
-                _ => r.top() - height * 0.2,
+            let dy = match graph.map(|g| g.get_bounding_client_rect()) {
+                Some(g) if g.height() <= free => g.top() - 4.0,
+                _ if r.top() < 0.0 => r.top() - 12.0,
+                _ => r.bottom() - (free - 12.0),
             };
             window.scroll_by_with_x_and_y(0.0, dy);
         }
