@@ -180,7 +180,11 @@ pub fn inspector(scene: &Scene, dispatch: &Dispatch) -> Html {
                 <button class="small" onclick={close} aria-label="Close the inspector">{ "×" }</button>
             </div>
             <button class="small make-byz" onclick={toggle}>
-                { if i.byzantine { "Make honest (restarts the run)" } else { "Make Byzantine (restarts the run)" } }
+                { if i.byzantine {
+                    "Make honest (restarts the run)".to_string()
+                } else {
+                    format!("Make Byzantine: {} (restarts the run)", i.strategy)
+                } }
             </button>
             if i.byzantine {
                 <p class="muted">{ "What follows is its honest bookkeeping; its strategy decides what it actually sends." }</p>

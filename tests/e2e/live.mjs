@@ -298,6 +298,8 @@ try {
         const inspector = page.getByTestId('inspector');
         await inspector.waitFor();
         assert.match(await inspector.textContent(), /Node 2/i);
+        // The button says which strategy the node would follow (the run's).
+        assert.match(await inspector.locator('.make-byz').textContent(), /^Make Byzantine: silent/);
         // b on a focused node: the same as shift-click.
         await page.locator('.node[data-node="2"]').focus();
         await page.keyboard.press('b');
