@@ -77,9 +77,12 @@ impl NodeView {
                 lines.push(format!("VC {}/{quorum}", votes.min(quorum)));
             }
             None => {
-                // Working on a later sequence number: what it already executed, so a node that
-                // committed seq 1 and waits at seq 2 does not read as if it had done nothing.
-                if self.executed > 0 && self.seq > self.executed {
+                // What it executed so far, above the counts of the sequence number it shows: a
+                // node that committed seq 1 and waits at seq 2 does not read as if it had done
+                // nothing, nor one that still holds seq 25 (its checkpoint not yet stable) as if
+                // seq 25 were not executed. (PBFT's: only it has a checkpoint window; the
+                // tutorial's nodes commit their one proposal and stop there.)
+                if self.executed > 0 && self.window.is_some() {
                     lines.push(format!("executed {}", self.executed));
                 }
                 lines.push(format!(
