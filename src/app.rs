@@ -60,7 +60,8 @@ pub fn key_action(key: &str, target_tag: &str, shift: bool) -> Option<Action> {
         "ArrowRight" => Some(Action::Step),
         "ArrowLeft" => Some(Action::Back),
         "r" | "R" => Some(Action::Reset),
-        "Escape" => Some(Action::ShowTours(false)),
+        // Closes the inspector (on phones a sheet over the page).
+        "Escape" => Some(Action::SelectNode(None)),
         _ => None,
     }
 }
@@ -152,6 +153,16 @@ pub fn app() -> Html {
         });
     }
     crate::tour::fetch::use_tour_fetch(state.to_fetch(), dispatch.clone());
+    // The tours index takes the focus when it opens (Escape and Tab then work inside it).
+    use_effect_with(state.index.open, |&open| {
+        let dialog = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("tours-dialog"))
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(el) = dialog.filter(|_| open) {
+            let _ = el.focus();
+        }
+    });
     page(&state, dispatch)
 }
 
@@ -193,7 +204,7 @@ fn stage(s: &AppState, dispatch: &Dispatch) -> Html {
 fn page(s: &AppState, dispatch: Dispatch) -> Html {
     let scene = s.scene.clone();
     html! {
-        <div class="app">
+        <div class={if scene.inspector.is_some() { "app sheet-open" } else { "app" }}>
             { header(s, &dispatch) }
             { banner::banner(&banner::Props {
                 notices: s.notices.clone(),
@@ -229,7 +240,7 @@ fn page(s: &AppState, dispatch: Dispatch) -> Html {
                     node={s.filter.node} kind={s.filter.kind.clone()} dispatch={dispatch} />
             </section>
             <footer class="foot">
-                { "Keyboard: space play/pause · ← back · → step · shift + → next phase · r reset. The URL holds the scenario and the moment on screen: copy it to share this exact state." }
+                { "Keyboard: space play/pause · ← back · → step · shift + → next phase · r reset · on a focused node Enter inspects it, b makes it Byzantine (or honest) · Esc closes the inspector. The URL holds the scenario and the moment on screen: copy it to share this exact state." }
             </footer>
         </div>
     }
@@ -253,5 +264,9 @@ mod tests {
         assert_eq!(key_action("ArrowLeft", "INPUT", false), None);
         assert_eq!(key_action(" ", "BUTTON", false), None);
         assert_eq!(key_action("x", "BODY", false), None);
+        assert_eq!(
+            key_action("Escape", "g", false),
+            Some(Action::SelectNode(None))
+        );
     }
 }

@@ -36,11 +36,8 @@ pub fn view_params(pairs: &[(String, String)], nodes: u32) -> (ViewParams, Vec<S
     let mut v = ViewParams::default();
     let mut problems = Vec::new();
     for (k, value) in pairs {
-        let number = value
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|x| x.is_finite() && *x >= 0.0);
+        let number =
+            pbft_engine::parse_decimal(value.trim()).filter(|x| x.is_finite() && *x >= 0.0);
         match (k.as_str(), number) {
             ("t", Some(ms)) => v.t_us = Some((ms * 1000.0).round() as u64),
             ("speed", Some(x)) if x > 0.0 => v.speed = Some(x),

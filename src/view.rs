@@ -8,6 +8,7 @@ use pbft_engine::{NodeId, Phase};
 use std::rc::Rc;
 
 pub mod log;
+pub mod math;
 pub mod nodes;
 pub mod words;
 pub use log::{LogFilter, LogView};
@@ -64,7 +65,7 @@ pub fn ring_layout(n: u32) -> Vec<(f64, f64)> {
         .map(|i| {
             let a = std::f64::consts::TAU * f64::from(i) / f64::from(n.max(1))
                 - std::f64::consts::FRAC_PI_2;
-            (c + r * a.cos(), c + r * a.sin())
+            (c + r * math::cos(a), c + r * math::sin(a))
         })
         .collect()
 }

@@ -188,3 +188,69 @@ async fn a_t_link_opens_at_that_time_with_the_node_selected() {
     assert!((s.speed - 0.2).abs() < 1e-9);
     assert!(s.scene.inspector.as_ref().is_some_and(|i| i.id == 2));
 }
+
+const TUTORIAL: &str = "?nodes=7&seed=3";
+
+/// The tutorial's model, as well as PBFT: success in green words, and a Byzantine primary's run
+/// failing with its reason (the tutorial has no view change).
+#[wasm_bindgen_test]
+async fn the_tutorial_succeeds_and_a_byzantine_primary_fails_with_its_reason() {
+    let end = AppState::from_query(TUTORIAL).frame.end_us;
+    let s = state(TUTORIAL, &[Action::Seek(end)]);
+    assert!(s.scene.clients.is_empty(), "the tutorial has no client");
+    let root = mount_outcome(&s).await;
+    assert_eq!(
+        attr(&root, "[data-outcome]", "data-outcome").as_deref(),
+        Some("success")
+    );
+    let q = format!("{TUTORIAL}&byzantine-nodes=0&byzantine=1");
+    let end = AppState::from_query(&q).frame.end_us;
+    let s = state(&q, &[Action::Seek(end)]);
+    let root = mount_outcome(&s).await;
+    assert_eq!(
+        attr(&root, "[data-outcome]", "data-outcome").as_deref(),
+        Some("timeout")
+    );
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("no view change"), "{text}");
+}
+
+/// Step back and a `t=` link in the tutorial too.
+#[wasm_bindgen_test]
+async fn the_tutorial_steps_back_exactly_and_opens_at_its_t() {
+    let s = state(&format!("{TUTORIAL}&t=40"), &[Action::Tick(0.0)]);
+    assert_eq!(s.frame.now_us, 40_000);
+    let before = (s.frame.now_us, s.scene.nodes.clone());
+    let s = state(
+        &format!("{TUTORIAL}&t=40"),
+        &[
+            Action::Tick(0.0),
+            Action::StepPhase,
+            Action::Step,
+            Action::Back,
+            Action::Back,
+        ],
+    );
+    assert_eq!((s.frame.now_us, s.scene.nodes.clone()), before);
+}
+
+/// Every row of the log, for every kind of event (a lossy PBFT run with checkpoints has them
+/// all), is a sentence, never the event's JSON.
+#[wasm_bindgen_test]
+async fn no_log_row_is_raw_json() {
+    let q = "?protocol=pbft&nodes=4&seed=11&drop=0.2&requests=25&checkpoint-interval=5";
+    let end = AppState::from_query(q).frame.end_us;
+    let s = state(q, &[Action::Seek(end)]);
+    let log = &s.scene.detail.log;
+    let mut kinds = std::collections::BTreeSet::new();
+    for i in 0..log.len() {
+        let row = log.row(i).unwrap();
+        assert!(
+            !row.text.contains('{') && !row.text.contains("\":"),
+            "{}",
+            row.text
+        );
+        kinds.insert(row.kind);
+    }
+    assert_eq!(kinds.len(), pbft_engine::words::KINDS.len(), "{kinds:?}");
+}

@@ -13,7 +13,7 @@
 use super::Dispatch;
 use crate::state::{Action, Inspect, Scene};
 use crate::view::fmt_ms;
-use crate::view::words::digest_text;
+use crate::view::words::{digest_text, timer_words};
 use pbft_engine::{Digest, SlotSnapshot, Votes};
 use std::fmt::Write as _;
 use yew::prelude::*;
@@ -69,9 +69,14 @@ fn slot(out: &mut String, s: &SlotSnapshot, prepare_needed: u32, commit_needed: 
         s.pre_prepare.map_or("none".to_string(), digest_text)
     );
     votes(out, "prepare", &s.prepares, s.pre_prepare, prepare_needed);
+    let kind = if s.commits_view == s.view {
+        "commit".to_string()
+    } else {
+        format!("commit in view {}", s.commits_view)
+    };
     votes(
         out,
-        "commit",
+        &kind,
         &s.commits,
         s.committed.or(s.pre_prepare),
         commit_needed,
@@ -120,8 +125,8 @@ fn body(i: &Inspect) -> String {
     for t in &i.timers {
         let _ = write!(
             out,
-            "<li>{} timer: fires at {} (in {})</li>",
-            t.name,
+            "<li>{}: fires at {} (in {})</li>",
+            timer_words(t.name),
             fmt_ms(t.fires_us),
             fmt_ms(t.fires_us.saturating_sub(i.now_us))
         );
@@ -175,7 +180,11 @@ pub fn inspector(scene: &Scene, dispatch: &Dispatch) -> Html {
                 <button class="small" onclick={close} aria-label="Close the inspector">{ "×" }</button>
             </div>
             <button class="small make-byz" onclick={toggle}>
-                { if i.byzantine { "Make honest (restarts the run)" } else { "Make Byzantine (restarts the run)" } }
+                { if i.byzantine {
+                    "Make honest (restarts the run)".to_string()
+                } else {
+                    format!("Make Byzantine: {} (restarts the run)", i.strategy)
+                } }
             </button>
             if i.byzantine {
                 <p class="muted">{ "What follows is its honest bookkeeping; its strategy decides what it actually sends." }</p>
@@ -204,6 +213,8 @@ mod tests {
         let html = body(s.scene.inspector.as_ref().unwrap());
         assert!(html.contains("asking for view 1"), "{html}");
         assert!(html.contains(" timer: fires at"), "{html}");
+        // Timers go by their one name (pbft_engine::words::timer_words), never "retransmit".
+        assert!(!html.contains("retransmit "), "{html}");
         assert!(html.contains("stable checkpoint h = 0"), "{html}");
         assert_eq!(html.matches("<li").count(), html.matches("</li>").count());
         let end = s.frame.end_us;

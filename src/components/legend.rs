@@ -58,7 +58,8 @@ const SHAPES: &str = concat!(
     r#"<li><span class="key st-view-changing" data-state="view-changing"></span>view-changing: sent VIEW-CHANGE, waits for NEW-VIEW</li>"#,
     r#"<li><span class="key byz"></span>Byzantine node (diamond): its strategy, not its state</li>"#,
     r#"<li><span class="key primary"></span>dashed ring: the primary of the view that has started</li>"#,
-    r#"<li><span class="key timer"></span>arc: a timer counting down (view change, retransmission)</li>"#,
+    r#"<li><span class="key timer"></span>solid arc: a replica's view-change timer counting down (it suspects the primary when it runs out)</li>"#,
+    r#"<li><span class="key timer resend"></span>thin dashed arc: a retransmission timer (a replica's STATUS, the client's resend)</li>"#,
     r#"<li><span class="key client-key"></span>the client (C): sends requests, accepts f + 1 matching replies</li>"#,
     r#"<li><span class="key digest-a"></span><span class="key2 digest-b"></span>digest held: the usual one, a conflicting one (dashed arrows, outlined dots)</li>"#,
     r#"<li><span class="key lost"></span>a lost message fades where it was dropped</li>"#,
@@ -78,7 +79,7 @@ fn legend_html() -> AttrValue {
                     r#"<li><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><path class="swatch-dot" data-phase="{0}" style="fill:var(--{0})" d="{1}"></path></svg><b>{2}</b> — {3}</li>"#,
                     p.name(),
                     shape_path(p, 5.0, 5.0, 3.6),
-                    p.name().to_uppercase(),
+                    p.name().to_ascii_uppercase(),
                     explain(p)
                 ));
             }

@@ -41,7 +41,7 @@ pub use tour::{Fetch, IndexEntry, Loaded, TourState, TourStatus, ToursIndex};
 
 use crate::timeline::{Driver, Position};
 use crate::url::{self, ViewParams};
-use crate::view::{Dot, LogFilter, Shared, TimerArc};
+use crate::view::{math, Dot, LogFilter, Shared, TimerArc};
 use pbft_engine::{Config, NodeId};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -348,7 +348,7 @@ impl AppState {
             }
             None => ids.push(id),
         }
-        ids.sort_unstable();
+        pbft_engine::wasm_size::sort_by_key(&mut ids, |&id| id);
         let mut c = self.config.clone();
         c.byzantine = ids.len() as u32;
         c.byzantine_nodes = Some(ids);
@@ -439,24 +439,27 @@ impl Reducible for AppState {
 
 /// The form's text for every parameter of `config`.
 pub fn texts_for(config: &Config) -> BTreeMap<String, String> {
-    pbft_engine::PARAMS
-        .iter()
-        .map(|p| (p.name.to_string(), url::param_text(config, p.name)))
-        .collect()
+    // `insert`, not `collect()`: collecting into a B-tree map sorts with std's stable sort, a
+    // copy of which costs the bundle several KB (pbft_engine::wasm_size).
+    let mut texts = BTreeMap::new();
+    for p in pbft_engine::PARAMS {
+        texts.insert(p.name.to_string(), url::param_text(config, p.name));
+    }
+    texts
 }
 
 /// Slider position (0..=1000) for a speed, on a log scale.
 pub fn speed_to_slider(speed: f64) -> u32 {
-    let span = (MAX_SPEED / MIN_SPEED).log10();
-    ((speed / MIN_SPEED).log10() / span * 1000.0)
+    let span = math::log10(MAX_SPEED / MIN_SPEED);
+    (math::log10(speed / MIN_SPEED) / span * 1000.0)
         .round()
         .clamp(0.0, 1000.0) as u32
 }
 
 /// The speed at a slider position.
 pub fn slider_to_speed(pos: u32) -> f64 {
-    let span = (MAX_SPEED / MIN_SPEED).log10();
-    MIN_SPEED * 10f64.powf(span * f64::from(pos.min(1000)) / 1000.0)
+    let span = math::log10(MAX_SPEED / MIN_SPEED);
+    MIN_SPEED * math::pow(10.0, span * f64::from(pos.min(1000)) / 1000.0)
 }
 
 #[cfg(test)]

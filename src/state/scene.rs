@@ -21,6 +21,7 @@ pub struct Detail {
 pub struct Inspect {
     pub id: NodeId,
     pub byzantine: bool,
+    /// The run's Byzantine strategy (the node's own when it is Byzantine).
     pub strategy: &'static str,
     /// The view it last entered (the snapshot's `view` is the one asked for while changing).
     pub entered_view: u64,
@@ -167,7 +168,8 @@ fn inspect(d: &Driver, id: NodeId, nodes: &[NodeView]) -> Option<Inspect> {
     Some(Inspect {
         id,
         byzantine: v.byzantine,
-        strategy: v.strategy,
+        // The run's strategy, which a Byzantine node follows and "Make Byzantine" would give.
+        strategy: d.config.strategy.name(),
         entered_view: v.view,
         snapshot: d.snapshot(id)?,
         timers: d.timers(id),

@@ -3,7 +3,7 @@
 //! entries). The reducer holds it ([`crate::state::ToursIndex`]) and asks the page for the files
 //! it lacks the first time it opens; a tour whose file does not read is listed with the reason,
 //! so a teacher adding one sees what is wrong. Choosing one opens it at its first step; Escape
-//! or Close closes it (`crate::app::key_action`). HTML text, as [`super::panel`] is.
+//! or Close closes it. HTML text, as [`super::panel`] is.
 
 use super::panel::{delegate, esc};
 use crate::state::{Action, ToursIndex};
@@ -39,8 +39,17 @@ pub fn index(t: &ToursIndex, dispatch: &Callback<Action>) -> Html {
         s.push_str(r#"<div class="share-foot"><span></span><button class="small" data-act="close-index">Close</button></div></div></div>"#);
         Html::from_html_unchecked(AttrValue::from(s))
     });
+    // The dialog takes the focus when it opens (crate::app), so Escape pressed in it lands here.
+    let onkeydown = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                dispatch.emit(Action::ShowTours(false));
+            }
+        })
+    };
     html! {
-        <div class="tours" onclick={delegate(dispatch)}>
+        <div class="tours" onclick={delegate(dispatch)} {onkeydown}>
             { Html::from_html_unchecked(AttrValue::from(button)) }
             { dialog }
         </div>

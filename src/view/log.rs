@@ -48,7 +48,7 @@ pub fn kind_options() -> Vec<(String, String)> {
     let phases = Phase::ALL.iter().map(|p| {
         (
             format!("phase:{}", p.name()),
-            format!("{} messages", p.name().to_uppercase()),
+            format!("{} messages", p.name().to_ascii_uppercase()),
         )
     });
     kinds.chain(phases).collect()

@@ -16,7 +16,7 @@
 //! votes than the rule needs change nothing. Byzantine nodes show their strategy, since their
 //! honest bookkeeping is not what they do.
 
-use super::{client_position, n1, ring_layout, Shared};
+use super::{client_position, math, n1, ring_layout, Shared};
 use crate::timeline::Driver;
 use crate::view::words::digest_text;
 use pbft_engine::{NodeId, NodeSnapshot, SlotSnapshot, Votes};
@@ -77,6 +77,14 @@ impl NodeView {
                 lines.push(format!("VC {}/{quorum}", votes.min(quorum)));
             }
             None => {
+                // What it executed so far, above the counts of the sequence number it shows: a
+                // node that committed seq 1 and waits at seq 2 does not read as if it had done
+                // nothing, nor one that still holds seq 25 (its checkpoint not yet stable) as if
+                // seq 25 were not executed. (PBFT's: only it has a checkpoint window; the
+                // tutorial's nodes commit their one proposal and stop there.)
+                if self.executed > 0 && self.window.is_some() {
+                    lines.push(format!("executed {}", self.executed));
+                }
                 lines.push(format!(
                     "{}P {}/{}",
                     if self.reissued { "↻ " } else { "" },
@@ -333,7 +341,7 @@ pub fn arc_path(x: f64, y: f64, r: f64, remaining: f64) -> String {
         return format!("M{xs} {top}A{rs} {rs} 0 1 1 {xs} {bottom}A{rs} {rs} 0 1 1 {xs} {top}");
     }
     let a = std::f64::consts::TAU * f;
-    let (ex, ey) = (n1(x + r * a.sin()), n1(y - r * a.cos()));
+    let (ex, ey) = (n1(x + r * math::sin(a)), n1(y - r * math::cos(a)));
     let large = u8::from(f > 0.5);
     format!("M{xs} {top}A{rs} {rs} 0 {large} 1 {ex} {ey}")
 }

@@ -149,3 +149,28 @@ fn n1_rounds_to_a_tenth_like_the_float_format() {
     assert_eq!(n1(-3.26), "-3.3");
     assert_eq!(n1(-0.04), "0.0");
 }
+
+/// A node that executed seq 1 and waits at seq 2 says so beside its counts for seq 2 (the
+/// colluders' run: honest node 2 committed seq 1 in view 0, and its seq 2 stays idle).
+#[test]
+fn a_node_waiting_at_a_later_seq_shows_what_it_executed() {
+    use crate::state::{Action, AppState};
+    use yew::Reducible;
+    let q = "?protocol=pbft&nodes=4&seed=0&byzantine-nodes=0,1&byzantine=2&strategy=collude";
+    let mut s = std::rc::Rc::new(AppState::from_query(q));
+    let end = s.frame.end_us;
+    s = s.reduce(Action::Seek(end));
+    let mut wall = 0.0;
+    while s.frame.seek_us.is_some() {
+        wall += 16.0;
+        s = s.reduce(Action::Tick(wall));
+    }
+    let node = &s.scene.nodes[2];
+    assert_eq!((node.seq, node.executed), (2, 1));
+    assert_eq!(node.lines()[0], "executed 1");
+    assert!(
+        node.label().contains("seq 2, executed 1, P 1/2"),
+        "{}",
+        node.label()
+    );
+}

@@ -129,6 +129,19 @@ try {
         await page.close();
     });
 
+    await check('PBFT compared over the tutorial succeeds in every trial while m <= f', async () => {
+        const page = await newPage(browser, { width: 1280, height: 900 }, errors);
+        await page.goto(`${server.base}?view=experiments&trials=10&byzantine=0..=4&compare=protocol%3Dpbft`);
+        await runSweep(page);
+        const csv = (await downloaded(page, 'export-csv')).trim().split('\n');
+        const head = csv[0].split(',');
+        const rows = csv.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [head[i], v])));
+        const pbft = rows.filter((r) => r.protocol === 'pbft' && Number(r.byzantine) <= Number(r.f));
+        assert.equal(pbft.length, 4, 'm = 0..=3 with f = 3');
+        for (const r of pbft) assert.equal(r.successes, r.trials, `pbft at m = ${r.byzantine}: ${r.successes}/${r.trials}`);
+        await page.close();
+    });
+
     await check('the live view links to the experiment with its scenario', async () => {
         const page = await newPage(browser, { width: 1280, height: 800 }, errors);
         await page.goto(`${server.base}?nodes=7&seed=3`);

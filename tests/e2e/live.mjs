@@ -178,6 +178,27 @@ try {
         await page.close();
     });
 
+    await check('no log row is raw JSON, for every kind of event', async () => {
+        const page = await newPage(browser, { width: 1280, height: 800 }, errors);
+        // A lossy run with checkpoints has every kind: drops, timers, view changes, a state transfer.
+        await open(page, '?protocol=pbft&nodes=4&seed=11&drop=0.2&requests=25&checkpoint-interval=5');
+        await toEnd(page);
+        const kinds = await page.locator('#log-kind option').evaluateAll((os) => os.map((o) => o.value).filter((v) => v));
+        const shown = [];
+        for (const kind of kinds) {
+            await page.locator('#log-kind').selectOption(kind);
+            await page.waitForTimeout(50);
+            if ((await count(page, '.log-row')) > 0) {
+                await logIsWords(page);
+                shown.push(kind);
+            }
+        }
+        for (const k of ['propose', 'send', 'deliver', 'drop', 'timer-set', 'timer-cancel', 'timer', 'commit', 'view-change', 'new-view', 'accept', 'state-transfer', 'end']) {
+            assert.ok(shown.includes(k), `rows of kind ${k} (shown: ${shown})`);
+        }
+        await page.close();
+    });
+
     await check('Step then Step back restores the same time and node states; t= and log rows go there', async () => {
         const page = await newPage(browser, { width: 1280, height: 800 }, errors);
         await open(page, `${SCENARIOS['pbft-silent']}&t=120`);
@@ -206,13 +227,21 @@ try {
                 await open(page, `${query}&t=${name.startsWith('pbft') ? 330 : 40}`);
                 await page.screenshot({ path: path.join(shots, `${name}-${w}x${h}.png`) });
                 if (w === 390) {
-                    // The phone: a legible list of states, the inspector as a sheet under the graph.
+                    // The phone: legible node ids, a list of states, the inspector as a sheet in
+                    // view that leaves the tapped node visible above it.
                     assert.ok(await page.locator('.states').isVisible(), 'node states listed');
-                    await page.locator('.node[data-node="2"] .shape').click();
+                    const sizes = await page.locator('.node .node-id, .client .node-id').evaluateAll((els) => els
+                        .filter((e) => getComputedStyle(e).display !== 'none')
+                        .map((e) => e.getScreenCTM().a * parseFloat(getComputedStyle(e).fontSize)));
+                    assert.ok(sizes.length > 0 && sizes.every((px) => px >= 11), `node ids at least 11 px: ${sizes}`);
+                    const tapped = page.locator('.node[data-node="2"]');
+                    await tapped.locator('.shape').click();
                     const sheet = page.getByTestId('inspector');
                     await sheet.waitFor();
-                    const [g, s] = [await page.locator('.graph-box').boundingBox(), await sheet.boundingBox()];
-                    assert.ok(s.y - (g.y + g.height) < 120, `the sheet opens right under the graph (${s.y} vs ${g.y + g.height})`);
+                    await page.waitForTimeout(100);
+                    const [n, s] = [await tapped.boundingBox(), await sheet.boundingBox()];
+                    assert.ok(s.y >= 0 && s.y + s.height <= h + 1, `the sheet is on screen (${s.y}, ${s.height})`);
+                    assert.ok(n.y >= 0 && n.y + n.height <= s.y, `the tapped node stays visible above the sheet (${n.y}..${n.y + n.height} vs ${s.y})`);
                     assert.ok(await sheet.locator('.make-byz').isVisible(), 'a visible make-Byzantine control');
                     await page.screenshot({ path: path.join(shots, `${name}-${w}x${h}-sheet.png`) });
                     await axe(page, `${name} at ${w}`);
@@ -226,12 +255,65 @@ try {
             await page.screenshot({ path: path.join(shots, `${name}-iframe-700x450.png`) });
             await page.close();
         }
-        // Making a node Byzantine on a phone, from the sheet.
+        // Making a node Byzantine on a phone, from the sheet; Esc closes the sheet.
         const page = await newPage(browser, { width: 390, height: 844 }, errors);
         await open(page, '?protocol=pbft&nodes=4');
         await page.locator('.node[data-node="3"] .shape').click();
         await page.getByTestId('inspector').locator('.make-byz').click();
         await page.waitForSelector('.node[data-node="3"][data-byzantine="true"]');
+        await page.keyboard.press('Escape');
+        await page.waitForSelector('.inspector.empty');
+        // A crowded ring on a phone: the ids shown (the even ones) are still at least 11 px.
+        await open(page, '?protocol=pbft&nodes=64');
+        const sizes = await page.locator('.node .node-id').evaluateAll((els) => els
+            .filter((e) => getComputedStyle(e).display !== 'none')
+            .map((e) => e.getScreenCTM().a * parseFloat(getComputedStyle(e).fontSize)));
+        assert.equal(sizes.length, 32, 'every other id on a ring of 64');
+        assert.ok(sizes.every((px) => px >= 11), `ids at least 11 px: ${Math.min(...sizes)}`);
+        await page.close();
+    });
+
+    await check('on a tablet too the inspector opens on screen, the tapped node above it', async () => {
+        for (const [w, h] of [[820, 1180], [1024, 768]]) {
+            const page = await newPage(browser, { width: w, height: h }, errors);
+            await open(page, `${SCENARIOS['pbft-silent']}&t=500`);
+            const tapped = page.locator('.node[data-node="2"]');
+            await tapped.locator('.shape').click();
+            const sheet = page.getByTestId('inspector');
+            await sheet.waitFor();
+            await page.waitForTimeout(100);
+            const [n, s] = [await tapped.boundingBox(), await sheet.boundingBox()];
+            assert.ok(s.y >= 0 && s.y + s.height <= h + 1, `${w}×${h}: the inspector is on screen (${s.y}, ${s.height})`);
+            assert.ok(n.y >= 0 && n.y + n.height <= s.y, `${w}×${h}: the node stays visible above it (${n.y} vs ${s.y})`);
+            await page.screenshot({ path: path.join(shots, `pbft-silent-${w}x${h}-sheet.png`) });
+            await page.close();
+        }
+    });
+
+    await check('the keyboard reaches the inspector and the make-Byzantine action', async () => {
+        const page = await newPage(browser, { width: 1280, height: 800 }, errors);
+        await open(page, '?protocol=pbft&nodes=4');
+        await page.locator('.node[data-node="2"]').focus();
+        await page.keyboard.press('Enter');
+        const inspector = page.getByTestId('inspector');
+        await inspector.waitFor();
+        assert.match(await inspector.textContent(), /Node 2/i);
+        // The button says which strategy the node would follow (the run's).
+        assert.match(await inspector.locator('.make-byz').textContent(), /^Make Byzantine: silent/);
+        // b on a focused node: the same as shift-click.
+        await page.locator('.node[data-node="2"]').focus();
+        await page.keyboard.press('b');
+        await page.waitForSelector('.node[data-node="2"][data-byzantine="true"]');
+        // The inspector's button, reached with Tab from the node's close button, and Enter.
+        await page.locator('.node[data-node="1"]').focus();
+        await page.keyboard.press('Enter');
+        await inspector.locator('button[aria-label^="Close"]').focus();
+        await page.keyboard.press('Tab');
+        assert.equal(await page.evaluate(() => document.activeElement.className), 'small make-byz');
+        await page.keyboard.press('Enter');
+        await page.waitForSelector('.node[data-node="1"][data-byzantine="true"]');
+        await page.keyboard.press('Escape');
+        await page.waitForSelector('.inspector.empty');
         await page.close();
     });
 } finally {

@@ -66,7 +66,7 @@ pub fn draw<DB: DrawingBackend>(
         title(data),
         0.0..top * 1.15,
         y_desc(data),
-        &|y| format!("{y:.0}"),
+        &frame::y_labels(data.points().next().is_some(), top * 1.15),
     )?;
     let mut legend = Vec::new();
     for (i, series) in data.series.iter().enumerate() {

@@ -73,7 +73,7 @@ impl ChartData {
     /// differ between series).
     pub fn f_values(&self) -> Vec<u32> {
         let mut fs: Vec<u32> = self.points().map(|p| p.f).collect();
-        fs.sort_unstable();
+        pbft_engine::wasm_size::sort_by_key(&mut fs, |&f| f);
         fs.dedup();
         fs
     }

@@ -25,7 +25,7 @@ pub fn draw<DB: DrawingBackend>(
         TITLE,
         0.0..top * 1.15,
         "messages per run (mean)",
-        &|y| format!("{y:.0}"),
+        &frame::y_labels(data.points().next().is_some(), top * 1.15),
     )?;
     let mut legend = Vec::new();
     for (i, series) in data.series.iter().enumerate() {

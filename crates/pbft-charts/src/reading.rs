@@ -235,8 +235,10 @@ fn safety(data: &ChartData) -> Option<String> {
             p.byzantine, p.safety_violations, p.trials
         ));
     }
+    // Nothing to say before a sweep has run (`all` of no points would claim agreement).
+    let ran = data.points().next().is_some();
     let equal = data.points().all(|p| p.agreements == p.successes);
-    equal.then(|| {
+    (ran && equal).then(|| {
         "Agreement (dashed, hollow markers) lies on success: no honest nodes disagreed.".to_string()
     })
 }

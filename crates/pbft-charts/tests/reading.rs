@@ -149,3 +149,17 @@ fn without_the_effect_no_reason_is_given() {
     let text = reading(0, &data, &[config]);
     assert!(!text.contains("less to process"), "{text}");
 }
+
+#[test]
+fn nothing_is_read_before_a_sweep_has_run() {
+    let config = tutorial();
+    let data = ChartData {
+        series: vec![Series {
+            label: "tutorial".into(),
+            points: Vec::new(),
+        }],
+    };
+    for which in 0..3 {
+        assert_eq!(reading(which, &data, std::slice::from_ref(&config)), "");
+    }
+}

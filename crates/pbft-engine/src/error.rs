@@ -208,7 +208,7 @@ impl fmt::Display for ConfigError {
                 f,
                 "view-timeout-ms ({view_timeout_ms}) is shorter than the longest one-way delay ({delay_ms} ms): \
                  the timer would expire before any request could execute and the replicas would change view forever; \
-                 give at least {delay_ms}"
+                 give at least {delay_ms} ms"
             ),
         }
     }

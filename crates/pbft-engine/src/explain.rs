@@ -195,7 +195,10 @@ fn success_reason(config: &Config, o: &RunOutcome) -> String {
             if o.view_changes == 1 { "it" } else { "them" }
         ),
         Protocol::Pbft => format!(
-            "f + 1 = {} matching replies for every request, each after {} replicas committed it",
+            // Each reply comes from a replica that executed the request, which it does once it
+            // holds a quorum of matching COMMITs (not once that many replicas committed it).
+            "f + 1 = {} matching replies for every request, each from a replica that held {} \
+             matching COMMITs",
             config.f() + 1,
             quorum_text(config)
         ),
@@ -284,7 +287,7 @@ fn failure_reason(config: &Config, o: &RunOutcome) -> String {
     }
     let mut text = causes.join("; ");
     if let Some(first) = text.get(..1) {
-        text = first.to_uppercase() + &text[1..];
+        text = first.to_ascii_uppercase() + &text[1..];
     }
     text
 }

@@ -37,12 +37,12 @@ pub mod sweep;
 pub use sim::signed;
 pub mod trace;
 mod voters;
-mod wasm_size;
+pub mod wasm_size;
 pub mod words;
 
 pub use config::{
-    parse_byzantine_counts, Config, Kind, ParamSpec, Partition, Processing, Protocol, Strategy,
-    MAX_NODES, MAX_TRIALS, PARAMS,
+    parse_byzantine_counts, parse_decimal, Config, Kind, ParamSpec, Partition, Processing,
+    Protocol, Strategy, MAX_NODES, MAX_TRIALS, PARAMS,
 };
 pub use error::ConfigError;
 pub use experiment::{Compare, Experiment};

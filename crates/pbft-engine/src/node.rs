@@ -141,6 +141,11 @@ pub struct SlotSnapshot {
     pub pre_prepare: Option<Digest>,
     pub prepares: Vec<Votes>,
     pub commits: Vec<Votes>,
+    /// PBFT: the view of the COMMITs in `commits`: the slot's view, except for a slot committed
+    /// by 2f + 1 COMMITs of another view (an earlier one, before a view change re-issued the
+    /// sequence number), whose COMMITs are those of that view, so the counts shown beside a
+    /// committed slot are the ones that committed it.
+    pub commits_view: u64,
     pub committed: Option<Digest>,
     /// PBFT: committed through a commit certificate (2f + 1 matching COMMITs) without having
     /// prepared that digest itself in the slot's view (OSDI 1999 §4.5.1).

@@ -168,8 +168,10 @@ pub fn event_phase(e: &TraceEvent) -> Option<Phase> {
     }
 }
 
-/// A timer's purpose in words.
-fn timer_words(name: &str) -> &str {
+/// A timer's purpose in words, the same everywhere (log, inspector, arcs' tooltips): the
+/// replicas' "view-change timer" and "retransmission (STATUS) timer", the client's
+/// "retransmission timer".
+pub fn timer_words(name: &str) -> &str {
     match name {
         "view-change" => "view-change timer",
         "retransmit" => "retransmission timer",
@@ -232,7 +234,7 @@ pub fn describe(e: &TraceEvent, n: &Names) -> String {
             "{} receives {}'s {}",
             who(*to),
             who(*from),
-            phase.name().to_uppercase()
+            phase.name().to_ascii_uppercase()
         ),
         TraceKind::Timer { node, name, .. } if n.is_client(*node) => format!(
             "{}'s {} fires: no f + 1 = {} matching replies yet, it sends the request again",
@@ -267,13 +269,18 @@ pub fn describe(e: &TraceEvent, n: &Names) -> String {
             format!("{} commits seq {seq} ({})", who(*node), digest.short())
         }
         TraceKind::End { reason, success } => format!(
-            "the run ends: {} ({})",
+            "the run ends: {}{}",
             match reason.name() {
                 "committed" => "everything committed",
                 "timeout" => "the run's timeout",
                 _ => "nothing left to happen",
             },
-            if *success { "success" } else { "no success" }
+            // "Everything committed (no success)" read as a contradiction: say why it can be.
+            match (*success, reason.name()) {
+                (true, _) => " (success)",
+                (false, "committed") => ", yet no success (the outcome says why)",
+                (false, _) => " (no success)",
+            }
         ),
         TraceKind::ViewChange { node, view } => format!(
             "{} suspects primary {} and asks for view {view} (VIEW-CHANGE)",
@@ -353,5 +360,48 @@ mod tests {
         assert_eq!(first, "client issues request t=1");
         let accept = all.iter().find(|e| e.kind.name() == "accept").unwrap();
         assert!(describe(accept, &names).starts_with("client accepts request t=1: f + 1 = 2"));
+    }
+
+    /// Issue 12: no log row is raw JSON, for every kind of event. A lossy PBFT run with
+    /// checkpoints has them all (drops, retransmission, view changes, a state transfer); a
+    /// partitioned run and the tutorial add their own sentences.
+    #[test]
+    fn every_kind_of_event_has_words() {
+        let pbft = |pairs: &[(&str, &str)]| {
+            let mut c = Config::for_protocol(Protocol::Pbft);
+            for (k, v) in pairs {
+                c.set(k, v).unwrap();
+            }
+            c
+        };
+        let lossy = pbft(&[
+            ("seed", "11"),
+            ("drop", "0.2"),
+            ("requests", "25"),
+            ("checkpoint-interval", "5"),
+        ]);
+        let cut = pbft(&[("partition", "3@0-300"), ("requests", "3")]);
+        let mut tutorial = Config::default();
+        tutorial.set("byzantine", "2").unwrap();
+        let mut seen = std::collections::BTreeSet::new();
+        for c in [&lossy, &cut, &tutorial] {
+            let names = Names {
+                replicas: c.nodes,
+                clients: u32::from(c.protocol == Protocol::Pbft) * c.clients,
+                f: c.f(),
+            };
+            for e in events(c) {
+                let text = describe(&e, &names);
+                assert!(
+                    !text.contains('{') && !text.contains("\":") && !text.contains("seq 0"),
+                    "{text}"
+                );
+                assert!(text.len() > 8 && text.contains(' '), "{text}");
+                seen.insert(kind_label(&e.kind));
+            }
+        }
+        for (_, label) in KINDS {
+            assert!(seen.contains(label), "no event shown for '{label}'");
+        }
     }
 }

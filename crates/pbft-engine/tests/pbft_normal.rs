@@ -296,6 +296,8 @@ fn a_view_timeout_below_the_longest_delay_is_refused_with_a_sentence() {
         err.to_string().contains("longest one-way delay (35 ms)"),
         "{err}"
     );
+    // The advice names its unit, as the flag's name does.
+    assert!(err.to_string().ends_with("give at least 35 ms"), "{err}");
     // Reordering holds messages back 20 ms more, a slow Byzantine node slow-ms more.
     cfg.set("view-timeout-ms", "40").unwrap();
     assert!(cfg.validate().is_ok());

@@ -176,3 +176,47 @@ fn prepare_thresholds_follow_each_protocol_rule() {
     assert!(s.watermarks.is_none() && s.view_change.is_none());
     assert_eq!(s.last_executed, 1);
 }
+
+/// A committed slot's COMMIT counts are the ones that committed it: 2f + 1 matching COMMITs of
+/// one view, even when a view change has since re-issued the sequence number in a view whose
+/// COMMITs are fewer (the colluders' run at m = f + 1 commits seq 2 by view 0's COMMITs).
+#[test]
+fn a_committed_slot_shows_the_commits_that_committed_it() {
+    let scenarios = [
+        pbft(&[
+            ("seed", "0"),
+            ("byzantine-nodes", "0,1"),
+            ("strategy", "collude"),
+        ]),
+        pbft(&[("byzantine-nodes", "0"), ("strategy", "silent")]),
+        pbft(&[("requests", "12"), ("checkpoint-interval", "5")]),
+    ];
+    let mut other_view = false;
+    for c in &scenarios {
+        let byzantine = c.byzantine_nodes.clone().unwrap_or_default();
+        walk(c, |sim, _| {
+            for id in (0..4).filter(|id| !byzantine.contains(id)) {
+                let s = sim.snapshot(id).unwrap();
+                for slot in &s.slots {
+                    let Some(d) = slot.committed else { continue };
+                    let held = slot
+                        .commits
+                        .iter()
+                        .find(|v| v.digest == d)
+                        .map_or(0, |v| v.voters.len() as u32);
+                    assert!(
+                        held >= s.quorum,
+                        "node {id} seq {} committed with {held} COMMITs shown (view {})",
+                        slot.seq,
+                        slot.commits_view
+                    );
+                    other_view |= slot.commits_view != slot.view;
+                }
+            }
+        });
+    }
+    assert!(
+        other_view,
+        "some slot committed by an earlier view's COMMITs"
+    );
+}

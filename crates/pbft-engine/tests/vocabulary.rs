@@ -221,3 +221,22 @@ fn the_compared_pbft_series_succeeds_up_to_f() {
         assert_eq!(point.successes, point.trials, "pbft at m = {m}: {point:?}");
     }
 }
+
+/// Issue 12's check: PBFT compared over the tutorial's base (its own defaults for what the user
+/// did not set) succeeds in every trial while m ≤ f, as the protocol promises.
+#[test]
+fn the_compared_pbft_series_always_succeeds_within_f() {
+    let x = experiment("trials=20&compare=protocol=pbft").unwrap();
+    let (label, pbft) = x.series().pop().unwrap();
+    assert_eq!(label, "protocol=pbft");
+    let f = pbft.f();
+    assert_eq!(f, 3);
+    for m in 0..=f {
+        let p = pbft_engine::run_trials(&pbft, m, 0..pbft.trials).unwrap();
+        assert_eq!(
+            (p.successes, p.safety_violations),
+            (u64::from(pbft.trials), 0),
+            "m = {m}"
+        );
+    }
+}

@@ -68,7 +68,7 @@ fn nodes(p: &NodesProps) -> Html {
     let r = node_radius(n);
     let show_counters = n <= 16;
     html! {
-        <g class={if n > 16 { "nodes many" } else { "nodes" }}>
+        <g class={if n > 40 { "nodes many crowded" } else if n > 16 { "nodes many" } else { "nodes" }}>
             { for p.scene.clients.iter().map(|c| client(c, p.scene.focus.contains(&c.id))) }
             { for p.scene.nodes.iter().map(|v| node::node(v, r, p.scene.focus.contains(&v.id), &p.dispatch)) }
             // What the counters say is in each node's accessible name.
@@ -86,7 +86,13 @@ fn timers(frame: &Frame, radius: f64) -> Html {
     html! {
         <g class="timers" aria-hidden="true">
             { for frame.timers.iter().map(|t| {
-                let r = if t.node as usize >= frame.replicas { CLIENT_HALF + 6.0 } else { radius + 9.0 };
+                // A replica's retransmission (STATUS) timer runs beside its view-change timer: it
+                // goes on a thinner outer track so the two never hide each other.
+                let r = match (t.node as usize >= frame.replicas, t.name) {
+                    (true, _) => CLIENT_HALF + 6.0,
+                    (false, "view-change") => radius + 9.0,
+                    (false, _) => radius + 12.5,
+                };
                 html! {
                     <path class="timer" data-node={t.node.to_string()} data-timer={t.name}
                         d={arc_path(t.x, t.y, r, t.remaining)} />

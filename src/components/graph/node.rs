@@ -53,21 +53,24 @@ pub fn node(v: &NodeView, r: f64, focus: bool, dispatch: &Dispatch) -> Html {
         if e.shift_key() {
             Action::ToggleByzantine(id)
         } else {
+            keep_above_sheet(&e);
             Action::SelectNode(Some(id))
         }
     });
+    // The keyboard's path to the same two actions as a click and a shift-click.
     let onkeydown = {
         let dispatch = dispatch.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" {
-                dispatch.emit(Action::SelectNode(Some(id)));
-            }
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Enter" => dispatch.emit(Action::SelectNode(Some(id))),
+            "b" | "B" => dispatch.emit(Action::ToggleByzantine(id)),
+            _ => {}
         })
     };
     let label = v.label();
     let class = format!(
-        "node st-{}{}{}{}",
+        "node st-{}{}{}{}{}",
         v.state,
+        if v.id % 2 == 1 { " odd" } else { "" },
         if v.byzantine { " byz" } else { "" },
         if v.primary { " primary" } else { "" },
         if v.selected { " selected" } else { "" }
@@ -92,6 +95,42 @@ pub fn node(v: &NodeView, r: f64, focus: bool, dispatch: &Dispatch) -> Html {
                     r={n1((r * 0.28).max(3.0))} />
             }
         </g>
+    }
+}
+
+/// On a phone or a tablet the inspector is a sheet over the lower part of the screen
+/// (www/style.css): a node tapped there is scrolled up into the part the sheet leaves free, so
+/// the student sees the node and what the inspector says about it together.
+fn keep_above_sheet(e: &MouseEvent) {
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let size = |v: Result<wasm_bindgen::JsValue, _>| v.ok().and_then(|v| v.as_f64());
+    let (Some(width), Some(height)) = (size(window.inner_width()), size(window.inner_height()))
+    else {
+        return;
+    };
+    // Yew delegates events from its root, so the node is found from the target.
+    let node = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|t| t.closest(".node").ok().flatten());
+    // Where the stylesheet makes the inspector a sheet (max-width: 1100px), over up to 46 % of
+    // the height: the whole graph if it fits above it, else as much of it as keeps the node just
+    // above the sheet.
+    if let (true, Some(node)) = (width <= 1100.0, node) {
+        let free = height * 0.52;
+        let r = node.get_bounding_client_rect();
+        if r.bottom() > free - 8.0 || r.top() < 0.0 {
+            let graph = node.closest(".graph").ok().flatten();
+            let dy = match graph.map(|g| g.get_bounding_client_rect()) {
+                Some(g) if g.height() <= free => g.top() - 4.0,
+                _ if r.top() < 0.0 => r.top() - 12.0,
+                _ => r.bottom() - (free - 12.0),
+            };
+            window.scroll_by_with_x_and_y(0.0, dy);
+        }
     }
 }
 

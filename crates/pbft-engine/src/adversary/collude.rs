@@ -65,7 +65,7 @@ impl Collude {
     /// A colluder among `byzantine` (every colluder, in any order), signing as itself.
     pub fn new(byzantine: &[NodeId], signer: Signer) -> Collude {
         let mut byzantine = byzantine.to_vec();
-        byzantine.sort_unstable();
+        crate::wasm_size::sort_by_key(&mut byzantine, |&id| id);
         Collude {
             byzantine,
             signer,

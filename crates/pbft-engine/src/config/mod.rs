@@ -13,7 +13,7 @@ mod values;
 
 pub use params::{Kind, ParamSpec, PARAMS};
 use values::*;
-pub use values::{parse_byzantine_counts, parse_partitions};
+pub use values::{parse_byzantine_counts, parse_decimal, parse_partitions};
 
 /// Largest cluster the engine accepts (bit-set vote counters and the benchmarks go this far).
 pub const MAX_NODES: u32 = 512;

@@ -221,7 +221,7 @@ fn place_byzantine(config: &Config, rng: &mut ChaCha8Rng) -> Vec<NodeId> {
             ids
         }
     };
-    chosen.sort_unstable();
+    crate::wasm_size::sort_by_key(&mut chosen, |&id| id);
     chosen
 }
 

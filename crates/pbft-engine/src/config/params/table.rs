@@ -270,9 +270,9 @@ pub const PARAMS: &[ParamSpec] = &[
         ..millis(
             "view-timeout-ms",
             "View-change timeout",
-            "view-change timer T (T, T, 2T, 4T... while primaries fail; also the client's first \
-             retry); at least the longest one-way delay; auto: 8x that delay (16x under \
-             sequential processing)",
+            "view-change timer T (T, T, 2T, 4T... while primaries fail; also the first period of \
+             the client's retransmission timer); at least the longest one-way delay; auto: 8x \
+             that delay (16x under sequential processing)",
             (0.001, MAX_TIMEOUT_MS),
             Field::OptF64(|c| &c.view_timeout_ms, |c| &mut c.view_timeout_ms),
         )

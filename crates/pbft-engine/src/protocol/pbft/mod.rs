@@ -309,13 +309,26 @@ impl Replica for PbftReplica {
         let slots = self
             .log
             .iter()
-            .map(|(&seq, slot)| SlotSnapshot {
+            .map(|(&seq, slot)| {
+                let q = self.quorum();
+                let commits_view = match slot.commits.reaching(q) {
+                    Some((v, d))
+                        if slot.committed == Some(d) && slot.commits.count(slot.view, d) < q =>
+                    {
+                        v
+                    }
+                    _ => slot.view,
+                };
+                (seq, slot, commits_view)
+            })
+            .map(|(seq, slot, commits_view)| SlotSnapshot {
                 seq,
                 status: slot.status(self.quorum()),
                 view: slot.view,
                 pre_prepare: slot.digest(),
                 prepares: votes(&slot.prepares, slot.view),
-                commits: votes(&slot.commits, slot.view),
+                commits: votes(&slot.commits, commits_view),
+                commits_view,
                 committed: slot.committed,
                 by_certificate: slot.by_certificate,
                 // The engine marks re-issued PRE-PREPAREs: it sees the NEW-VIEWs sent.
