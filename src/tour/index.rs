@@ -15,7 +15,7 @@ pub fn index(t: &ToursIndex, dispatch: &Callback<Action>) -> Html {
     let button = r#"<button class="tours-open" data-act="index" aria-haspopup="dialog" data-testid="tours">Guided tours</button>"#;
     let dialog = t.open.then(|| {
         let mut s = String::from(
-            r#"<div class="share-backdrop"><div class="share-dialog" id="tours-dialog" role="dialog" aria-modal="true" aria-labelledby="tours-title" data-testid="tours-dialog" tabindex="-1"><h2 id="tours-title">Guided tours</h2><p class="share-note">Each tour plays one fixed scenario and stops at the moments it narrates; Next and Back move between them.</p>"#,
+            r#"<h2 id="tours-title">Guided tours</h2><p class="share-note">Each tour plays one fixed scenario and stops at the moments it narrates; Next and Back move between them.</p>"#,
         );
         match &t.list {
             Some(Ok(entries)) => {
@@ -36,8 +36,17 @@ pub fn index(t: &ToursIndex, dispatch: &Callback<Action>) -> Html {
             }
             _ => s.push_str(r#"<p role="status">Loading the tours…</p>"#),
         }
-        s.push_str(r#"<div class="share-foot"><span></span><button class="small" data-act="close-index">Close</button></div></div></div>"#);
-        Html::from_html_unchecked(AttrValue::from(s))
+        s.push_str(r#"<div class="share-foot"><span></span><button class="small" data-act="close-index">Close</button></div>"#);
+        // The dialog element stays while its text changes (the list arriving), so the focus
+        // it took stays in it.
+        html! {
+            <div class="share-backdrop">
+                <div class="share-dialog" id="tours-dialog" role="dialog" aria-modal="true"
+                    aria-labelledby="tours-title" data-testid="tours-dialog" tabindex="-1">
+                    { Html::from_html_unchecked(AttrValue::from(s)) }
+                </div>
+            </div>
+        }
     });
     // The dialog takes the focus when it opens (crate::app), so Escape pressed in it lands here.
     let onkeydown = {
