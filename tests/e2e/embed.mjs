@@ -126,8 +126,11 @@ try {
         n = await page.evaluate(() => window.events.length);
         await page.evaluate(() => window.send({ type: 'tour', name: 'nowhere' }));
         assert.match((await event(page, 'error', n)).message, /no tour named 'nowhere'/);
+        // The frame looked for tours/nowhere.tour: the browser logs that 404, which is expected.
+        errors.splice(0, errors.length, ...errors.filter((e) => !/status of 404/.test(e)));
+        n = await page.evaluate(() => window.events.length);
         await page.evaluate(() => window.send({ type: 'jump' }));
-        assert.match((await event(page, 'error', n + 1)).message, /unknown command 'jump'/);
+        assert.match((await event(page, 'error', n)).message, /unknown command 'jump'/);
         assert.equal(frame.url(), before);
         assert.equal(await frame.locator('.node').count(), 4);
         // A good load opens the new run in the same frame.

@@ -9,7 +9,8 @@
 // bar at `?tour=NAME&step=K`; `?tour=NAME&step=K` opened directly shows step K exactly as
 // stepping did; the keyboard moves through a tour; axe-core finds no serious violation in the
 // tour panel or the index; framed (`?embed=1&tour=...`) the narration replaces the caption, and
-// the page API's `tour` command moves it (`tour` events), an unknown tour answering `error`.
+// the page API's `tour` command moves it (`tour` events), an unknown tour answering `error`; the
+// course page example's tour slot and its own buttons follow each other.
 // Screenshots of every tour's first and last step (1280×800), of one at 390×844 and framed at
 // 700×450 go to target/e2e-tours/ (look at them).
 
@@ -154,7 +155,7 @@ try {
         await page.waitForSelector('.tour-error');
         assert.match(await page.locator('.tour-error').textContent(), /no tour named 'nowhere'/);
         assert.equal(await page.locator('.node').count(), 7);
-        errors.splice(0, errors.length, ...errors.filter((e) => !/404/.test(e)));
+        errors.splice(0, errors.length, ...errors.filter((e) => !/status of 404/.test(e)));
         await page.close();
     });
 
@@ -207,9 +208,28 @@ try {
         n = await page.evaluate(() => window.events.length);
         await page.evaluate(() => window.send({ type: 'tour', name: 'nowhere', step: 1 }));
         assert.match((await event('error', n)).message, /no tour named 'nowhere'/);
-        errors.splice(0, errors.length, ...errors.filter((e) => !/404/.test(e)));
+        errors.splice(0, errors.length, ...errors.filter((e) => !/status of 404/.test(e)));
         const axe = await axeViolations(frame);
         assert.deepEqual(axe, [], `axe-core in the frame: ${axe.join('; ')}`);
+        await page.close();
+    });
+
+    await check('the course page example: its tour frame and its buttons follow each other', async () => {
+        const page = await newPage(browser, { width: 1280, height: 900 }, errors);
+        await page.goto(`${server.base}examples/course-page.html`);
+        const note = page.locator('#tour-note');
+        await page.waitForFunction(() => /step 1 of 8/.test(document.querySelector('#tour-note').textContent), null, { timeout: 15_000 });
+        assert.ok(await page.locator('#tour-back').isDisabled(), 'the page\'s Back is disabled at step 1');
+        await page.locator('#tour-next').click();
+        await page.waitForFunction(() => /step 2 of 8/.test(document.querySelector('#tour-note').textContent));
+        const frame = page.frames().find((f) => f.url().includes('tour=normal-case'));
+        await frame.waitForSelector('.tour-panel[data-step="2"]');
+        // The frame's own Next moves the page's note too.
+        await frame.locator('.tour-next').click();
+        await page.waitForFunction(() => /step 3 of 8/.test(document.querySelector('#tour-note').textContent));
+        assert.match(await note.textContent(), /The normal case/);
+        await page.locator('#tour').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(shots, 'course-page-tour-1280x900.png') });
         await page.close();
     });
 } finally {
