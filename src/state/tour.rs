@@ -92,7 +92,7 @@ pub enum Fetch {
     Index,
 }
 
-/// A tour name is a file name of the tours folder: letters, digits and `-` (never a path).
+/// A tour name is a file name of the tours folder: letters, digits, `-` and `_` (never a path).
 pub fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 64
@@ -118,7 +118,10 @@ pub fn from_pairs(pairs: &[(String, String)]) -> (Option<TourState>, Vec<String>
     let tour = get("tour").map(|name| TourState {
         name: name.to_string(),
         step,
-        status: TourStatus::Loading,
+        status: match valid_name(name) {
+            true => TourStatus::Loading,
+            false => TourStatus::Failed(format!("no tour named '{name}'")),
+        },
     });
     if tour.is_none() && get("step").is_some() {
         problems.push("step needs a tour (tour=NAME&step=K); ignored".into());

@@ -167,6 +167,9 @@ fn a_tour_that_cannot_open_says_why_and_changes_nothing() {
         },
     );
     assert_eq!(s.tour_to_fetch(), None, "never fetched");
+    let linked = AppState::from_query("?tour=../../etc/passwd");
+    assert_eq!(linked.tour_to_fetch(), None, "nor from a link");
+    assert!(matches!(linked.tour.unwrap().status, TourStatus::Failed(_)));
     assert_eq!(
         s.tour.as_ref().unwrap().status,
         TourStatus::Failed("no tour named '../secret'".into())
