@@ -104,7 +104,8 @@ impl Reporter {
             return;
         };
         match &t.status {
-            TourStatus::Ready(l) if s.frame.seek_us.is_none() => {
+            // Once the step is on screen: a Next plays there first.
+            TourStatus::Ready(l) if s.frame.seek_us.is_none() && !s.playing => {
                 let shown = Some((t.name.clone(), t.step));
                 if self.tour != shown {
                     self.tour = shown;

@@ -179,6 +179,9 @@ pub struct AppState {
     pub index: Rc<ToursIndex>,
     /// The target of a seek still under way (see the module docs).
     seek: Option<Target>,
+    /// A tour's Next under way: playing (at this speed) toward the next step's position, where
+    /// it stops exactly (see `navigate::tick`).
+    play_to: Option<(Position, f64)>,
     /// Positions to go back to, newest last.
     history: Vec<Position>,
     last_wall_ms: Option<f64>,
@@ -219,6 +222,7 @@ impl AppState {
             tour,
             index: Rc::default(),
             seek: None,
+            play_to: None,
             history: Vec::new(),
             last_wall_ms: None,
             driver: Rc::new(RefCell::new(driver)),
@@ -277,6 +281,7 @@ impl AppState {
             tour: self.tour.clone(),
             index: self.index.clone(),
             seek: self.seek,
+            play_to: self.play_to,
             history: self.history.clone(),
             last_wall_ms: self.last_wall_ms,
             driver: self.driver.clone(),
@@ -407,6 +412,8 @@ impl AppState {
             other => match self.reduce_tour(other) {
                 None => self.seek.is_none(),
                 Some(other) => {
+                    // Anything else the reader does ends a tour's Next under way.
+                    self.play_to = None;
                     let changed = self.reduce_scenario(other.clone());
                     self.close_tour_if_changed();
                     changed || !self.navigate(other)

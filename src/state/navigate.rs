@@ -187,11 +187,28 @@ impl AppState {
                 .last_wall_ms
                 .map_or(0.0, |last| (wall_ms - last).clamp(0.0, MAX_FRAME_MS));
             self.last_wall_ms = Some(wall_ms);
+            let speed = self.play_to.map_or(self.speed, |(_, s)| s);
             let mut d = self.driver.borrow_mut();
-            let mut target = d.cursor_us + (dt_ms * 1000.0 * self.speed).round() as u64;
+            let mut target = d.cursor_us + (dt_ms * 1000.0 * speed).round() as u64;
             // The idle wait before the timeout passes in one frame.
             if d.cursor_us >= d.span_us {
                 target = target.max(d.end_us);
+            }
+            if let Some((at, _)) = self.play_to {
+                // A tour's Next: by time up to just before the step's moment (every event due
+                // then belongs to an engine step before the anchor's), then exactly to it, as a
+                // seek lands: the same state as going there from the seed.
+                let cap = at.cursor_us.saturating_sub(1);
+                d.advance(target.min(cap), EVENTS_PER_FRAME);
+                if d.cursor_us < cap {
+                    return Some(wall_ms);
+                }
+                drop(d);
+                self.playing = false;
+                self.play_to = None;
+                self.seek = Some(Target::At(at));
+                self.continue_seek();
+                return None;
             }
             d.advance(target, EVENTS_PER_FRAME);
             if d.finished() {

@@ -20,6 +20,9 @@ use crate::view::Shared;
 use pbft_engine::{Config, NodeId, Simulation};
 use std::rc::Rc;
 
+/// The longest a tour's Next plays before it reaches the next step, in wall time.
+const MAX_PLAY_MS: f64 = 2_500.0;
+
 /// An open tour.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TourState {
@@ -238,7 +241,7 @@ impl AppState {
             match &t.status {
                 TourStatus::Ready(l) => {
                     let k = step.min(l.at.len() - 1);
-                    self.go_to_step(k);
+                    self.go_to_step(k, false);
                     return;
                 }
                 TourStatus::Loading => {
@@ -282,7 +285,7 @@ impl AppState {
             step: 0,
             status: TourStatus::Ready(Shared::new(Loaded { tour, config, at })),
         });
-        self.go_to_step(step.min(last));
+        self.go_to_step(step.min(last), false);
         Ok(())
     }
 
@@ -295,20 +298,38 @@ impl AppState {
             return;
         };
         if let Some(k) = step.checked_add_signed(delta).filter(|&k| k < count) {
-            self.go_to_step(k);
+            self.go_to_step(k, delta > 0);
         }
     }
 
-    /// Shows step `k` of the open tour: its moment, paused.
-    fn go_to_step(&mut self, k: usize) {
+    /// Shows step `k` of the open tour: its moment, paused. With `play` (Next) the run plays
+    /// there, so the reader sees the messages the step talks about travel, at the reader's speed
+    /// or faster, taking at most [`MAX_PLAY_MS`], and stops exactly at the step's position;
+    /// otherwise (a link, Back, reduced motion) it goes there at once (Back replays from the seed).
+    fn go_to_step(&mut self, k: usize, play: bool) {
         let Some(t) = self.tour.as_mut() else { return };
         let Some(&at) = t.loaded().and_then(|l| l.at.get(k)) else {
             return;
         };
         t.step = k;
         self.playing = false;
+        self.play_to = None;
         self.remember();
-        self.go_to(Target::At(at));
+        let (steps, now) = {
+            let d = self.driver.borrow();
+            (d.steps, d.cursor_us)
+        };
+        let gap_us = at.cursor_us.saturating_sub(now);
+        if !play || self.reduced_motion || steps > at.steps || gap_us < 2 {
+            self.go_to(Target::At(at));
+            return;
+        }
+        let wall_ms = gap_us as f64 / 1000.0 / self.speed;
+        let speed = self.speed * (wall_ms / MAX_PLAY_MS).max(1.0);
+        self.seek = None;
+        self.playing = true;
+        self.last_wall_ms = None;
+        self.play_to = Some((at, speed));
     }
 
     /// A scenario change takes the run away from the tour's: the tour closes.

@@ -9,10 +9,11 @@ fn reduce(s: AppState, a: Action) -> AppState {
     Rc::try_unwrap(Rc::new(s).reduce(a)).ok().unwrap()
 }
 
-/// Ticks until no seek is pending (a tour's runs are small: usually none is).
+/// Ticks until the screen holds still: a tour's Next plays to the next step, and a seek may be
+/// pending (a tour's runs are small: usually none is).
 fn settle(mut s: AppState) -> AppState {
     let mut wall = 0.0;
-    while s.frame.seek_us.is_some() {
+    while s.animating() {
         wall += 16.0;
         s = reduce(s, Action::Tick(wall));
     }
@@ -143,6 +144,19 @@ fn a_link_opens_its_step_and_the_url_follows_the_tour() {
     // The step's focus: replica 0, the primary proposing.
     assert_eq!(s.scene.focus, vec![0]);
     assert_eq!(s.scene.phases, vec!["pre-prepare"]);
+    // Next plays to the next step (the reader sees the messages travel) and stops exactly there;
+    // Pause on the way ends it where it is (the panel already tells step 4).
+    let moving = reduce(s, Action::TourNext);
+    assert!(moving.playing && moving.settled_query().is_none());
+    let paused = reduce(reduce(moving, Action::Tick(0.0)), Action::Pause);
+    assert!(!paused.animating());
+    assert_eq!(paused.tour.as_ref().unwrap().step, 3);
+    let s = settle(reduce(paused, Action::TourNext));
+    assert_eq!(s.tour.as_ref().unwrap().step, 4);
+    assert_eq!(
+        s.settled_query().as_deref(),
+        Some("?tour=normal-case&step=5")
+    );
     let s = reduce(s, Action::CloseTour);
     assert!(s.tour.is_none() && s.scene.focus.is_empty());
     assert!(s.query().starts_with("?protocol=pbft&"), "{}", s.query());
