@@ -107,6 +107,11 @@ fn index_lists_names_in_order() {
 
 /// Every event of trial 0 of a tour's scenario, as the page runs it.
 fn run_events(tour: &Tour) -> Vec<TraceEvent> {
+    run(tour).0
+}
+
+/// Trial 0 of a tour's scenario run to its end: its events and its outcome.
+fn run(tour: &Tour) -> (Vec<TraceEvent>, pbft_engine::RunOutcome) {
     let (config, problems) = crate::url::config_from_pairs(&param_pairs(&tour.params));
     assert!(
         problems.is_empty(),
@@ -120,7 +125,64 @@ fn run_events(tour: &Tour) -> Vec<TraceEvent> {
     while let Some(step) = sim.step() {
         events.extend_from_slice(step);
     }
-    events
+    let outcome = sim
+        .outcome()
+        .expect("a finished run has an outcome")
+        .clone();
+    (events, outcome)
+}
+
+fn shipped(name: &str) -> Tour {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("www/tours")
+        .join(format!("{name}.tour"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    parse(name, &text).unwrap_or_else(|e| panic!("{name}.tour {e}"))
+}
+
+/// The numbers the narrations state are the runs' own: the client's latency each tour quotes
+/// ("after 220 ms, not 50"), whether it succeeded, and the colluders' broken safety. An engine
+/// change that moves them fails here rather than leaving a tour that says what the page
+/// contradicts.
+#[test]
+fn the_numbers_tours_quote_are_their_runs_numbers() {
+    let cases: [(&str, bool, Option<u64>); 5] = [
+        ("normal-case", true, Some(50_000)),
+        ("quorums", true, Some(50_000)),
+        ("equivocating-primary", true, Some(50_000)),
+        ("silent-primary", true, Some(220_000)),
+        ("lossy-network", true, Some(50_000)),
+    ];
+    for (name, success, latency_us) in cases {
+        let (_, outcome) = run(&shipped(name));
+        assert_eq!(outcome.success, success, "{name}: success");
+        assert_eq!(
+            outcome.latency_us, latency_us,
+            "{name}: the client's latency"
+        );
+        assert!(!outcome.safety_violation, "{name}: no safety violation");
+    }
+    let (_, colluders) = run(&shipped("colluders"));
+    assert!(
+        colluders.safety_violation,
+        "colluders: f + 1 colluders break safety"
+    );
+    // The lossy tour's last step: replica 1 executes 2 and 3 only after the state transfer.
+    let (events, _) = run(&shipped("lossy-network"));
+    let late: Vec<(u64, u64)> = events
+        .iter()
+        .filter_map(|e| match e.kind {
+            pbft_engine::TraceKind::Commit { node: 1, seq, .. } if seq >= 2 => {
+                Some((e.time_us, seq))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        late,
+        [(147_500, 2), (147_500, 3)],
+        "lossy-network: replica 1 catches up"
+    );
 }
 
 /// The tours the app ships: every file in the index parses, and every step's moment is an event
