@@ -177,7 +177,8 @@ fn layout(s: &AppState, dispatch: &Callback<Action>, controls: bool) -> Html {
             { banner::banner(&banner::Props {
                 notices: s.notices.clone(),
                 alarm: scene.alarm.clone(),
-                warning: None,
+                // A framed run with m > f must not read as an ordinary green success.
+                warning: pbft_engine::explain::over_threshold(&s.config),
                 dispatch: dispatch.clone(),
             }) }
             <div class="embed-main">

@@ -3,7 +3,7 @@
 // <iframe> of `?embed=1...` and talks to it with postMessage.
 //
 // Checks: framed at 320x240, 700x450 and 1280x720 the frame never scrolls, every node is inside
-// it and `a.open-full` is there (axe-core finds nothing serious); the embed options (t, autoplay,
+// it and `a.open-full` is there (axe-core finds nothing serious); with m > f the warning shows; the embed options (t, autoplay,
 // controls=0) apply; the page API's `ready` arrives tagged with the frame's id, `seek` to the end
 // gives `end` with the run's outcome, `play` brings `commit` events, a bad `load` and an unknown
 // tour give `error` events with the sentence and change nothing, a good `load` opens the new run;
@@ -71,6 +71,16 @@ try {
             await page.close();
         });
     }
+
+    await check('framed with m > f: the warning stays, small, and the frame does not scroll', async () => {
+        const { page, frame } = await host(`embed=1&${PBFT}&byzantine-nodes=0,1&strategy=collude&t=1000000`, 320, 240);
+        await frame.waitForSelector('[data-testid=over-f]');
+        assert.match(await frame.locator('[data-testid=over-f]').innerText(), /2 Byzantine nodes exceed f = 1/);
+        const g = await frame.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+        assert.ok(g[0] <= 320 && g[1] <= 240, `scrolls: ${g}`);
+        await page.screenshot({ path: path.join(shots, 'embed-over-f-320x240.png') });
+        await page.close();
+    });
 
     await check('page API: ready, seek to the end gives end with the outcome, play gives commits', async () => {
         const { page, frame } = await host(`embed=1&${PBFT}&byzantine-nodes=0&strategy=silent&id=left`, 700, 450);
