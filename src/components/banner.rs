@@ -30,7 +30,7 @@ pub fn banner(p: &Props) -> Html {
             if let Some(w) = &p.warning {
                 <div class="notice warn" data-testid="over-f">
                     <span class="alarm-icon" aria-hidden="true">{ "⚠" }</span>
-                    <div><b>{ "More Byzantine nodes than PBFT tolerates. " }</b>{ w }</div>
+                    <div><b>{ "More Byzantine nodes than the protocol tolerates. " }</b>{ w }</div>
                 </div>
             }
             if !p.notices.is_empty() {

@@ -63,7 +63,7 @@ const SHAPES: &str = concat!(
     r#"<li><span class="key client-key"></span>the client (C): sends requests, accepts f + 1 matching replies</li>"#,
     r#"<li><span class="key digest-a"></span><span class="key2 digest-b"></span>digest held: the usual one, a conflicting one (dashed arrows, outlined dots)</li>"#,
     r#"<li><span class="key lost"></span>a lost message fades where it was dropped</li>"#,
-    r#"<li class="muted">P a/b, C a/b: matching votes held / needed · VC: VIEW-CHANGEs held / 2f + 1 · ↻ re-issued by NEW-VIEW · ckpt h: stable checkpoint</li>"#,
+    r#"<li class="muted">P a/b, C a/b: matching votes held / needed ("no PP": its PRE-PREPARE has not arrived, so not prepared however many PREPAREs) · VC: VIEW-CHANGEs held / 2f + 1 · ↻ re-issued by NEW-VIEW · ckpt h: stable checkpoint</li>"#,
     "</ul>"
 );
 

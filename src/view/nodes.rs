@@ -48,6 +48,9 @@ pub struct NodeView {
     pub commits_needed: u32,
     pub by_certificate: bool,
     pub reissued: bool,
+    /// PREPAREs (or COMMITs) arrived for the sequence number shown but its PRE-PREPARE has not:
+    /// however many PREPAREs it holds, it is not prepared (§4.2 needs the PRE-PREPARE too).
+    pub no_pre_prepare: bool,
     /// PBFT: the stable checkpoint h and high watermark H.
     pub window: Option<(u64, u64)>,
     /// The last sequence number executed.
@@ -84,6 +87,9 @@ impl NodeView {
                 // tutorial's nodes commit their one proposal and stop there.)
                 if self.executed > 0 && self.window.is_some() {
                     lines.push(format!("executed {}", self.executed));
+                }
+                if self.no_pre_prepare {
+                    lines.push("no PP".to_string());
                 }
                 lines.push(format!(
                     "{}P {}/{}",
@@ -130,7 +136,12 @@ impl NodeView {
         }
         for line in self.lines().into_iter().skip(usize::from(self.primary)) {
             s.push_str(", ");
-            s.push_str(&line);
+            // The graph's abbreviation, in words for a screen reader and the tooltip.
+            s.push_str(if line == "no PP" {
+                "no PRE-PREPARE yet"
+            } else {
+                &line
+            });
         }
         s
     }
@@ -238,6 +249,7 @@ fn node_view(d: &Driver, id: NodeId, snap: &NodeSnapshot, pos: (f64, f64)) -> No
         commits_needed: snap.quorum,
         by_certificate: slot.is_some_and(|s| s.by_certificate),
         reissued: slot.is_some_and(|s| s.reissued),
+        no_pre_prepare: slot.is_some_and(|s| s.pre_prepare.is_none() && s.committed.is_none()),
         window: snap.watermarks.map(|w| (w.stable, w.high)),
         executed: snap.last_executed,
         selected: false,

@@ -168,8 +168,12 @@ fn a_node_waiting_at_a_later_seq_shows_what_it_executed() {
     let node = &s.scene.nodes[2];
     assert_eq!((node.seq, node.executed), (2, 1));
     assert_eq!(node.lines()[0], "executed 1");
+    // Its seq 2 holds a PREPARE but no PRE-PREPARE (the colluders left it out): not prepared,
+    // and the counters say why.
+    assert_eq!(node.lines()[1], "no PP");
     assert!(
-        node.label().contains("seq 2, executed 1, P 1/2"),
+        node.label()
+            .contains("seq 2, executed 1, no PRE-PREPARE yet, P 1/2"),
         "{}",
         node.label()
     );

@@ -184,6 +184,20 @@ fn plural(n: u64) -> &'static str {
 }
 
 fn success_reason(config: &Config, o: &RunOutcome) -> String {
+    let reason = success_rule(config, o);
+    let (m, f) = (config.byzantine_count(), config.f());
+    if m > f {
+        // The rule above is what honest replicas did; past f it guarantees nothing, and a
+        // student must not read this run's success as PBFT's promise.
+        format!(
+            "{reason}; with {m} Byzantine nodes, more than f = {f}, that is this run's luck, not a guarantee"
+        )
+    } else {
+        reason
+    }
+}
+
+fn success_rule(config: &Config, o: &RunOutcome) -> String {
     let q = config.quorum();
     match config.protocol {
         Protocol::Pbft if o.view_changes > 0 => format!(
@@ -344,6 +358,33 @@ mod tests {
         assert_eq!(e.verdict.name(), "safety-violation");
         assert!(e.reason.contains("exceed f = 1"), "{e:?}");
         assert!(over_threshold(&c).is_some());
+    }
+
+    #[test]
+    fn success_beyond_f_is_called_luck_not_a_guarantee() {
+        // Whether colluders split the honest replicas depends on the network's draws: some
+        // seeds end in success, and the outcome must not read as PBFT's promise.
+        let lucky = (0..40u64)
+            .map(|seed| {
+                let seed = seed.to_string();
+                run(&[
+                    ("protocol", "pbft"),
+                    ("strategy", "collude"),
+                    ("byzantine-nodes", "0,1"),
+                    ("seed", seed.as_str()),
+                ])
+            })
+            .find(|(_, o)| o.success)
+            .expect("some seed in 0..40 lets the colluders' run succeed");
+        let e = explain(&lucky.0, &lucky.1);
+        assert_eq!(e.verdict, Verdict::Success, "{e:?}");
+        assert!(
+            e.reason
+                .ends_with("more than f = 1, that is this run's luck, not a guarantee"),
+            "{e:?}"
+        );
+        let (c, o) = run(&[("protocol", "pbft"), ("byzantine-nodes", "0")]);
+        assert!(!explain(&c, &o).reason.contains("luck"));
     }
 
     #[test]

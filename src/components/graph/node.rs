@@ -183,7 +183,13 @@ mod tests {
         for n in 1..=16u32 {
             let r = node_radius(n);
             for (i, &(x, y)) in ring_layout(n).iter().enumerate() {
-                for (primary, byzantine) in [(false, false), (true, false), (true, true)] {
+                for (primary, byzantine, missing) in [
+                    (false, false, false),
+                    (true, false, false),
+                    (true, true, false),
+                    (false, false, true),
+                    (true, false, true),
+                ] {
                     let v = NodeView {
                         id: i as u32,
                         x,
@@ -198,7 +204,9 @@ mod tests {
                         commits: 11,
                         commits_needed: 11,
                         by_certificate: true,
-                        reissued: true,
+                        // A re-issued PRE-PREPARE is one held, so never with "no PP".
+                        reissued: !missing,
+                        no_pre_prepare: missing,
                         window: Some((120, 140)),
                         ..NodeView::default()
                     };
