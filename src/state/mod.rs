@@ -37,7 +37,7 @@ mod tour;
 
 pub use page::PageEvent;
 pub use scene::{protocol_title, Detail, Inspect, OutcomeLine, Scene};
-pub use tour::{Fetch, IndexEntry, Loaded, TourState, TourStatus, ToursIndex};
+pub use tour::{no_such_tour, Fetch, IndexEntry, Loaded, TourState, TourStatus, ToursIndex};
 
 use crate::timeline::{Driver, Position};
 use crate::url::{self, ViewParams};

@@ -104,6 +104,23 @@ pub fn valid_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// The sentence for a tour that is not there (a name that cannot be a file, or a missing file).
+pub fn no_such_tour(name: &str) -> String {
+    format!("no tour named '{name}'")
+}
+
+impl TourStatus {
+    /// A tour asked for by `name`: to be fetched, or refused at once when the name cannot be a
+    /// file of the tours folder (nothing outside it is ever fetched).
+    fn asked(name: &str) -> TourStatus {
+        if valid_name(name) {
+            TourStatus::Loading
+        } else {
+            TourStatus::Failed(no_such_tour(name))
+        }
+    }
+}
+
 /// The tour a query asks for (`tour=NAME`, `step=K` from 1), and one sentence per problem.
 pub fn from_pairs(pairs: &[(String, String)]) -> (Option<TourState>, Vec<String>) {
     let get = |k: &str| pairs.iter().find(|(a, _)| a == k).map(|(_, v)| v.trim());
@@ -121,10 +138,7 @@ pub fn from_pairs(pairs: &[(String, String)]) -> (Option<TourState>, Vec<String>
     let tour = get("tour").map(|name| TourState {
         name: name.to_string(),
         step,
-        status: match valid_name(name) {
-            true => TourStatus::Loading,
-            false => TourStatus::Failed(format!("no tour named '{name}'")),
-        },
+        status: TourStatus::asked(name),
     });
     if tour.is_none() && get("step").is_some() {
         problems.push("step needs a tour (tour=NAME&step=K); ignored".into());
@@ -251,11 +265,7 @@ impl AppState {
                 TourStatus::Failed(_) => {}
             }
         }
-        let status = if valid_name(&name) {
-            TourStatus::Loading
-        } else {
-            TourStatus::Failed(format!("no tour named '{name}'"))
-        };
+        let status = TourStatus::asked(&name);
         self.tour = Some(TourState { name, step, status });
     }
 

@@ -2,34 +2,58 @@
 //! site works under any sub-path, and the one-file copy answers the same `fetch` from its inline
 //! copies (xtask/src/dist.rs).
 
-use crate::state::{Action, Fetch, IndexEntry};
+use crate::state::{no_such_tour, Action, Fetch, IndexEntry};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
+/// Why a file could not be read.
+enum Unread {
+    /// The server has no such file (HTTP 404).
+    Missing,
+    /// Another HTTP status.
+    Status(u16),
+    /// No response, or no text in it.
+    Failed,
+}
+
+impl Unread {
+    /// The sentence for `path`.
+    fn sentence(&self, path: &str) -> String {
+        match self {
+            Unread::Missing => format!("{path} does not exist"),
+            Unread::Status(code) => format!("{path} could not be loaded (HTTP {code})"),
+            Unread::Failed => format!("{path} could not be loaded"),
+        }
+    }
+}
+
+/// The text at `path` (relative to the page), or why there is none.
+async fn read(path: &str) -> Result<String, Unread> {
+    let response: web_sys::Response = JsFuture::from(
+        web_sys::window()
+            .ok_or(Unread::Failed)?
+            .fetch_with_str(path),
+    )
+    .await
+    .ok()
+    .and_then(|r| r.dyn_into().ok())
+    .ok_or(Unread::Failed)?;
+    match response.status() {
+        _ if response.ok() => {}
+        404 => return Err(Unread::Missing),
+        code => return Err(Unread::Status(code)),
+    }
+    JsFuture::from(response.text().map_err(|_| Unread::Failed)?)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or(Unread::Failed)
+}
+
 /// The text at `path` (relative to the page), or the sentence saying why there is none.
 pub async fn text(path: &str) -> Result<String, String> {
-    let status = async {
-        let response: web_sys::Response = JsFuture::from(web_sys::window()?.fetch_with_str(path))
-            .await
-            .ok()?
-            .dyn_into()
-            .ok()?;
-        if !response.ok() {
-            return Some(Err(response.status()));
-        }
-        JsFuture::from(response.text().ok()?)
-            .await
-            .ok()?
-            .as_string()
-            .map(Ok)
-    };
-    match status.await {
-        Some(Ok(text)) => Ok(text),
-        Some(Err(404)) => Err(format!("{path} does not exist")),
-        Some(Err(code)) => Err(format!("{path} could not be loaded (HTTP {code})")),
-        None => Err(format!("{path} could not be loaded")),
-    }
+    read(path).await.map_err(|e| e.sentence(path))
 }
 
 /// The tours of `tours/index.txt`, in its order, each with its title and summary; a tour whose
@@ -64,16 +88,19 @@ pub fn use_tour_fetch(fetch: Option<Fetch>, dispatch: Callback<Action>) {
         if let Some(fetch) = fetch.clone() {
             yew::platform::spawn_local(async move {
                 dispatch.emit(match fetch {
-                    Fetch::Tour(name) => match text(&format!("tours/{name}.tour")).await {
-                        Ok(text) => Action::TourLoaded { name, text },
-                        Err(e) => Action::TourFailed {
-                            message: match e.ends_with("not exist") {
-                                true => format!("no tour named '{name}'"),
-                                false => e,
+                    Fetch::Tour(name) => {
+                        let path = format!("tours/{name}.tour");
+                        match read(&path).await {
+                            Ok(text) => Action::TourLoaded { name, text },
+                            Err(e) => Action::TourFailed {
+                                message: match e {
+                                    Unread::Missing => no_such_tour(&name),
+                                    e => e.sentence(&path),
+                                },
+                                name,
                             },
-                            name,
-                        },
-                    },
+                        }
+                    }
                     Fetch::Index => Action::ToursListed(entries().await),
                 });
             });
