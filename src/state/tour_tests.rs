@@ -2,6 +2,7 @@
 
 use super::super::{Action, AppState};
 use super::*;
+use crate::tour::shipped;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -18,18 +19,6 @@ fn settle(mut s: AppState) -> AppState {
         s = reduce(s, Action::Tick(wall));
     }
     s
-}
-
-fn shipped() -> Vec<(String, String)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/tours");
-    let index = std::fs::read_to_string(dir.join("index.txt")).unwrap();
-    tour::parse_index(&index)
-        .into_iter()
-        .map(|name| {
-            let text = std::fs::read_to_string(dir.join(format!("{name}.tour"))).unwrap();
-            (name, text)
-        })
-        .collect()
 }
 
 fn open(s: AppState, name: &str, text: &str, step: usize) -> AppState {

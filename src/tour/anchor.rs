@@ -5,8 +5,6 @@
 //! anchor can name any field the trace format documents, including kinds added after this file
 //! was written, without a table here to keep in step with the engine.
 
-use pbft_engine::TraceEvent;
-
 /// Where a step stands in its run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Anchor {
@@ -89,8 +87,10 @@ impl Anchor {
 
     /// Where the anchor stands in `events`: `Ok(None)` before the first event (`start`),
     /// `Ok(Some(i))` just after event `i`, and an error naming the anchor when the run has no
-    /// such event.
-    pub fn locate(&self, events: &[TraceEvent]) -> Result<Option<usize>, String> {
+    /// such event. The tests' oracle, over a stored trace; the page finds every step's moment in
+    /// one pass while the run goes (`crate::state::tour::positions`), storing no events.
+    #[cfg(test)]
+    pub fn locate(&self, events: &[pbft_engine::TraceEvent]) -> Result<Option<usize>, String> {
         match self {
             Anchor::Start => Ok(None),
             Anchor::End => Ok(events.len().checked_sub(1)),

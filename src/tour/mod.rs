@@ -90,6 +90,23 @@ fn error(line: usize, message: impl Into<String>) -> TourError {
     }
 }
 
+/// The tours the app ships, read from `www/tours` for the tests: each name of `index.txt`, in
+/// its order, with its file's text (a file that does not read fails the test, naming it).
+#[cfg(test)]
+pub(crate) fn shipped() -> Vec<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/tours");
+    let index = std::fs::read_to_string(dir.join("index.txt")).expect("www/tours/index.txt");
+    parse_index(&index)
+        .into_iter()
+        .map(|name| {
+            let path = dir.join(format!("{name}.tour"));
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (name, text)
+        })
+        .collect()
+}
+
 /// The names listed in `index.txt`: one per line, blank lines and `#` comments ignored.
 pub fn parse_index(text: &str) -> Vec<String> {
     text.lines()

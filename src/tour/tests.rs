@@ -132,11 +132,12 @@ fn run(tour: &Tour) -> (Vec<TraceEvent>, pbft_engine::RunOutcome) {
     (events, outcome)
 }
 
+/// The shipped tour `name`, parsed.
 fn shipped(name: &str) -> Tour {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("www/tours")
-        .join(format!("{name}.tour"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let (_, text) = super::shipped()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("www/tours/index.txt lists no {name}"));
     parse(name, &text).unwrap_or_else(|e| panic!("{name}.tour {e}"))
 }
 
@@ -191,14 +192,9 @@ fn the_numbers_tours_quote_are_their_runs_numbers() {
 /// something the reader cannot see.
 #[test]
 fn every_shipped_tour_anchors_in_its_run() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/tours");
-    let index = std::fs::read_to_string(dir.join("index.txt")).expect("www/tours/index.txt");
-    let names = parse_index(&index);
-    assert!(names.len() >= 8, "issue 13 asks for at least eight tours");
-    for name in names {
-        let path = dir.join(format!("{name}.tour"));
-        let text =
-            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let tours = super::shipped();
+    assert!(tours.len() >= 8, "issue 13 asks for at least eight tours");
+    for (name, text) in tours {
         let tour = parse(&name, &text).unwrap_or_else(|e| panic!("{name}.tour {e}"));
         let events = run_events(&tour);
         let mut previous: Option<usize> = None;
