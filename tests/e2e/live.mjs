@@ -51,6 +51,14 @@ async function toEnd(page) {
 }
 
 /** axe-core over the page: no serious or critical violation. */
+/** On-screen font sizes (px) of the shown ids matched by `selector`: the SVG's scale times the
+ * ids' font size in graph units. */
+async function shownIdSizes(page, selector) {
+    return page.locator(selector).evaluateAll((els) => els
+        .filter((e) => getComputedStyle(e).display !== 'none')
+        .map((e) => e.getScreenCTM().a * parseFloat(getComputedStyle(e).fontSize)));
+}
+
 async function axe(page, what) {
     await page.addScriptTag({ content: axeSource });
     const result = await page.evaluate(async () => {
@@ -230,9 +238,7 @@ try {
                     // The phone: legible node ids, a list of states, the inspector as a sheet in
                     // view that leaves the tapped node visible above it.
                     assert.ok(await page.locator('.states').isVisible(), 'node states listed');
-                    const sizes = await page.locator('.node .node-id, .client .node-id').evaluateAll((els) => els
-                        .filter((e) => getComputedStyle(e).display !== 'none')
-                        .map((e) => e.getScreenCTM().a * parseFloat(getComputedStyle(e).fontSize)));
+                    const sizes = await shownIdSizes(page, '.node .node-id, .client .node-id');
                     assert.ok(sizes.length > 0 && sizes.every((px) => px >= 11), `node ids at least 11 px: ${sizes}`);
                     const tapped = page.locator('.node[data-node="2"]');
                     await tapped.locator('.shape').click();
@@ -265,9 +271,7 @@ try {
         await page.waitForSelector('.inspector.empty');
         // A crowded ring on a phone: the ids shown (the even ones) are still at least 11 px.
         await open(page, '?protocol=pbft&nodes=64');
-        const sizes = await page.locator('.node .node-id').evaluateAll((els) => els
-            .filter((e) => getComputedStyle(e).display !== 'none')
-            .map((e) => e.getScreenCTM().a * parseFloat(getComputedStyle(e).fontSize)));
+        const sizes = await shownIdSizes(page, '.node .node-id');
         assert.equal(sizes.length, 32, 'every other id on a ring of 64');
         assert.ok(sizes.every((px) => px >= 11), `ids at least 11 px: ${Math.min(...sizes)}`);
         await page.close();
